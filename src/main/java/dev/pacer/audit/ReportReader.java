@@ -1,0 +1,75 @@
+package dev.pacer.audit;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Reads campaign reports from Camunda's history tables ({@code ACT_HI_PROCINST}, {@code ACT_HI_VARINST}),
+ * so that a report is the same after a restart as at the end of the run. Messages are the
+ * {@code delivery} instances whose business key starts with {@code <campaign instance id>/}.
+ */
+public class ReportReader {
+
+    private final JdbcTemplate jdbc;
+    private final int segmentsPerMinute;
+
+    /** @param segmentsPerMinute the provider's configured rate, which the theoretical minimum is measured against */
+    public ReportReader(JdbcTemplate jdbc, int segmentsPerMinute) {
+        this.jdbc = jdbc;
+        this.segmentsPerMinute = segmentsPerMinute;
+    }
+
+    /** The newest campaign instance with this name (business key), or with this instance id. */
+    public Optional<String> findCampaign(String nameOrId) {
+        List<String> ids = jdbc.queryForList("select PROC_INST_ID_ from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'campaign' "
+                + "and (BUSINESS_KEY_ = ? or PROC_INST_ID_ = ?) order by START_TIME_ desc", String.class, nameOrId, nameOrId);
+        return ids.stream().findFirst();
+    }
+
+    /** The report of a campaign instance, finished or not, from what history holds. */
+    public CampaignReport read(String campaignId) {
+        Map<String, Object> campaign = jdbc.queryForMap("select BUSINESS_KEY_, START_TIME_ from ACT_HI_PROCINST where PROC_INST_ID_ = ?", campaignId);
+        Map<String, Long> vars = new TreeMap<>();
+        jdbc.query("select NAME_, LONG_ from ACT_HI_VARINST where PROC_INST_ID_ = ? and NAME_ in ('rows', 'duplicates')",
+                rs -> {
+                    vars.put(rs.getString(1), rs.getLong(2));
+                }, campaignId);
+        Instant started = ((Timestamp) campaign.get("START_TIME_")).toInstant();
+        return read(campaignId, (String) campaign.get("BUSINESS_KEY_"), started,
+                vars.getOrDefault("rows", 0L).intValue(), vars.getOrDefault("duplicates", 0L).intValue());
+    }
+
+    public CampaignReport read(String campaignId, String name, Instant startedAt, int rows, int duplicates) {
+        String messages = "select PROC_INST_ID_ from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'delivery' and BUSINESS_KEY_ like ?";
+        String prefix = campaignId + "/%";
+        Map<String, Long> outcomes = new TreeMap<>();
+        jdbc.query("select TEXT_, count(*) from ACT_HI_VARINST where NAME_ = 'outcome' and PROC_INST_ID_ in (" + messages + ") group by TEXT_",
+                rs -> {
+                    outcomes.put(rs.getString(1), rs.getLong(2));
+                }, prefix);
+        Map<String, Long> sums = new TreeMap<>();
+        jdbc.query("select NAME_, sum(LONG_) from ACT_HI_VARINST where NAME_ in ('segments', 'attempts', 'rateLimited', 'failures') "
+                + "and PROC_INST_ID_ in (" + messages + ") group by NAME_", rs -> {
+                    sums.put(rs.getString(1), rs.getLong(2));
+                }, prefix);
+        Long acceptedSegments = jdbc.queryForObject("select coalesce(sum(s.LONG_), 0) from ACT_HI_VARINST s join ACT_HI_VARINST o "
+                + "on o.PROC_INST_ID_ = s.PROC_INST_ID_ and o.NAME_ = 'outcome' and o.TEXT_ = 'ACCEPTED' "
+                + "where s.NAME_ = 'segments' and s.PROC_INST_ID_ in (" + messages + ")", Long.class, prefix);
+        Timestamp lastEnd = jdbc.queryForObject("select max(END_TIME_) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'delivery' and BUSINESS_KEY_ like ?",
+                Timestamp.class, prefix);
+        long total = outcomes.values().stream().mapToLong(Long::longValue).sum();
+        long pending = outcomes.getOrDefault("PENDING", 0L);
+        outcomes.remove("PENDING");
+        Instant finished = lastEnd == null ? null : lastEnd.toInstant();
+        double minimum = acceptedSegments == null ? 0 : acceptedSegments * 60d / segmentsPerMinute;
+        return new CampaignReport(name, campaignId, rows, duplicates, total, sums.getOrDefault("segments", 0L), outcomes,
+                sums.getOrDefault("attempts", 0L), sums.getOrDefault("rateLimited", 0L), sums.getOrDefault("failures", 0L),
+                startedAt, finished, CampaignReport.seconds(startedAt, finished), minimum, pending);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.pacer.campaign;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * Streams a campaign's recipients, inline or from CSV, one row at a time, so that a large audience
+ * is never held in memory.
+ */
+public final class Audience implements Iterator<Recipient>, AutoCloseable {
+
+    private final Iterator<Recipient> rows;
+    private final AutoCloseable resource;
+
+    private Audience(Iterator<Recipient> rows, AutoCloseable resource) {
+        this.rows = rows;
+        this.resource = resource;
+    }
+
+    public static Audience open(CampaignSpec spec) {
+        if (spec.recipients() != null) {
+            Iterator<JsonNode> nodes = spec.recipients().elements();
+            int[] row = {0};
+            return new Audience(new Iterator<>() {
+                public boolean hasNext() {
+                    return nodes.hasNext();
+                }
+
+                public Recipient next() {
+                    JsonNode node = nodes.next();
+                    row[0]++;
+                    Map<String, String> fields = new LinkedHashMap<>();
+                    if (node.isObject()) {
+                        node.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+                    }
+                    return new Recipient(row[0], fields);
+                }
+            }, () -> { });
+        }
+        try {
+            Reader reader = Files.newBufferedReader(spec.recipientsFile(), StandardCharsets.UTF_8);
+            CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
+                    .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).get().parse(reader);
+            if (!parser.getHeaderMap().containsKey("to")) {
+                parser.close();
+                throw new InvalidCampaignException("recipientsFile: the CSV header has no 'to' column (found: "
+                        + String.join(", ", parser.getHeaderNames()) + ")");
+            }
+            Iterator<CSVRecord> records = parser.iterator();
+            int[] row = {0};
+            return new Audience(new Iterator<>() {
+                public boolean hasNext() {
+                    return records.hasNext();
+                }
+
+                public Recipient next() {
+                    CSVRecord record = records.next();
+                    row[0]++;
+                    Map<String, String> fields = new HashMap<>();
+                    record.toMap().forEach((k, v) -> {
+                        if (v != null && !v.isEmpty()) {
+                            fields.put(k, v);
+                        }
+                    });
+                    return new Recipient(row[0], fields);
+                }
+            }, parser);
+        } catch (IOException | UncheckedIOException e) {
+            throw new InvalidCampaignException("recipientsFile: cannot read " + spec.recipientsFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the whole audience once: counts it, marks the first occurrence of every number (later
+     * ones are duplicates and not sent), and refuses the campaign when a placeholder has a value for
+     * no recipient at all.
+     */
+    public static Scan scan(CampaignSpec spec) {
+        Set<String> placeholders = spec.text().placeholders();
+        Set<String> covered = new HashSet<>();
+        Set<String> seen = new HashSet<>();
+        BitSet first = new BitSet();
+        int total = 0;
+        try (Audience audience = open(spec)) {
+            while (audience.hasNext()) {
+                Recipient r = audience.next();
+                total = r.row();
+                String to = r.to();
+                if (to == null || seen.add(to)) {
+                    first.set(r.row());
+                }
+                for (String p : placeholders) {
+                    String v = r.fields().get(p);
+                    if (v != null && !v.isBlank()) {
+                        covered.add(p);
+                    }
+                }
+            }
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new InvalidCampaignException("recipientsFile: cannot read " + spec.recipientsFile() + ": " + e.getMessage(), e);
+        }
+        if (total == 0) {
+            throw new InvalidCampaignException("the campaign has no recipients");
+        }
+        for (String p : placeholders) {
+            if (!covered.contains(p)) {
+                throw new InvalidCampaignException("text: placeholder {{" + p + "}} has a value for no recipient");
+            }
+        }
+        return new Scan(total, first);
+    }
+
+    /** What a scan found: rows in all, and which rows are the first of their number. */
+    public record Scan(int rows, BitSet firstOccurrence) {
+        public int duplicates() {
+            return rows - firstOccurrence.cardinality();
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        return rows.hasNext();
+    }
+
+    @Override
+    public Recipient next() {
+        if (!rows.hasNext()) {
+            throw new NoSuchElementException();
+        }
+        return rows.next();
+    }
+
+    @Override
+    public void close() {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the audience", e);
+        }
+    }
+}

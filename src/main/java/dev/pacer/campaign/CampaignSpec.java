@@ -1,0 +1,148 @@
+package dev.pacer.campaign;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pacer.throttle.Priority;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * A campaign as its file (or the {@code campaign} process variable) describes it, checked whole:
+ * every problem is reported by field name before anything is sent.
+ *
+ * @param recipients      the inline recipients, or null when they come from {@code recipientsFile}
+ * @param recipientsFile  the CSV file, resolved against the campaign file's folder, or null
+ */
+public record CampaignSpec(String name, String provider, String from, Template text, JsonNode recipients,
+                           Path recipientsFile, Priority priority, Duration ttl, Instant deadline) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> FIELDS = Set.of("name", "provider", "from", "text", "recipients",
+            "recipientsFile", "priority", "ttl", "deadline");
+    static final int MAX_TEXT = 2048;
+
+    /**
+     * Reads and checks a campaign.
+     *
+     * @param baseDir   the folder a relative {@code recipientsFile} is read from
+     * @param providers the providers that are configured
+     * @param now       the time a {@code deadline} must lie after
+     */
+    public static CampaignSpec parse(String json, Path baseDir, Collection<String> providers, Instant now) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidCampaignException("campaign is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidCampaignException("campaign must be a JSON object");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!FIELDS.contains(field)) {
+                throw new InvalidCampaignException("unknown field '" + field + "' (known: name, provider, from, text, "
+                        + "recipients, recipientsFile, priority, ttl, deadline)");
+            }
+        }
+        String name = required(root, "name");
+        if (name.length() > 200) {
+            throw new InvalidCampaignException("name must be at most 200 characters");
+        }
+        String provider = required(root, "provider");
+        if (!providers.contains(provider)) {
+            throw new InvalidCampaignException("provider '" + provider + "' is not configured (configured: "
+                    + String.join(", ", providers) + ")");
+        }
+        String from = required(root, "from");
+        PhoneNumbers.problem(from).ifPresent(p -> {
+            throw new InvalidCampaignException("from: " + p);
+        });
+        String text = required(root, "text");
+        if (text.length() > MAX_TEXT) {
+            throw new InvalidCampaignException("text must be at most " + MAX_TEXT + " characters, got " + text.length());
+        }
+        JsonNode recipients = root.get("recipients");
+        String file = optional(root, "recipientsFile");
+        if ((recipients == null) == (file == null)) {
+            throw new InvalidCampaignException("give exactly one of 'recipients' (a list) and 'recipientsFile' (a CSV path)");
+        }
+        Path recipientsFile = null;
+        if (recipients != null) {
+            if (!recipients.isArray() || recipients.isEmpty()) {
+                throw new InvalidCampaignException("recipients must be a non-empty list of objects with a 'to' field");
+            }
+        } else {
+            recipientsFile = baseDir.resolve(file).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(recipientsFile) || !Files.isReadable(recipientsFile)) {
+                throw new InvalidCampaignException("recipientsFile: cannot read " + recipientsFile);
+            }
+        }
+        Priority priority;
+        try {
+            priority = Priority.parse(optional(root, "priority"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidCampaignException(e.getMessage());
+        }
+        String ttlText = optional(root, "ttl");
+        String deadlineText = optional(root, "deadline");
+        if (ttlText != null && deadlineText != null) {
+            throw new InvalidCampaignException("give at most one of 'ttl' and 'deadline'");
+        }
+        Duration ttl = null;
+        Instant deadline = null;
+        if (ttlText != null) {
+            try {
+                ttl = Duration.parse(ttlText);
+            } catch (DateTimeParseException e) {
+                throw new InvalidCampaignException("ttl: '" + ttlText + "' is not an ISO-8601 duration such as PT2H");
+            }
+            if (ttl.isNegative() || ttl.isZero()) {
+                throw new InvalidCampaignException("ttl must be positive, got " + ttlText);
+            }
+        }
+        if (deadlineText != null) {
+            try {
+                deadline = Instant.parse(deadlineText);
+            } catch (DateTimeParseException e) {
+                throw new InvalidCampaignException("deadline: '" + deadlineText + "' is not an ISO-8601 instant such as 2030-01-01T18:00:00Z");
+            }
+            if (!deadline.isAfter(now)) {
+                throw new InvalidCampaignException("deadline " + deadlineText + " is already past");
+            }
+        }
+        return new CampaignSpec(name, provider, from, new Template(text), recipients, recipientsFile, priority, ttl, deadline);
+    }
+
+    /** The deadline of every message of a campaign started at {@code start}, or null. */
+    public Instant deadlineFor(Instant start) {
+        return ttl != null ? start.plus(ttl) : deadline;
+    }
+
+    private static String required(JsonNode root, String field) {
+        String value = optional(root, field);
+        if (value == null || value.isBlank()) {
+            throw new InvalidCampaignException("missing field '" + field + "'");
+        }
+        return value;
+    }
+
+    private static String optional(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new InvalidCampaignException(field + " must be a string");
+        }
+        return node.asText();
+    }
+}

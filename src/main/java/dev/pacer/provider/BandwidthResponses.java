@@ -1,0 +1,78 @@
+package dev.pacer.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pacer.retry.ProviderHints;
+import dev.pacer.retry.RetryAfter;
+import dev.pacer.retry.WaitBounds;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Reads a Bandwidth v2 create-message response into a {@link SendResult}: 2xx accepted, 429 a wait
+ * (from {@code Retry-After}, else from the queue rate the 429 body states, else the fallback),
+ * 5xx and 408 transient, other 4xx a rejection.
+ */
+public final class BandwidthResponses {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WaitBounds bounds;
+    private final Duration fallbackWait;
+
+    public BandwidthResponses(WaitBounds bounds, Duration fallbackWait) {
+        this.bounds = bounds;
+        this.fallbackWait = fallbackWait;
+    }
+
+    public SendResult read(int status, String retryAfter, String date, String body, int segments, Instant now) {
+        JsonNode json = parse(body);
+        String type = text(json, "type");
+        String description = text(json, "description");
+        if (status >= 200 && status < 300) {
+            JsonNode count = json == null ? null : json.get("segmentCount");
+            return SendResult.accepted(status, text(json, "id"), count != null && count.canConvertToInt() ? count.asInt() : null);
+        }
+        if (status == 429) {
+            return SendResult.rateLimited(status, bounds.clamp(waitFor429(retryAfter, date, body, segments, now)), type, description);
+        }
+        if (status >= 500 || status == 408) {
+            return SendResult.failed(SendResult.Kind.TRANSIENT, status, type, description);
+        }
+        return SendResult.failed(SendResult.Kind.REJECTED, status, type == null ? text(json, "error") : type,
+                description == null ? text(json, "message") : description);
+    }
+
+    private Duration waitFor429(String retryAfter, String date, String body, int segments, Instant now) {
+        Optional<Duration> told = RetryAfter.parse(retryAfter, date, now);
+        if (told.isPresent()) {
+            return told.get();
+        }
+        // Bandwidth documents no Retry-After here; its body names the drain rate: wait until this
+        // message's segments have drained from the full queue.
+        Optional<Duration> fromQueue = ProviderHints.bandwidthQueueLimit(body)
+                .filter(q -> q.messagesPerMinute() > 0)
+                .map(q -> Duration.ofMillis((long) Math.ceil(Math.max(1, segments) * 60_000d / q.messagesPerMinute())));
+        return fromQueue.or(() -> ProviderHints.genesysRetrySeconds(body)).orElse(fallbackWait);
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode n = json == null ? null : json.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.pacer.system;
+
+import dev.pacer.audit.CampaignReport;
+import dev.pacer.audit.ReportReader;
+import dev.pacer.campaign.Audience;
+import dev.pacer.campaign.CampaignSpec;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.springframework.stereotype.Component;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/** Starts a campaign through the Java process API and follows it to its end. */
+@Component
+public class CampaignRunner {
+
+    private final RuntimeService runtime;
+    private final HistoryService history;
+    private final ReportReader reports;
+    private final Providers providers;
+    private final Clock clock;
+    private final DeliveryStats stats;
+
+    CampaignRunner(RuntimeService runtime, HistoryService history, ReportReader reports, Providers providers, Clock clock,
+                   DeliveryStats stats) {
+        this.stats = stats;
+        this.runtime = runtime;
+        this.history = history;
+        this.reports = reports;
+        this.providers = providers;
+        this.clock = clock;
+    }
+
+    /**
+     * Checks the campaign whole and starts it.
+     *
+     * @return the campaign's process instance id
+     * @throws dev.pacer.campaign.InvalidCampaignException naming the field at fault; nothing is started
+     */
+    public String start(String json, Path baseDir) {
+        CampaignSpec spec = CampaignSpec.parse(json, baseDir, providers.names(), clock.instant());
+        Audience.scan(spec);
+        return runtime.createProcessInstanceByKey("campaign").businessKey(spec.name())
+                .setVariable(Vars.CAMPAIGN, json)
+                .setVariable(Vars.CAMPAIGN_DIR, baseDir.toString())
+                .execute().getId();
+    }
+
+    /** Waits for the campaign instance to end, calling {@code progress} about twice a second. */
+    public CampaignReport awaitEnd(String campaignId, Consumer<DeliveryStats.Snapshot> progress) throws InterruptedException {
+        while (true) {
+            HistoricProcessInstance pi = history.createHistoricProcessInstanceQuery().processInstanceId(campaignId).singleResult();
+            if (pi != null && pi.getEndTime() != null) {
+                return reports.read(campaignId);
+            }
+            if (progress != null) {
+                progress.accept(stats.snapshot());
+            }
+            Thread.sleep(500);
+        }
+    }
+}

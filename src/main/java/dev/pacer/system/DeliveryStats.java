@@ -1,0 +1,49 @@
+package dev.pacer.system;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Live counters of this node's deliveries, for the progress display; the audit trail is the history tables. */
+public class DeliveryStats {
+
+    final LongAdder dispatched = new LongAdder();
+    final LongAdder attempts = new LongAdder();
+    final LongAdder rateLimited = new LongAdder();
+    final LongAdder transientFailures = new LongAdder();
+    final LongAdder acceptedSegments = new LongAdder();
+    final LongAdder retrying = new LongAdder();
+    private final Map<Outcome, LongAdder> finished = new EnumMap<>(Outcome.class);
+
+    public DeliveryStats() {
+        for (Outcome o : Outcome.values()) {
+            finished.put(o, new LongAdder());
+        }
+    }
+
+    void finished(Outcome outcome) {
+        finished.get(outcome).increment();
+    }
+
+    public Snapshot snapshot() {
+        Map<Outcome, Long> done = new EnumMap<>(Outcome.class);
+        long total = 0;
+        for (var e : finished.entrySet()) {
+            long n = e.getValue().sum();
+            if (n > 0) {
+                done.put(e.getKey(), n);
+                total += n;
+            }
+        }
+        return new Snapshot(dispatched.sum(), attempts.sum(), rateLimited.sum(), transientFailures.sum(),
+                acceptedSegments.sum(), retrying.sum(), total, done);
+    }
+
+    /** The counters at one moment. */
+    public record Snapshot(long dispatched, long attempts, long rateLimited, long transientFailures,
+                           long acceptedSegments, long retrying, long finished, Map<Outcome, Long> outcomes) {
+        public long outcome(Outcome o) {
+            return outcomes.getOrDefault(o, 0L);
+        }
+    }
+}

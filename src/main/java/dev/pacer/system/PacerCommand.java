@@ -1,0 +1,138 @@
+package dev.pacer.system;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pacer.audit.CampaignReport;
+import dev.pacer.audit.ReportReader;
+import dev.pacer.campaign.InvalidCampaignException;
+import org.camunda.bpm.engine.HistoryService;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The {@code pacer} command line. Arguments it does not know ({@code --spring.x=y}) go to Spring. */
+@Command(name = "pacer", mixinStandardHelpOptions = true, version = "pacer 0.1.0",
+        description = "Runs outbound messaging campaigns through rate-limited provider APIs.",
+        subcommands = {PacerCommand.Run.class, PacerCommand.Serve.class, PacerCommand.Report.class})
+class PacerCommand implements Runnable {
+
+    static final int INVALID = 2;
+
+    @Override
+    public void run() {
+        System.err.println("Give a command: run FILE, serve, or report CAMPAIGN (--help for more).");
+    }
+
+    static ConfigurableApplicationContext start(boolean web, List<String> springArgs) {
+        return new SpringApplicationBuilder(PacerApplication.class)
+                .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE)
+                .run(springArgs.toArray(String[]::new));
+    }
+
+    static ObjectMapper reportJson(ConfigurableApplicationContext context) {
+        return context.getBean(ObjectMapper.class).copy().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    @Command(name = "run", description = "Runs one campaign to completion against the configured providers and prints its report.")
+    static class Run implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "the campaign file (JSON)")
+        Path file;
+
+        @Option(names = "--report-json", paramLabel = "OUT", description = "also write the report as JSON to OUT")
+        Path reportJson;
+
+        @Unmatched
+        List<String> springArgs = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            String json;
+            try {
+                json = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                System.err.println("invalid campaign: no such file " + file);
+                return INVALID;
+            }
+            Path dir = file.toAbsolutePath().getParent();
+            try (ConfigurableApplicationContext context = start(false, springArgs)) {
+                CampaignRunner runner = context.getBean(CampaignRunner.class);
+                String id;
+                try {
+                    id = runner.start(json, dir);
+                } catch (InvalidCampaignException e) {
+                    System.err.println("invalid campaign " + file + ": " + e.getMessage());
+                    return INVALID;
+                }
+                CampaignReport report = runner.awaitEnd(id, new ProgressPrinter(System.out, System.console() != null));
+                System.out.println();
+                System.out.print(report.toText());
+                if (reportJson != null) {
+                    reportJson(context).writeValue(reportJson.toFile(), report);
+                    System.out.println("  report written to " + reportJson);
+                }
+                return report.pending() == 0 ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "serve", description = "Keeps the engine up: Camunda REST at /engine-rest and Cockpit at /camunda.")
+    static class Serve implements Callable<Integer> {
+        @Unmatched
+        List<String> springArgs = new ArrayList<>();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ConfigurableApplicationContext context = start(true, springArgs);
+            Thread.currentThread().join();
+            context.close();
+            return 0;
+        }
+    }
+
+    @Command(name = "report", description = "Prints the report of a campaign (by name or instance id) from the history tables.")
+    static class Report implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "CAMPAIGN")
+        String campaign;
+
+        @Option(names = "--json", paramLabel = "OUT", description = "write the report as JSON to OUT")
+        Path json;
+
+        @Unmatched
+        List<String> springArgs = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> args = new ArrayList<>(springArgs);
+            args.add("--camunda.bpm.job-execution.enabled=false");
+            try (ConfigurableApplicationContext context = start(false, args)) {
+                ReportReader reader = context.getBean(ReportReader.class);
+                var id = reader.findCampaign(campaign);
+                if (id.isEmpty()) {
+                    System.err.println("no campaign named '" + campaign + "' in the history tables");
+                    return 1;
+                }
+                CampaignReport report = reader.read(id.get());
+                PrintStream out = System.out;
+                out.print(report.toText());
+                if (json != null) {
+                    reportJson(context).writeValue(json.toFile(), report);
+                }
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.pacer.system;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pacer.audit.ReportReader;
+import dev.pacer.provider.BandwidthResponses;
+import dev.pacer.provider.MessageSender;
+import dev.pacer.retry.BackoffPolicy;
+import dev.pacer.retry.WaitBounds;
+import dev.pacer.throttle.Pacer;
+import org.apache.camel.ProducerTemplate;
+import org.camunda.bpm.engine.RuntimeService;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Clock;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/** Wires the framework-free core (pacer, backoff, response reading) into Camunda delegates and Camel beans. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(PacerProperties.class)
+class PacerConfiguration {
+
+    @Bean
+    Clock pacerClock() {
+        return new CamundaClock();
+    }
+
+    @Bean
+    RandomGenerator pacerRandom() {
+        return new SplittableRandom();
+    }
+
+    @Bean
+    Pacer pacer(Clock clock, PacerProperties properties, RandomGenerator random) {
+        return new Pacer(clock, properties.dispatch().bulkHorizon(), properties.retry().pauseJitter(), random);
+    }
+
+    @Bean(destroyMethod = "close")
+    Providers providers(PacerProperties properties, Pacer pacer, Clock clock) {
+        return new Providers(properties, pacer, clock);
+    }
+
+    @Bean
+    BackoffPolicy backoffPolicy(PacerProperties properties) {
+        PacerProperties.Retry r = properties.retry();
+        return BackoffPolicy.exponential(r.initial(), r.multiplier(), r.max(), r.maxAttempts(), r.jitter());
+    }
+
+    @Bean
+    BandwidthExchange bandwidthExchange(Providers providers, PacerProperties properties, Clock clock) {
+        PacerProperties.Retry r = properties.retry();
+        return new BandwidthExchange(providers, new BandwidthResponses(new WaitBounds(r.minWait(), r.maxWait()), r.fallbackWait()), clock);
+    }
+
+    @Bean
+    MessageSender messageSender(ProducerTemplate template) {
+        return new CamelSender(template);
+    }
+
+    @Bean
+    DeliveryStats deliveryStats() {
+        return new DeliveryStats();
+    }
+
+    @Bean
+    ReportReader reportReader(JdbcTemplate jdbc, PacerProperties properties) {
+        return new ReportReader(jdbc, properties.providers().values().stream().findFirst()
+                .map(PacerProperties.Provider::segmentsPerMinute).orElse(60));
+    }
+
+    // Delegates, bound by name from the BPMN files (camunda:delegateExpression="${throttle}").
+
+    @Bean
+    ThrottleDelegate throttle(Pacer pacer, Providers providers, DeliveryStats stats, Clock clock) {
+        return new ThrottleDelegate(pacer, providers, stats, clock);
+    }
+
+    @Bean
+    SendDelegate sendMessage(Pacer pacer, Providers providers, MessageSender sender, BackoffPolicy backoff,
+                             DeliveryStats stats, Clock clock, RandomGenerator random) {
+        return new SendDelegate(pacer, providers, sender, backoff, stats, clock, random);
+    }
+
+    @Bean
+    CampaignDelegates.Validate validateCampaign(Providers providers, Clock clock) {
+        return new CampaignDelegates.Validate(providers, clock);
+    }
+
+    @Bean
+    CampaignDelegates.Dispatch dispatchMessages(RuntimeService runtime, Providers providers, PacerProperties properties,
+                                                DeliveryStats stats) {
+        return new CampaignDelegates.Dispatch(runtime, providers, properties.dispatch(), stats);
+    }
+
+    @Bean
+    CampaignDelegates.CompileReport compileReport(ReportReader reports, ObjectMapper json) {
+        return new CampaignDelegates.CompileReport(reports, json);
+    }
+
+    @Bean
+    CampaignDelegates.MessageFinished messageFinished(DeliveryStats stats) {
+        return new CampaignDelegates.MessageFinished(stats);
+    }
+
+    /** The timer expression of the campaign's dispatch loop ({@code ${dispatchInterval}}). */
+    @Bean
+    String dispatchInterval(PacerProperties properties) {
+        return properties.dispatch().interval().toString();
+    }
+}

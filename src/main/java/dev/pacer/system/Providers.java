@@ -1,0 +1,91 @@
+package dev.pacer.system;
+
+import dev.pacer.provider.BandwidthSimulator;
+import dev.pacer.throttle.Pacer;
+import dev.pacer.throttle.ScopeLimit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * The configured provider accounts, each with its pacing scope registered. A provider without a
+ * base URL is served by the built-in simulator on a loopback port.
+ */
+public class Providers implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Providers.class);
+
+    private final Map<String, ProviderEndpoint> endpoints = new LinkedHashMap<>();
+    private final Map<String, BandwidthSimulator> simulators = new LinkedHashMap<>();
+
+    Providers(PacerProperties properties, Pacer pacer, Clock clock) {
+        properties.providers().forEach((name, p) -> {
+            if (!"bandwidth".equals(name)) {
+                throw new IllegalStateException("pacer.providers." + name + ": no route for this provider (supported: bandwidth)");
+            }
+            String username = p.username();
+            String password = p.password();
+            String baseUrl = p.baseUrl();
+            if (baseUrl == null || baseUrl.isBlank()) {
+                if (username == null || password == null) {
+                    username = "pacer";
+                    byte[] secret = new byte[16];
+                    new SecureRandom().nextBytes(secret);
+                    password = HexFormat.of().formatHex(secret);
+                }
+                PacerProperties.Simulator sim = properties.simulator();
+                try {
+                    BandwidthSimulator simulator = new BandwidthSimulator(new BandwidthSimulator.Settings(p.accountId(), username, password,
+                            sim.segmentsPerMinute(), sim.queueCapacity(), sim.retryAfter(), sim.clockSkew(),
+                            sim.serverErrorRate(), sim.latency()), clock, new SplittableRandom());
+                    simulators.put(name, simulator);
+                    baseUrl = simulator.baseUrl().toString();
+                    log.info("No base-url for provider '{}': started the built-in Bandwidth simulator at {} ({} segments/min, queue {})",
+                            name, baseUrl, sim.segmentsPerMinute(), sim.queueCapacity());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot start the built-in simulator", e);
+                }
+            } else if (username == null || password == null) {
+                throw new IllegalStateException("pacer.providers." + name + ": username and password are required with a base-url "
+                        + "(set PACER_PROVIDERS_" + name.toUpperCase() + "_USERNAME and _PASSWORD)");
+            }
+            String auth = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+            String scope = name + ":" + p.accountId();
+            int burst = p.burst() > 0 ? p.burst() : Math.max(1, p.segmentsPerMinute() / 60);
+            pacer.register(new ScopeLimit(scope, p.segmentsPerMinute(), burst, p.maxInFlight()));
+            endpoints.put(name, new ProviderEndpoint(name, scope, baseUrl.replaceAll("/+$", ""), p.accountId(), p.applicationId(), auth));
+        });
+    }
+
+    public ProviderEndpoint endpoint(String provider) {
+        ProviderEndpoint e = endpoints.get(provider);
+        if (e == null) {
+            throw new IllegalArgumentException("provider '" + provider + "' is not configured");
+        }
+        return e;
+    }
+
+    public java.util.Set<String> names() {
+        return endpoints.keySet();
+    }
+
+    public Optional<BandwidthSimulator> simulator(String provider) {
+        return Optional.ofNullable(simulators.get(provider));
+    }
+
+    @Override
+    public void close() {
+        simulators.values().forEach(BandwidthSimulator::close);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.pacer.system;
+
+import dev.pacer.throttle.Grant;
+import dev.pacer.throttle.Pacer;
+import dev.pacer.throttle.Priority;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+
+/**
+ * The throttle step: asks the pacer for a send slot for the message's segments and sets the timer
+ * the flow waits on ({@code wakeAt}). {@code slot} tells the flow what to do next: {@code NOW} send,
+ * {@code LATER} wait for the reserved slot, {@code RECHECK} wait and ask again; a message whose slot
+ * lies past its deadline ends {@code EXPIRED} here, without waiting.
+ */
+public class ThrottleDelegate implements JavaDelegate {
+
+    static final String NOW = "NOW";
+    static final String LATER = "LATER";
+    static final String RECHECK = "RECHECK";
+    static final String RETRY = "RETRY";
+
+    private final Pacer pacer;
+    private final Providers providers;
+    private final DeliveryStats stats;
+    private final Clock clock;
+
+    ThrottleDelegate(Pacer pacer, Providers providers, DeliveryStats stats, Clock clock) {
+        this.pacer = pacer;
+        this.providers = providers;
+        this.stats = stats;
+        this.clock = clock;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        String scope = providers.endpoint((String) execution.getVariable(Vars.PROVIDER)).scope();
+        int segments = (Integer) execution.getVariable(Vars.SEGMENTS);
+        Priority priority = Priority.valueOf((String) execution.getVariable(Vars.PRIORITY));
+        Object previous = execution.getVariable(Vars.SLOT);
+        if (RETRY.equals(previous)) {
+            stats.retrying.decrement();
+        }
+        Grant grant = pacer.reserve(scope, segments, priority, RECHECK.equals(previous));
+        Instant now = clock.instant();
+        Date deadline = (Date) execution.getVariable(Vars.DEADLINE);
+        if (deadline != null && grant.at().isAfter(deadline.toInstant())) {
+            pacer.release(scope, grant, segments);
+            execution.setVariable(Vars.SLOT, Outcome.EXPIRED.name());
+            execution.setVariable(Vars.OUTCOME, Outcome.EXPIRED.name());
+            execution.setVariable(Vars.REASON, "no send slot before the deadline " + deadline.toInstant());
+            return;
+        }
+        execution.setVariable(Vars.SLOT, !grant.reserved() ? RECHECK : grant.at().isAfter(now) ? LATER : NOW);
+        execution.setVariable(Vars.SLOT_GENERATION, grant.generation());
+        execution.setVariable(Vars.WAKE_AT, Date.from(grant.at()));
+    }
+}

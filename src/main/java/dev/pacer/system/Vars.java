@@ -1,0 +1,36 @@
+package dev.pacer.system;
+
+/** Names of the process variables the flows and their delegates share. */
+final class Vars {
+    // campaign process
+    static final String CAMPAIGN = "campaign";
+    static final String CAMPAIGN_DIR = "campaignDir";
+    static final String ROWS = "rows";
+    static final String DUPLICATES = "duplicates";
+    static final String FIRST_ROWS = "firstRows";
+    static final String CURSOR = "cursor";
+    static final String STARTED_AT = "startedAt";
+    static final String ALL_DONE = "allDone";
+    static final String REPORT = "report";
+
+    // delivery process
+    static final String PROVIDER = "provider";
+    static final String FROM = "from";
+    static final String TO = "to";
+    static final String TEXT = "text";
+    static final String SEGMENTS = "segments";
+    static final String PRIORITY = "priority";
+    static final String DEADLINE = "deadline";
+    static final String OUTCOME = "outcome";
+    static final String REASON = "reason";
+    static final String SLOT = "slot";
+    static final String SLOT_GENERATION = "slotGeneration";
+    static final String WAKE_AT = "wakeAt";
+    static final String ATTEMPTS = "attempts";
+    static final String FAILURES = "failures";
+    static final String RATE_LIMITED = "rateLimited";
+    static final String PROVIDER_MESSAGE_ID = "providerMessageId";
+
+    private Vars() {
+    }
+}

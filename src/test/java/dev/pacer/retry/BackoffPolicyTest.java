@@ -1,0 +1,178 @@
+package dev.pacer.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class BackoffPolicyTest {
+
+    /** Always draws the same value, so jittered delays are exactly predictable. */
+    private static final class FixedRandom implements RandomGenerator {
+        private final double value;
+
+        FixedRandom(double value) {
+            this.value = value;
+        }
+
+        @Override
+        public double nextDouble() {
+            return value;
+        }
+
+        @Override
+        public long nextLong() {
+            throw new UnsupportedOperationException("only nextDouble is expected");
+        }
+    }
+
+    private static final RandomGenerator NO_LUCK = new FixedRandom(0.0);
+
+    private final BackoffPolicy noJitter =
+            BackoffPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 5, 0.0);
+
+    @Test
+    void shouldGrowExponentiallyFromInitialDelay() {
+        assertThat(noJitter.delay(1, NO_LUCK)).isEqualTo(Duration.ofMillis(100));
+        assertThat(noJitter.delay(2, NO_LUCK)).isEqualTo(Duration.ofMillis(200));
+        assertThat(noJitter.delay(3, NO_LUCK)).isEqualTo(Duration.ofMillis(400));
+        assertThat(noJitter.delay(4, NO_LUCK)).isEqualTo(Duration.ofMillis(800));
+    }
+
+    @Test
+    void shouldGrowByFractionalMultiplier() {
+        BackoffPolicy policy = BackoffPolicy.exponential(Duration.ofSeconds(1), 1.5, Duration.ofMinutes(1), 5, 0.0);
+        assertThat(policy.delay(2, NO_LUCK)).isEqualTo(Duration.ofMillis(1500));
+        assertThat(policy.delay(3, NO_LUCK)).isEqualTo(Duration.ofMillis(2250));
+    }
+
+    @Test
+    void shouldStayConstantWithMultiplierOne() {
+        BackoffPolicy policy = BackoffPolicy.exponential(Duration.ofSeconds(2), 1.0, Duration.ofSeconds(2), 3, 0.0);
+        assertThat(policy.delay(1_000_000, NO_LUCK)).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void shouldCapDelayAtMax() {
+        assertThat(noJitter.delay(8, NO_LUCK)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(noJitter.delay(50, NO_LUCK)).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void shouldNotOverflowForHugeAttemptCounts() {
+        BackoffPolicy policy = BackoffPolicy.exponential(
+                Duration.ofDays(1), 10.0, Duration.ofSeconds(Long.MAX_VALUE), 3, 0.0);
+        assertThat(noJitter.delay(Integer.MAX_VALUE, NO_LUCK)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(policy.delay(Integer.MAX_VALUE, NO_LUCK)).isEqualTo(Duration.ofSeconds(Long.MAX_VALUE));
+    }
+
+    @Test
+    void shouldReturnFullBaseWhenJitterDrawsZero() {
+        BackoffPolicy policy = BackoffPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 5, 0.5);
+        assertThat(policy.delay(4, new FixedRandom(0.0))).isEqualTo(Duration.ofMillis(800));
+    }
+
+    @Test
+    void shouldRemoveProportionalShareOfBaseAsJitter() {
+        BackoffPolicy policy = BackoffPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 5, 0.5);
+        assertThat(policy.delay(4, new FixedRandom(0.5))).isEqualTo(Duration.ofMillis(600));
+    }
+
+    @Test
+    void shouldNeverGoBelowJitterLowerBound() {
+        BackoffPolicy policy = BackoffPolicy.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 5, 0.5);
+        double justBelowOne = Math.nextDown(1.0);
+        assertThat(policy.delay(4, new FixedRandom(justBelowOne)))
+                .isBetween(Duration.ofMillis(400), Duration.ofMillis(800));
+    }
+
+    @Test
+    void shouldSpreadFullJitterDownToNearlyZero() {
+        BackoffPolicy policy = BackoffPolicy.exponential(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10), 5, 1.0);
+        assertThat(policy.delay(1, new FixedRandom(Math.nextDown(1.0))))
+                .isBetween(Duration.ZERO, Duration.ofNanos(1));
+        assertThat(policy.delay(1, new FixedRandom(0.25))).isEqualTo(Duration.ofMillis(750));
+    }
+
+    @Test
+    void shouldKeepSeededJitteredDelaysWithinBounds() {
+        BackoffPolicy policy = BackoffPolicy.exponential(Duration.ofMillis(250), 3.0, Duration.ofSeconds(30), 10, 0.3);
+        RandomGenerator seeded = new SplittableRandom(42);
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            Duration base = policy.delay(attempt, new FixedRandom(0.0));
+            Duration lower = Duration.ofNanos((long) Math.ceil(base.toNanos() * 0.7));
+            for (int draw = 0; draw < 200; draw++) {
+                assertThat(policy.delay(attempt, seeded)).isBetween(lower, base);
+            }
+        }
+    }
+
+    @Test
+    void shouldAllowAttemptsUpToMaxAttempts() {
+        BackoffPolicy policy = BackoffPolicy.exponential(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(8), 3, 0.0);
+        assertThat(policy.allowsAnotherAttempt(0)).isTrue();
+        assertThat(policy.allowsAnotherAttempt(2)).isTrue();
+        assertThat(policy.allowsAnotherAttempt(3)).isFalse();
+        assertThat(policy.allowsAnotherAttempt(4)).isFalse();
+    }
+
+    @Test
+    void shouldRejectNegativeAttemptsMade() {
+        assertThatThrownBy(() -> noJitter.allowsAnotherAttempt(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("attemptsMade");
+    }
+
+    @Test
+    void shouldRejectDelayBeforeAnyFailure() {
+        assertThatThrownBy(() -> noJitter.delay(0, NO_LUCK))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("failedAttempts");
+    }
+
+    @Test
+    void shouldRejectNullRandom() {
+        assertThatThrownBy(() -> noJitter.delay(1, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("random");
+    }
+
+    record Invalid(String field, Duration initial, double multiplier, Duration max, int maxAttempts, double jitter) {
+        @Override
+        public String toString() {
+            return field + " (" + initial + ", " + multiplier + ", " + max + ", " + maxAttempts + ", " + jitter + ")";
+        }
+    }
+
+    static Stream<Invalid> invalidPolicies() {
+        Duration one = Duration.ofSeconds(1);
+        Duration ten = Duration.ofSeconds(10);
+        return Stream.of(
+                new Invalid("initial", null, 2.0, ten, 3, 0.0),
+                new Invalid("initial", Duration.ZERO, 2.0, ten, 3, 0.0),
+                new Invalid("initial", Duration.ofSeconds(-1), 2.0, ten, 3, 0.0),
+                new Invalid("multiplier", one, 0.5, ten, 3, 0.0),
+                new Invalid("multiplier", one, Double.NaN, ten, 3, 0.0),
+                new Invalid("multiplier", one, Double.POSITIVE_INFINITY, ten, 3, 0.0),
+                new Invalid("max", one, 2.0, null, 3, 0.0),
+                new Invalid("max", ten, 2.0, one, 3, 0.0),
+                new Invalid("maxAttempts", one, 2.0, ten, 0, 0.0),
+                new Invalid("jitter", one, 2.0, ten, 3, -0.1),
+                new Invalid("jitter", one, 2.0, ten, 3, 1.1),
+                new Invalid("jitter", one, 2.0, ten, 3, Double.NaN));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidPolicies")
+    void shouldRejectInvalidSettingsNamingTheField(Invalid p) {
+        assertThatThrownBy(() -> BackoffPolicy.exponential(p.initial(), p.multiplier(), p.max(), p.maxAttempts(), p.jitter()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(p.field() + " must");
+    }
+}
