@@ -37,10 +37,17 @@ class PacerCommand implements Runnable {
         System.err.println("Give a command: run FILE, serve, or report CAMPAIGN (--help for more).");
     }
 
+    /** Without a web server the REST API and Cockpit have nothing to run in, so they are left out. */
+    static final String NO_WEB = "org.camunda.bpm.spring.boot.starter.webapp.CamundaBpmWebappAutoConfiguration,"
+            + "org.camunda.bpm.spring.boot.starter.rest.CamundaBpmRestJerseyAutoConfiguration";
+
     static ConfigurableApplicationContext start(boolean web, List<String> springArgs) {
-        return new SpringApplicationBuilder(PacerApplication.class)
-                .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE)
-                .run(springArgs.toArray(String[]::new));
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(PacerApplication.class)
+                .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE);
+        if (!web) {
+            builder.properties("spring.autoconfigure.exclude=" + NO_WEB);
+        }
+        return builder.run(springArgs.toArray(String[]::new));
     }
 
     static ObjectMapper reportJson(ConfigurableApplicationContext context) {
