@@ -1,5 +1,7 @@
 package dev.pacer.audit;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -18,6 +20,7 @@ public record CampaignReport(String campaign, String campaignId, int recipients,
                              long transientFailures, Instant startedAt, Instant finishedAt, double makespanSeconds,
                              double theoreticalMinimumSeconds, long pending) {
 
+    @JsonProperty("makespanRatio")
     public double makespanRatio() {
         return theoreticalMinimumSeconds <= 0 ? 0 : makespanSeconds / theoreticalMinimumSeconds;
     }
