@@ -1,0 +1,272 @@
+package dev.pacer.system;
+
+import dev.pacer.provider.MessageSender;
+import dev.pacer.provider.OutgoingMessage;
+import dev.pacer.provider.SendResult;
+import dev.pacer.retry.BackoffPolicy;
+import dev.pacer.throttle.Pacer;
+import dev.pacer.throttle.Priority;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.test.Deployment;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.camunda.bpm.engine.test.mock.Mocks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
+/**
+ * Every path of {@code bpmn/delivery.bpmn}, with the real throttle and send delegates, a scripted
+ * provider, and the engine clock moved by hand from one job's due date to the next.
+ */
+@Deployment(resources = "delivery.bpmn")
+class DeliveryProcessTest {
+
+    @RegisterExtension
+    static ProcessEngineExtension engine = ProcessEngineExtension.builder().build();
+
+    private static final Instant T0 = Instant.parse("2030-01-01T09:00:00Z");
+
+    private final ScriptedSender sender = new ScriptedSender();
+    private Pacer pacer;
+    private Providers providers;
+    private RuntimeService runtime;
+    private ManagementService management;
+
+    @BeforeEach
+    void setUp() {
+        ClockUtil.setCurrentTime(Date.from(T0));
+        CamundaClock clock = new CamundaClock();
+        pacer = new Pacer(clock, Duration.ofSeconds(2), Duration.ZERO, new SplittableRandom(3));
+        PacerProperties properties = TestProperties.withProvider("http://127.0.0.1:9", 60);
+        providers = new Providers(properties, pacer, clock);
+        DeliveryStats stats = new DeliveryStats();
+        BackoffPolicy backoff = BackoffPolicy.exponential(Duration.ofSeconds(2), 2, Duration.ofSeconds(30), 3, 0);
+        Mocks.register("throttle", new ThrottleDelegate(pacer, providers, stats, clock));
+        Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, backoff, stats, clock, new SplittableRandom(5)));
+        Mocks.register("messageFinished", new CampaignDelegates.MessageFinished(stats));
+        runtime = engine.getRuntimeService();
+        management = engine.getManagementService();
+    }
+
+    @AfterEach
+    void tearDown() {
+        ClockUtil.reset();
+        Mocks.reset();
+    }
+
+    @Test
+    void shouldSendAndEndAcceptedWhenTheProviderTakesIt() {
+        sender.script.add(SendResult.accepted(202, "msg-1", 1));
+        ProcessInstance pi = start(null, "PENDING");
+        drive(pi);
+        assertThat(pi).hasPassedInOrder("Task_Throttle", "Task_Send", "End_Accepted").isEnded();
+        assertThat(outcome(pi)).isEqualTo("ACCEPTED");
+        assertThat(variable(pi, "providerMessageId")).isEqualTo("msg-1");
+        assertThat(sender.sent).hasSize(1);
+        assertThat(sender.sent.get(0).message().key()).isEqualTo("c1/1");
+    }
+
+    @Test
+    void shouldWaitTheProviderTimeAfterA429AndThenSend() {
+        sender.script.add(SendResult.rateLimited(429, Duration.ofSeconds(5), "max-message-queue-size-exceeded", "full"));
+        sender.script.add(SendResult.accepted(202, "msg-2", 1));
+        ProcessInstance pi = start(null, "PENDING");
+
+        execute(job(pi));
+        assertThat(pi).isWaitingAt("Timer_RetryAfter");
+        assertThat(pacer.view(providers.endpoint("bandwidth").scope()).pausedUntil()).isEqualTo(T0.plusSeconds(5));
+
+        drive(pi);
+        assertThat(pi).hasPassedInOrder("Task_Send", "Boundary_RateLimited", "Timer_RetryAfter", "Task_Throttle", "Task_Send", "End_Accepted");
+        assertThat(sender.sent).hasSize(2);
+        assertThat(sender.sent.get(1).at()).as("nothing is sent inside the told wait").isAfterOrEqualTo(T0.plusSeconds(5));
+        assertThat(variable(pi, "rateLimited")).isEqualTo(1);
+        assertThat(variable(pi, "failures")).as("a 429 is not a failed attempt").isEqualTo(0);
+        assertThat(outcome(pi)).isEqualTo("ACCEPTED");
+    }
+
+    @Test
+    void shouldHoldBackOtherMessagesOfTheScopeWhileItIsPaused() {
+        sender.script.add(SendResult.rateLimited(429, Duration.ofSeconds(8), null, null));
+        sender.script.add(SendResult.accepted(202, "a", 1));
+        sender.script.add(SendResult.accepted(202, "b", 1));
+        ProcessInstance first = start(null, "PENDING");
+        ProcessInstance second = start(null, "PENDING");
+        execute(job(first));
+        assertThat(first).isWaitingAt("Timer_RetryAfter");
+        drive(second);
+        drive(first);
+        assertThat(sender.sent).hasSize(3);
+        assertThat(sender.sent.subList(1, 3)).allSatisfy(s -> assertThat(s.at()).isAfterOrEqualTo(T0.plusSeconds(8)));
+    }
+
+    @Test
+    void shouldBackOffAfterATransientFailureAndThenSend() {
+        sender.script.add(SendResult.failed(SendResult.Kind.TRANSIENT, 503, null, "unavailable"));
+        sender.script.add(SendResult.accepted(202, "msg-3", 1));
+        ProcessInstance pi = start(null, "PENDING");
+        execute(job(pi));
+        assertThat(pi).isWaitingAt("Timer_Backoff");
+        drive(pi);
+        assertThat(pi).hasPassedInOrder("Task_Send", "Boundary_Transient", "Timer_Backoff", "Task_Send", "End_Accepted");
+        assertThat(Duration.between(sender.sent.get(0).at(), sender.sent.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(variable(pi, "failures")).isEqualTo(1);
+        assertThat(variable(pi, "attempts")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldEndRejectedOnAPermanentError() {
+        sender.script.add(SendResult.failed(SendResult.Kind.REJECTED, 400, "request-validation", "'to' is invalid"));
+        ProcessInstance pi = start(null, "PENDING");
+        drive(pi);
+        assertThat(pi).hasPassed("End_Rejected").isEnded();
+        assertThat(outcome(pi)).isEqualTo("REJECTED");
+        assertThat((String) variable(pi, "reason")).contains("400", "request-validation");
+        assertThat(sender.sent).hasSize(1);
+    }
+
+    @Test
+    void shouldEndDroppedWhenTheAttemptsRunOut() {
+        for (int i = 0; i < 5; i++) {
+            sender.script.add(SendResult.failed(SendResult.Kind.TRANSIENT, 500, null, "boom"));
+        }
+        ProcessInstance pi = start(null, "PENDING");
+        drive(pi);
+        assertThat(pi).hasPassed("End_Dropped").isEnded();
+        assertThat(outcome(pi)).isEqualTo("DROPPED");
+        assertThat(sender.sent).as("maximum of 3 attempts").hasSize(3);
+        List<Instant> times = sender.sent.stream().map(Sent::at).toList();
+        assertThat(Duration.between(times.get(0), times.get(1))).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(Duration.between(times.get(1), times.get(2))).as("exponential").isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void shouldExpireAtOnceWhenNoSlotComesBeforeTheDeadline() {
+        String scope = providers.endpoint("bandwidth").scope();
+        for (int i = 0; i < 10; i++) {
+            pacer.reserve(scope, 1, Priority.REALTIME, false);
+        }
+        ProcessInstance pi = start(T0.plusSeconds(3), "PENDING");
+        drive(pi);
+        assertThat(pi).hasPassed("End_ExpiredNoSlot").isEnded();
+        assertThat(outcome(pi)).isEqualTo("EXPIRED");
+        assertThat(sender.sent).isEmpty();
+    }
+
+    @Test
+    void shouldExpireRatherThanRetryAfterTheDeadline() {
+        sender.script.add(SendResult.rateLimited(429, Duration.ofSeconds(60), null, null));
+        ProcessInstance pi = start(T0.plusSeconds(30), "PENDING");
+        drive(pi);
+        assertThat(pi).hasPassed("End_Expired").isEnded();
+        assertThat(outcome(pi)).isEqualTo("EXPIRED");
+        assertThat(sender.sent).hasSize(1);
+    }
+
+    @Test
+    void shouldNeverSendAnInvalidRecipient() {
+        ProcessInstance pi = start(null, "INVALID");
+        drive(pi);
+        assertThat(pi).hasPassed("End_Invalid").hasNotPassed("Task_Send").isEnded();
+        assertThat(sender.sent).isEmpty();
+    }
+
+    @Test
+    void shouldWaitOnATimerForALaterSlot() {
+        sender.script.add(SendResult.accepted(202, "x", 1));
+        sender.script.add(SendResult.accepted(202, "y", 1));
+        ProcessInstance first = start(null, "PENDING");
+        ProcessInstance second = start(null, "PENDING");
+        drive(first);
+        execute(job(second));
+        assertThat(second).isWaitingAt("Timer_WaitSlot");
+        drive(second);
+        assertThat(sender.sent.get(1).at()).isEqualTo(T0.plusSeconds(1));
+    }
+
+    private ProcessInstance start(Instant deadline, String outcome) {
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("provider", "bandwidth");
+        vars.put("from", "+12025550100");
+        vars.put("to", "+12025550101");
+        vars.put("text", "hello");
+        vars.put("segments", 1);
+        vars.put("priority", "BULK");
+        vars.put("deadline", deadline == null ? null : Date.from(deadline));
+        vars.put("outcome", outcome);
+        vars.put("attempts", 0);
+        vars.put("failures", 0);
+        vars.put("rateLimited", 0);
+        return runtime.startProcessInstanceByKey("delivery", "c1/" + (runtime.createProcessInstanceQuery().count() + 1), vars);
+    }
+
+    /** Runs the instance's jobs one by one, moving the clock to each timer's due date, until it ends. */
+    private void drive(ProcessInstance pi) {
+        for (int i = 0; i < 50; i++) {
+            Job job = management.createJobQuery().processInstanceId(pi.getId()).singleResult();
+            if (job == null) {
+                return;
+            }
+            execute(job);
+        }
+        throw new AssertionError("instance did not end within 50 jobs");
+    }
+
+    private Job job(ProcessInstance pi) {
+        return management.createJobQuery().processInstanceId(pi.getId()).singleResult();
+    }
+
+    private void execute(Job job) {
+        if (job.getDuedate() != null && job.getDuedate().after(ClockUtil.getCurrentTime())) {
+            ClockUtil.setCurrentTime(job.getDuedate());
+        }
+        management.executeJob(job.getId());
+    }
+
+    private Object variable(ProcessInstance pi, String name) {
+        return engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(pi.getId())
+                .variableName(name).singleResult().getValue();
+    }
+
+    private String outcome(ProcessInstance pi) {
+        return (String) variable(pi, "outcome");
+    }
+
+    record Sent(OutgoingMessage message, Instant at) {
+    }
+
+    /** A provider that answers from a script and notes when each request came. */
+    static final class ScriptedSender implements MessageSender {
+        final Deque<SendResult> script = new ArrayDeque<>();
+        final List<Sent> sent = new ArrayList<>();
+
+        @Override
+        public SendResult send(OutgoingMessage message) {
+            sent.add(new Sent(message, ClockUtil.now().toInstant()));
+            SendResult next = script.poll();
+            if (next == null) {
+                throw new AssertionError("unexpected send " + message.key());
+            }
+            return next;
+        }
+    }
+}
