@@ -7,6 +7,7 @@ import dev.pacer.campaign.CampaignSpec;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.camunda.spin.plugin.variable.SpinValues;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ public class CampaignRunner {
         CampaignSpec spec = CampaignSpec.parse(json, baseDir, providers.names(), clock.instant());
         Audience.scan(spec);
         return runtime.createProcessInstanceByKey("campaign").businessKey(spec.name())
-                .setVariable(Vars.CAMPAIGN, json)
+                .setVariable(Vars.CAMPAIGN, SpinValues.jsonValue(json).create())
                 .setVariable(Vars.CAMPAIGN_DIR, baseDir.toString())
                 .execute().getId();
     }

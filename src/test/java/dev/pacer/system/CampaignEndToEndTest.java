@@ -1,0 +1,112 @@
+package dev.pacer.system;
+
+import dev.pacer.audit.CampaignReport;
+import dev.pacer.campaign.InvalidCampaignException;
+import dev.pacer.provider.BandwidthSimulator;
+import org.camunda.bpm.engine.HistoryService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Whole campaigns through BPMN, Camel and HTTP against the built-in simulator. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:e2e;DB_CLOSE_DELAY=-1",
+        "pacer.providers.bandwidth.segments-per-minute=3000",
+        "pacer.simulator.segments-per-minute=3000",
+        "pacer.simulator.queue-capacity=60",
+        "pacer.dispatch.interval=PT0.2S"})
+class CampaignEndToEndTest {
+
+    @Autowired
+    CampaignRunner runner;
+    @Autowired
+    Providers providers;
+    @Autowired
+    HistoryService history;
+    @LocalServerPort
+    int port;
+
+    private static String campaign(String name, String recipients) {
+        return """
+                {"name": "%s", "provider": "bandwidth", "from": "+12025550100",
+                 "text": "Hello {{name}}, your code is {{code}}.", "recipients": [%s]}""".formatted(name, recipients);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldAccountForEveryMessageExactlyOnce() throws InterruptedException {
+        StringBuilder r = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            String name = i % 5 == 0 ? "Zoë Ирина" : i % 7 == 0 ? "A very long name that makes this message run over one segment " .repeat(3) : "Ada";
+            r.append("{\"to\": \"+1202555%04d\", \"name\": \"%s\", \"code\": \"%d\"},".formatted(1000 + i, name, 100 + i));
+        }
+        r.append("{\"to\": \"+12025551000\", \"name\": \"Ada\", \"code\": \"1\"},");   // duplicate of the first
+        r.append("{\"to\": \"555-0100\", \"name\": \"Ada\", \"code\": \"1\"},");        // not E.164
+        r.append("{\"to\": \"+12025552000\", \"name\": \"Ada\"}");                       // no code
+        BandwidthSimulator.Stats before = providers.simulator("bandwidth").orElseThrow().stats();
+
+        String id = runner.start(campaign("e2e", r.toString()), Path.of("."));
+        CampaignReport report = runner.awaitEnd(id, null);
+
+        BandwidthSimulator.Stats after = providers.simulator("bandwidth").orElseThrow().stats();
+        assertThat(report.recipients()).isEqualTo(63);
+        assertThat(report.duplicates()).isEqualTo(1);
+        assertThat(report.messages()).isEqualTo(62);
+        assertThat(report.pending()).isZero();
+        assertThat(report.outcomes()).containsEntry("ACCEPTED", 60L).containsEntry("INVALID", 2L);
+        assertThat(after.accepted() - before.accepted()).as("the provider took each message once").isEqualTo(60);
+        assertThat(after.duplicates() - before.duplicates()).isZero();
+        assertThat(after.insideToldWait() - before.insideToldWait()).isZero();
+        assertThat(report.sendAttempts()).isEqualTo(after.requests() - before.requests());
+        assertThat(report.segments()).isGreaterThan(60);
+        assertThat(history.createHistoricProcessInstanceQuery().processDefinitionKey("delivery")
+                .processInstanceBusinessKeyLike(id + "/%").finished().count()).isEqualTo(62);
+    }
+
+    @Test
+    void shouldRefuseAnInvalidCampaignWholeNamingTheField() {
+        long before = history.createHistoricProcessInstanceQuery().processDefinitionKey("campaign").count();
+        assertThatThrownBy(() -> runner.start(campaign("bad", "{\"to\": \"+12025550101\", \"name\": \"x\", \"code\": \"1\"}")
+                .replace("+12025550100", "12345"), Path.of(".")))
+                .isInstanceOf(InvalidCampaignException.class).hasMessageContaining("from");
+        assertThatThrownBy(() -> runner.start(campaign("bad", "{\"to\": \"+12025550101\", \"name\": \"x\"}"), Path.of(".")))
+                .hasMessageContaining("{{code}}");
+        assertThat(history.createHistoricProcessInstanceQuery().processDefinitionKey("campaign").count()).isEqualTo(before);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldStartACampaignThroughTheCamundaRestApi() throws Exception {
+        String json = campaign("rest", "{\"to\": \"+12025553000\", \"name\": \"Ada\", \"code\": \"7\"}");
+        String body = "{\"variables\": {\"campaign\": {\"type\": \"String\", \"value\": " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(json) + "}}}";
+        HttpResponse<String> response = post("/engine-rest/process-definition/key/campaign/start", body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("id").asText();
+        CampaignReport report = runner.awaitEnd(id, null);
+        assertThat(report.campaign()).isEqualTo("rest");
+        assertThat(report.outcomes()).containsEntry("ACCEPTED", 1L);
+
+        HttpResponse<String> refused = post("/engine-rest/process-definition/key/campaign/start",
+                body.replace("bandwidth", "carrier-pigeon"));
+        assertThat(refused.statusCode()).isGreaterThanOrEqualTo(400);
+        assertThat(refused.body()).contains("carrier-pigeon");
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
