@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 /** The {@code pacer} command line. Arguments it does not know ({@code --spring.x=y}) go to Spring. */
 @Command(name = "pacer", mixinStandardHelpOptions = true, version = "pacer 0.1.0",
         description = "Runs outbound messaging campaigns through rate-limited provider APIs.",
-        subcommands = {PacerCommand.Run.class, PacerCommand.Serve.class, PacerCommand.Report.class})
+        subcommands = {PacerCommand.Run.class, PacerCommand.Serve.class, PacerCommand.Report.class, PacerCommand.BenchTimers.class})
 class PacerCommand implements Runnable {
 
     static final int INVALID = 2;
@@ -138,6 +138,26 @@ class PacerCommand implements Runnable {
                 if (json != null) {
                     reportJson(context).writeValue(json.toFile(), report);
                 }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "bench-timers", description = "Measures how late BPMN timers fire with the configured job executor.")
+    static class BenchTimers implements Callable<Integer> {
+        @Option(names = "--count", defaultValue = "200")
+        int count;
+
+        @Option(names = "--delay", defaultValue = "PT1S")
+        java.time.Duration delay;
+
+        @Unmatched
+        List<String> springArgs = new ArrayList<>();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (ConfigurableApplicationContext context = start(false, springArgs)) {
+                System.out.println(context.getBean(TimerBenchmark.class).run(count, delay));
                 return 0;
             }
         }
