@@ -85,7 +85,7 @@ public record PacerProperties(
 
     /** The built-in Bandwidth-compatible simulator, started for a provider with no base URL. */
     public record Simulator(@Min(1) @DefaultValue("600") int segmentsPerMinute,
-                            @Min(1) @DefaultValue("20") int queueCapacity,
+                            @Min(1) @DefaultValue("60") int queueCapacity,
                             @NotNull @DefaultValue("NONE") RetryAfterMode retryAfter,
                             @NotNull @DefaultValue("PT0S") Duration clockSkew,
                             @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.0") double serverErrorRate,

@@ -9,6 +9,8 @@ import dev.pacer.throttle.Priority;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +30,7 @@ public class SendDelegate implements JavaDelegate {
     static final String RATE_LIMITED = "RATE_LIMITED";
     static final String TRANSIENT = "TRANSIENT";
     private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(2);
+    private static final Logger log = LoggerFactory.getLogger(SendDelegate.class);
 
     private final Pacer pacer;
     private final Providers providers;
@@ -96,6 +99,7 @@ public class SendDelegate implements JavaDelegate {
                 stats.rateLimited.increment();
                 execution.setVariable(Vars.RATE_LIMITED, (Integer) execution.getVariable(Vars.RATE_LIMITED) + 1);
                 Instant until = pacer.pause(scope, result.retryWait());
+                log.info("429 from {}: pausing the scope until {} ({})", scope, until, result.reason());
                 retryAt(execution, until, deadline, RATE_LIMITED, result.reason());
             }
             case TRANSIENT -> {
