@@ -25,6 +25,10 @@ public class ReportReader {
         this.segmentsPerMinute = segmentsPerMinute;
     }
 
+    public int segmentsPerMinute() {
+        return segmentsPerMinute;
+    }
+
     /** The newest campaign instance with this name (business key), or with this instance id. */
     public Optional<String> findCampaign(String nameOrId) {
         List<String> ids = jdbc.queryForList("select PROC_INST_ID_ from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'campaign' "

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pacer.audit.CampaignReport;
 import dev.pacer.audit.ReportReader;
 import dev.pacer.campaign.InvalidCampaignException;
-import org.camunda.bpm.engine.HistoryService;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -84,7 +83,8 @@ class PacerCommand implements Runnable {
                     System.err.println("invalid campaign " + file + ": " + e.getMessage());
                     return INVALID;
                 }
-                CampaignReport report = runner.awaitEnd(id, new ProgressPrinter(System.out, System.console() != null));
+                CampaignReport report = runner.awaitEnd(id, new ProgressPrinter(System.out, System.console() != null,
+                        context.getBean(ReportReader.class).segmentsPerMinute()));
                 System.out.println();
                 System.out.print(report.toText());
                 if (reportJson != null) {

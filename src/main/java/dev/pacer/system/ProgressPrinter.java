@@ -1,6 +1,7 @@
 package dev.pacer.system;
 
 import java.io.PrintStream;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -12,30 +13,31 @@ class ProgressPrinter implements Consumer<DeliveryStats.Snapshot> {
 
     private final PrintStream out;
     private final boolean terminal;
+    private final int limit;
     private final long startNanos = System.nanoTime();
     private long lastLineNanos;
-    private long lastSegments;
-    private long lastNanos = startNanos;
-    private double rate;
+    /** (time, accepted segments) samples of the last few seconds, for the achieved rate. */
+    private final ArrayDeque<long[]> samples = new ArrayDeque<>();
 
-    ProgressPrinter(PrintStream out, boolean terminal) {
+    /** @param limit the provider's configured rate, segments per minute, shown beside the achieved one */
+    ProgressPrinter(PrintStream out, boolean terminal, int limit) {
         this.out = out;
         this.terminal = terminal;
+        this.limit = limit;
     }
 
     @Override
     public void accept(DeliveryStats.Snapshot s) {
         long now = System.nanoTime();
-        double dt = (now - lastNanos) / 1e9;
-        if (dt > 0) {
-            double instant = (s.acceptedSegments() - lastSegments) / dt * 60;
-            rate = rate == 0 ? instant : 0.7 * rate + 0.3 * instant;
+        samples.addLast(new long[]{now, s.acceptedSegments()});
+        while (samples.size() > 2 && now - samples.peekFirst()[0] > 5_000_000_000L) {
+            samples.removeFirst();
         }
-        lastSegments = s.acceptedSegments();
-        lastNanos = now;
+        long[] oldest = samples.peekFirst();
+        double rate = now == oldest[0] ? 0 : (s.acceptedSegments() - oldest[1]) * 60e9 / (now - oldest[0]);
         long waiting = Math.max(0, s.dispatched() - s.finished() - s.retrying());
-        String counts = String.format(Locale.ROOT, "done %d/%d  sent %d  accepted %d  waiting %d  retrying %d  429s %d  %.0f seg/min",
-                s.finished(), s.dispatched(), s.attempts(), s.outcome(Outcome.ACCEPTED), waiting, s.retrying(), s.rateLimited(), rate);
+        String counts = String.format(Locale.ROOT, "done %d/%d  sent %d  accepted %d  waiting %d  retrying %d  429s %d  rate %.0f of %d seg/min",
+                s.finished(), s.dispatched(), s.attempts(), s.outcome(Outcome.ACCEPTED), waiting, s.retrying(), s.rateLimited(), rate, limit);
         if (terminal) {
             int width = 24;
             int filled = s.dispatched() == 0 ? 0 : (int) (width * s.finished() / s.dispatched());
