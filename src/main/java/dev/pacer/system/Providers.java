@@ -62,8 +62,8 @@ public class Providers implements AutoCloseable {
             }
             String auth = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
             String scope = name + ":" + p.accountId();
-            int burst = p.burst() > 0 ? p.burst() : Math.max(1, p.segmentsPerMinute() / 60);
-            pacer.register(new ScopeLimit(scope, p.segmentsPerMinute(), burst, p.maxInFlight()));
+            pacer.register(p.burst() > 0 ? new ScopeLimit(scope, p.segmentsPerMinute(), p.burst(), p.maxInFlight())
+                    : ScopeLimit.of(scope, p.segmentsPerMinute(), p.maxInFlight()));
             endpoints.put(name, new ProviderEndpoint(name, scope, baseUrl.replaceAll("/+$", ""), p.accountId(), p.applicationId(), auth));
         });
     }

@@ -1,6 +1,5 @@
 package dev.pacer.throttle;
 
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -11,8 +10,4 @@ import java.time.Instant;
  * @param generation the scope's generation the slot belongs to; a pause invalidates older slots
  */
 public record Grant(boolean reserved, Instant at, long generation) {
-
-    public Duration waitFrom(Instant now) {
-        return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
-    }
 }

@@ -6,7 +6,6 @@ import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,10 +45,6 @@ public final class Pacer {
     /** Adds a scope, or replaces its limit (the scope's current debt and pause are dropped). */
     public void register(ScopeLimit limit) {
         scopes.put(limit.scope(), new Scope(limit, clock));
-    }
-
-    public List<ScopeLimit> limits() {
-        return scopes.values().stream().map(s -> s.limit).toList();
     }
 
     /**
