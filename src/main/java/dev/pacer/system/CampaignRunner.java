@@ -2,7 +2,6 @@ package dev.pacer.system;
 
 import dev.pacer.audit.CampaignReport;
 import dev.pacer.audit.ReportReader;
-import dev.pacer.campaign.Audience;
 import dev.pacer.campaign.CampaignSpec;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -36,14 +35,14 @@ public class CampaignRunner {
     }
 
     /**
-     * Checks the campaign whole and starts it.
+     * Starts a campaign. The file itself is read here; the audience is checked by the process's
+     * first step, in the same transaction, so a bad campaign still starts nothing.
      *
      * @return the campaign's process instance id
      * @throws dev.pacer.campaign.InvalidCampaignException naming the field at fault; nothing is started
      */
     public String start(String json, Path baseDir) {
         CampaignSpec spec = CampaignSpec.parse(json, baseDir, providers.names(), clock.instant());
-        Audience.scan(spec);
         return runtime.createProcessInstanceByKey("campaign").businessKey(spec.name())
                 .setVariable(Vars.CAMPAIGN, SpinValues.jsonValue(json).create())
                 .setVariable(Vars.CAMPAIGN_DIR, baseDir.toString())
