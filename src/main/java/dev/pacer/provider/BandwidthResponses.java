@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * Reads a Bandwidth v2 create-message response into a {@link SendResult}: 2xx accepted, 429 a wait
  * (from {@code Retry-After}, else from the queue rate the 429 body states, else the fallback),
- * 5xx and 408 transient, other 4xx a rejection.
+ * 5xx and 408 transient (with the {@code Retry-After} a 503 may carry), other 4xx a rejection.
  */
 public final class BandwidthResponses {
 
@@ -40,7 +40,9 @@ public final class BandwidthResponses {
             return SendResult.rateLimited(status, bounds.clamp(waitFor429(retryAfter, date, body, segments, now)), type, description);
         }
         if (status >= 500 || status == 408) {
-            return SendResult.failed(SendResult.Kind.TRANSIENT, status, type, description);
+            // A 503 may say when to come back; the retry then waits at least that long.
+            Duration told = RetryAfter.parse(retryAfter, date, now).map(bounds::clamp).orElse(null);
+            return new SendResult(SendResult.Kind.TRANSIENT, status, told, null, null, type, description);
         }
         return SendResult.failed(SendResult.Kind.REJECTED, status, type == null ? text(json, "error") : type,
                 description == null ? text(json, "message") : description);

@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * What became of one send request, in the terms the delivery flow acts on.
  *
- * @param retryWait for {@link Kind#RATE_LIMITED}: how long the provider wants the scope to wait
+ * @param retryWait for {@link Kind#RATE_LIMITED}: how long the provider wants the scope to wait; for
+ *                  {@link Kind#TRANSIENT}: the least wait the provider named (a 503's Retry-After), or null
  */
 public record SendResult(Kind kind, int status, Duration retryWait, String providerMessageId, Integer segmentCount,
                          String errorType, String description) {

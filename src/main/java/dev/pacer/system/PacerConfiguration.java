@@ -80,8 +80,8 @@ class PacerConfiguration {
 
     @Bean
     SendDelegate sendMessage(Pacer pacer, Providers providers, MessageSender sender, BackoffPolicy backoff,
-                             DeliveryStats stats, Clock clock, RandomGenerator random) {
-        return new SendDelegate(pacer, providers, sender, backoff, stats, clock, random);
+                             DeliveryStats stats, Clock clock, RandomGenerator random, PacerProperties properties) {
+        return new SendDelegate(pacer, providers, sender, backoff, stats, clock, random, properties.dispatch().inFlightWait());
     }
 
     @Bean

@@ -76,11 +76,14 @@ public record PacerProperties(
      * @param interval    how often a campaign tops its window up
      * @param bulkHorizon how far ahead a bulk message may hold a send slot; slots beyond stay free
      *                    for real-time messages
+     * @param inFlightWait how long a send waits for an in-flight place of its scope before it gives
+     *                    its slot back and asks for a new one
      */
     public record Dispatch(@Min(1) @DefaultValue("2000") int window,
                            @Min(1) @DefaultValue("500") int batch,
                            @NotNull @DefaultValue("PT0.5S") Duration interval,
-                           @NotNull @DefaultValue("PT2S") Duration bulkHorizon) {
+                           @NotNull @DefaultValue("PT2S") Duration bulkHorizon,
+                           @NotNull @DefaultValue("PT2S") Duration inFlightWait) {
     }
 
     /** The built-in Bandwidth-compatible simulator, started for a provider with no base URL. */

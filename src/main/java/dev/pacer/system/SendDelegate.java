@@ -4,6 +4,7 @@ import dev.pacer.provider.MessageSender;
 import dev.pacer.provider.OutgoingMessage;
 import dev.pacer.provider.SendResult;
 import dev.pacer.retry.BackoffPolicy;
+import dev.pacer.throttle.Grant;
 import dev.pacer.throttle.Pacer;
 import dev.pacer.throttle.Priority;
 import org.camunda.bpm.engine.delegate.BpmnError;
@@ -29,7 +30,6 @@ public class SendDelegate implements JavaDelegate {
 
     static final String RATE_LIMITED = "RATE_LIMITED";
     static final String TRANSIENT = "TRANSIENT";
-    private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(SendDelegate.class);
 
     private final Pacer pacer;
@@ -39,9 +39,12 @@ public class SendDelegate implements JavaDelegate {
     private final DeliveryStats stats;
     private final Clock clock;
     private final RandomGenerator random;
+    private final Duration inFlightWait;
 
+    /** @param inFlightWait how long a send waits for one of the scope's in-flight places before it steps back */
     SendDelegate(Pacer pacer, Providers providers, MessageSender sender, BackoffPolicy backoff, DeliveryStats stats,
-                 Clock clock, RandomGenerator random) {
+                 Clock clock, RandomGenerator random, Duration inFlightWait) {
+        this.inFlightWait = inFlightWait;
         this.pacer = pacer;
         this.providers = providers;
         this.sender = sender;
@@ -63,14 +66,17 @@ public class SendDelegate implements JavaDelegate {
         String provider = (String) execution.getVariable(Vars.PROVIDER);
         String scope = providers.endpoint(provider).scope();
         int segments = (Integer) execution.getVariable(Vars.SEGMENTS);
-        Object generation = execution.getVariable(Vars.SLOT_GENERATION);
-        Optional<Duration> hold = pacer.holdOff(scope, generation == null ? -1 : (Long) generation);
+        Object slotGeneration = execution.getVariable(Vars.SLOT_GENERATION);
+        long generation = slotGeneration == null ? -1 : (Long) slotGeneration;
+        Optional<Duration> hold = pacer.holdOff(scope, generation);
         if (hold.isPresent()) {
             // The scope was paused after this slot was granted: no request goes out inside the wait.
             retryAt(execution, now.plus(hold.get()), deadline, RATE_LIMITED, "scope " + scope + " is paused");
             return;
         }
-        if (!pacer.enter(scope, IN_FLIGHT_WAIT)) {
+        if (!pacer.enter(scope, inFlightWait)) {
+            // The slot goes unused: give it back, or the slot taken on the way round is paid for twice.
+            pacer.release(scope, new Grant(true, now, generation), segments);
             retryAt(execution, now, deadline, RATE_LIMITED, "scope " + scope + " has its maximum of requests in flight");
             return;
         }
@@ -109,7 +115,11 @@ public class SendDelegate implements JavaDelegate {
                 if (!backoff.allowsAnotherAttempt(failures)) {
                     end(execution, Outcome.DROPPED, "gave up after " + failures + " failed attempts, last: " + result.reason());
                 } else {
-                    retryAt(execution, now.plus(backoff.delay(failures, random)), deadline, TRANSIENT, result.reason());
+                    Duration delay = backoff.delay(failures, random);
+                    if (result.retryWait() != null && result.retryWait().compareTo(delay) > 0) {
+                        delay = result.retryWait();
+                    }
+                    retryAt(execution, now.plus(delay), deadline, TRANSIENT, result.reason());
                 }
             }
         }

@@ -162,7 +162,9 @@ class BandwidthRouteTest {
     @Test
     void shouldTreatServerErrorsAsTransient() {
         assertThat(send(Answer.of(500, "{\"type\":\"internal\"}")).kind()).isEqualTo(SendResult.Kind.TRANSIENT);
-        assertThat(send(Answer.of(503, "", "Retry-After", "1")).kind()).isEqualTo(SendResult.Kind.TRANSIENT);
+        SendResult unavailable = send(Answer.of(503, "", "Retry-After", "9"));
+        assertThat(unavailable.kind()).isEqualTo(SendResult.Kind.TRANSIENT);
+        assertThat(unavailable.retryWait()).isEqualTo(Duration.ofSeconds(9));
         assertThat(REQUESTS).as("no silent retry of a 503").hasSize(2);
     }
 

@@ -61,7 +61,7 @@ class DeliveryProcessTest {
         DeliveryStats stats = new DeliveryStats();
         BackoffPolicy backoff = BackoffPolicy.exponential(Duration.ofSeconds(2), 2, Duration.ofSeconds(30), 3, 0);
         Mocks.register("throttle", new ThrottleDelegate(pacer, providers, stats, clock));
-        Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, backoff, stats, clock, new SplittableRandom(5)));
+        Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, backoff, stats, clock, new SplittableRandom(5), Duration.ZERO));
         Mocks.register("messageFinished", new CampaignDelegates.MessageFinished(stats));
         runtime = engine.getRuntimeService();
         management = engine.getManagementService();
@@ -134,6 +134,17 @@ class DeliveryProcessTest {
     }
 
     @Test
+    void shouldWaitAtLeastTheRetryAfterOfA503() {
+        sender.script.add(new SendResult(SendResult.Kind.TRANSIENT, 503, Duration.ofSeconds(20), null, null, null, "maintenance"));
+        sender.script.add(SendResult.accepted(202, "msg-4", 1));
+        ProcessInstance pi = start(null, "PENDING");
+        drive(pi);
+        assertThat(outcome(pi)).isEqualTo("ACCEPTED");
+        assertThat(Duration.between(sender.sent.get(0).at(), sender.sent.get(1).at()))
+                .as("the backoff alone would be 2 s").isGreaterThanOrEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
     void shouldEndRejectedOnAPermanentError() {
         sender.script.add(SendResult.failed(SendResult.Kind.REJECTED, 400, "request-validation", "'to' is invalid"));
         ProcessInstance pi = start(null, "PENDING");
@@ -201,6 +212,28 @@ class DeliveryProcessTest {
         assertThat(second).isWaitingAt("Timer_WaitSlot");
         drive(second);
         assertThat(sender.sent.get(1).at()).isEqualTo(T0.plusSeconds(1));
+    }
+
+    @Test
+    void shouldStepBackAndGiveTheSlotBackWhenTheScopeHasNoPlaceInFlight() throws InterruptedException {
+        String scope = providers.endpoint("bandwidth").scope();
+        for (int i = 0; i < 4; i++) {
+            assertThat(pacer.enter(scope, Duration.ZERO)).isTrue();
+        }
+        ProcessInstance pi = start(null, "PENDING");
+        execute(job(pi));
+        assertThat(pi).isWaitingAt("Timer_RetryAfter");
+        assertThat(sender.sent).isEmpty();
+        assertThat(pacer.reserve(scope, 1, Priority.REALTIME, false).at())
+                .as("the unused slot at T0 was given back").isEqualTo(T0);
+
+        for (int i = 0; i < 4; i++) {
+            pacer.exit(scope);
+        }
+        sender.script.add(SendResult.accepted(202, "z", 1));
+        drive(pi);
+        assertThat(outcome(pi)).isEqualTo("ACCEPTED");
+        assertThat(variable(pi, "rateLimited")).as("no provider 429 was involved").isEqualTo(0);
     }
 
     private ProcessInstance start(Instant deadline, String outcome) {
