@@ -20,13 +20,14 @@ import java.util.Set;
  *
  * @param recipients      the inline recipients, or null when they come from {@code recipientsFile}
  * @param recipientsFile  the CSV file, resolved against the campaign file's folder, or null
+ * @param maxRate         the campaign's own cap in segments per minute, under the provider's limits, or null
  */
 public record CampaignSpec(String name, String provider, String from, Template text, JsonNode recipients,
-                           Path recipientsFile, Priority priority, Duration ttl, Instant deadline) {
+                           Path recipientsFile, Priority priority, Duration ttl, Instant deadline, Integer maxRate) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("name", "provider", "from", "text", "recipients",
-            "recipientsFile", "priority", "ttl", "deadline");
+            "recipientsFile", "priority", "ttl", "deadline", "maxRate");
     static final int MAX_TEXT = 2048;
 
     /**
@@ -50,7 +51,7 @@ public record CampaignSpec(String name, String provider, String from, Template t
             String field = it.next();
             if (!FIELDS.contains(field)) {
                 throw new InvalidCampaignException("unknown field '" + field + "' (known: name, provider, from, text, "
-                        + "recipients, recipientsFile, priority, ttl, deadline)");
+                        + "recipients, recipientsFile, priority, ttl, deadline, maxRate)");
             }
         }
         String name = required(root, "name");
@@ -119,7 +120,15 @@ public record CampaignSpec(String name, String provider, String from, Template t
                 throw new InvalidCampaignException("deadline " + deadlineText + " is already past");
             }
         }
-        return new CampaignSpec(name, provider, from, new Template(text), recipients, recipientsFile, priority, ttl, deadline);
+        Integer maxRate = null;
+        JsonNode rate = root.get("maxRate");
+        if (rate != null && !rate.isNull()) {
+            if (!rate.canConvertToInt() || !rate.isIntegralNumber() || rate.asInt() < 1) {
+                throw new InvalidCampaignException("maxRate must be a whole number of segments per minute, at least 1, got " + rate);
+            }
+            maxRate = rate.asInt();
+        }
+        return new CampaignSpec(name, provider, from, new Template(text), recipients, recipientsFile, priority, ttl, deadline, maxRate);
     }
 
     /** The deadline of every message of a campaign started at {@code start}, or null. */

@@ -3,13 +3,16 @@ package dev.pacer.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pacer.retry.ProviderHints;
+import dev.pacer.retry.RateLimitHeaders;
 import dev.pacer.retry.RetryAfter;
 import dev.pacer.retry.WaitBounds;
+import dev.pacer.throttle.Quota;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads a Bandwidth v2 create-message response into a {@link SendResult}: 2xx accepted, 429 a wait
@@ -28,8 +31,19 @@ public final class BandwidthResponses {
         this.fallbackWait = fallbackWait;
     }
 
-    public SendResult read(int status, String retryAfter, String date, String body, int segments, Instant now) {
+    /**
+     * @param header the response's headers, looked up case-insensitively (null when absent)
+     */
+    public SendResult read(int status, Function<String, String> header, String body, int segments, Instant now) {
+        Quota quota = RateLimitHeaders.read(header, now).orElse(null);
         JsonNode json = parse(body);
+        String code = text(json, "errorCode");
+        return classify(status, header.apply("Retry-After"), header.apply("Date"), json, body, segments, now)
+                .withQuota(quota)
+                .withErrorCode(code == null ? text(json, "code") : code);
+    }
+
+    private SendResult classify(int status, String retryAfter, String date, JsonNode json, String body, int segments, Instant now) {
         String type = text(json, "type");
         String description = text(json, "description");
         if (status >= 200 && status < 300) {
@@ -37,7 +51,8 @@ public final class BandwidthResponses {
             return SendResult.accepted(status, text(json, "id"), count != null && count.canConvertToInt() ? count.asInt() : null);
         }
         if (status == 429) {
-            return SendResult.rateLimited(status, bounds.clamp(waitFor429(retryAfter, date, body, segments, now)), type, description);
+            return SendResult.rateLimited(status, bounds.clamp(waitFor429(retryAfter, date, body, segments, now)), type, description)
+                    .withStated(ProviderHints.bandwidthQueueLimit(body).orElse(null));
         }
         if (status >= 500 || status == 408) {
             // A 503 may say when to come back; the retry then waits at least that long.

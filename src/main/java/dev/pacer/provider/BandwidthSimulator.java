@@ -3,36 +3,50 @@ package dev.pacer.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.pacer.throttle.Segments;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.modeler.Registry;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 
 /**
  * A Bandwidth Messaging v2 look-alike on a loopback port: same path, Basic auth, request and
- * response bodies. Its account queue drains at a set segment rate and answers 429 when full, with
- * or without {@code Retry-After}, so that Pacer can be run and tested without a real account. It
- * keeps score of what a well-behaved client should never do: requests inside a wait it told,
- * and the same message accepted twice.
+ * response bodies. Its account queue drains at a true segment rate and answers 429 when full, and
+ * it can play a hostile provider: a rate lower than the client was told, {@code Retry-After}
+ * missing, understated or overstated, HTTP-dates from a skewed clock, a per-user request limit on
+ * top of the account's, random server errors, and a lockout that punishes requests sent inside a
+ * wait it told. It keeps score of what a well-behaved client should never do: requests inside a told
+ * wait, lockouts, and the same message accepted twice.
+ *
+ * <p>The HTTP front is an embedded Tomcat (the JDK's own server overwrites the {@code Date} header,
+ * and a skewed provider clock must show in it); {@link #answer} is the model itself, usable without
+ * HTTP on a fake clock.
  */
 public final class BandwidthSimulator implements AutoCloseable {
 
@@ -40,24 +54,50 @@ public final class BandwidthSimulator implements AutoCloseable {
     public enum RetryAfterMode { NONE, SECONDS, HTTP_DATE }
 
     /**
-     * @param segmentsPerMinute the true drain rate of the account queue
-     * @param queueCapacity     segments the queue holds before it answers 429
-     * @param clockSkew         how far the simulator's own clock (its {@code Date} header) is off
-     * @param serverErrorRate   share of requests answered 500 at random
+     * @param segmentsPerMinute  the true drain rate of the account queue
+     * @param queueCapacity      segments the queue holds before it answers 429
+     * @param retryAfterFactor   the told wait as a share of the true one (0.5 understates, 3 overstates)
+     * @param statesRate         whether the 429 body states the allowed rate and queue capacity, as Bandwidth's does
+     * @param clockSkew          how far the simulator's own clock (its {@code Date} and HTTP-dates) is off
+     * @param serverErrorRate    share of requests answered 500 at random
+     * @param userLimit          requests one API user may make per {@code userWindow} (fixed windows), 0 for none;
+     *                           when set every response reports the window in {@code X-RateLimit-*} headers
+     * @param lockout            how long the account is locked after a request inside a told wait, zero for never
      */
     public record Settings(String accountId, String username, String password, int segmentsPerMinute,
-                           int queueCapacity, RetryAfterMode retryAfter, Duration clockSkew,
-                           double serverErrorRate, Duration latency) {
+                           int queueCapacity, RetryAfterMode retryAfter, double retryAfterFactor, boolean statesRate,
+                           Duration clockSkew, double serverErrorRate, Duration latency,
+                           int userLimit, Duration userWindow, Duration lockout) {
         public Settings {
             if (segmentsPerMinute < 1 || queueCapacity < 1) {
                 throw new IllegalArgumentException("simulator segments-per-minute and queue-capacity must be at least 1");
             }
+            if (!(retryAfterFactor > 0)) {
+                throw new IllegalArgumentException("simulator retry-after-factor must be positive, got " + retryAfterFactor);
+            }
+            if (userLimit < 0 || (userLimit > 0 && (userWindow.isZero() || userWindow.isNegative()))) {
+                throw new IllegalArgumentException("simulator user-limit must be 0 or positive with a positive user-window");
+            }
+        }
+
+        /** A well-behaved account: the queue states its rate, no per-user limit, no lockout. */
+        public static Settings of(String accountId, String username, String password, int segmentsPerMinute, int queueCapacity) {
+            return new Settings(accountId, username, password, segmentsPerMinute, queueCapacity, RetryAfterMode.NONE, 1, true,
+                    Duration.ZERO, 0, Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO);
         }
     }
 
     /** The simulator's score so far. */
     public record Stats(long requests, long accepted, long acceptedSegments, long rateLimited, long serverErrors,
-                        long rejected, long insideToldWait, long duplicates) {
+                        long rejected, long insideToldWait, long lockouts, long duplicates) {
+    }
+
+    /** One HTTP request as the model sees it. */
+    public record Request(String method, String path, String authorization, String contentType, byte[] body) {
+    }
+
+    /** One HTTP response: status, headers and JSON body. */
+    public record Reply(int status, Map<String, String> headers, String body) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,36 +106,65 @@ public final class BandwidthSimulator implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final RandomGenerator random;
-    private final HttpServer server;
-    private final ExecutorService executor;
     private final String expectedAuth;
     private final Set<String> acceptedTags = new HashSet<>();
+    private final Tomcat tomcat;
+    private final Path baseDir;
+    private final int port;
 
     private double queueLevel;
     private Instant lastDrain;
     private Instant toldWaitUntil = Instant.EPOCH;
-    private long requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, duplicates;
+    private Instant lockedUntil = Instant.EPOCH;
+    private long userWindowIndex = Long.MIN_VALUE;
+    private int userWindowCount;
+    private long requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates;
 
+    /** Starts the simulator on a free loopback port. */
     public BandwidthSimulator(Settings settings, Clock clock, RandomGenerator random) throws IOException {
+        this(settings, clock, random, true);
+    }
+
+    /** @param http false for the model alone, driven through {@link #answer} */
+    public BandwidthSimulator(Settings settings, Clock clock, RandomGenerator random, boolean http) throws IOException {
         this.settings = settings;
         this.clock = clock;
         this.random = random;
         this.lastDrain = clock.instant();
         this.expectedAuth = "Basic " + Base64.getEncoder().encodeToString(
                 (settings.username() + ":" + settings.password()).getBytes(StandardCharsets.UTF_8));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
-        this.executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "bandwidth-simulator");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/api/v2/users/", this::handle);
-        server.start();
+        if (!http) {
+            this.tomcat = null;
+            this.baseDir = null;
+            this.port = -1;
+            return;
+        }
+        this.baseDir = Files.createTempDirectory("pacer-simulator");
+        Registry.disableRegistry();
+        this.tomcat = new Tomcat();
+        tomcat.setBaseDir(baseDir.toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        connector.setProperty("maxThreads", "16");
+        tomcat.setConnector(connector);
+        tomcat.getEngine().setName("bandwidth-simulator-" + UUID.randomUUID());
+        Context context = tomcat.addContext("", null);
+        Tomcat.addServlet(context, "bandwidth", new Front());
+        context.addServletMappingDecoded("/*", "bandwidth");
+        try {
+            tomcat.start();
+        } catch (LifecycleException e) {
+            throw new IOException("cannot start the Bandwidth simulator", e);
+        }
+        this.port = connector.getLocalPort();
     }
 
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        if (port < 0) {
+            throw new IllegalStateException("this simulator has no HTTP front");
+        }
+        return URI.create("http://127.0.0.1:" + port);
     }
 
     public Settings settings() {
@@ -103,95 +172,104 @@ public final class BandwidthSimulator implements AutoCloseable {
     }
 
     public synchronized Stats stats() {
-        return new Stats(requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, duplicates);
+        return new Stats(requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
+    private final class Front extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            byte[] body = req.getInputStream().readAllBytes();
             if (!settings.latency().isZero()) {
-                Thread.sleep(settings.latency().toMillis());
+                try {
+                    Thread.sleep(settings.latency().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
-            Reply reply = answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestHeaders().getFirst("Authorization"),
-                    exchange.getRequestHeaders().getFirst("Content-Type"), body);
-            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-            exchange.getResponseHeaders().set("Date", HTTP_DATE.format(reply.providerNow));
-            if (reply.retryAfter != null) {
-                exchange.getResponseHeaders().set("Retry-After", reply.retryAfter);
-            }
-            byte[] out = reply.body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(reply.status, out.length);
-            try (OutputStream os = exchange.getResponseBody()) {
+            Reply reply = answer(new Request(req.getMethod(), req.getRequestURI(), req.getHeader("Authorization"),
+                    req.getContentType(), body));
+            resp.setStatus(reply.status());
+            reply.headers().forEach(resp::setHeader);
+            byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
+            resp.setContentLength(out.length);
+            try (OutputStream os = resp.getOutputStream()) {
                 os.write(out);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
-    private record Reply(int status, String body, String retryAfter, Instant providerNow) {
-    }
-
-    private synchronized Reply answer(String method, String path, String auth, String contentType, byte[] raw) {
+    /** Answers one request as the provider would, at the simulator clock's time. */
+    public synchronized Reply answer(Request r) {
         Instant now = clock.instant();
         Instant providerNow = now.plus(settings.clockSkew());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json; charset=utf-8");
+        headers.put("Date", HTTP_DATE.format(providerNow));
         requests++;
         if (now.isBefore(toldWaitUntil)) {
             insideToldWait++;
+            if (!settings.lockout().isZero()) {
+                lockouts++;
+                lockedUntil = max(lockedUntil, now.plus(settings.lockout()));
+                toldWaitUntil = max(toldWaitUntil, lockedUntil);
+            }
         }
         String expectedPath = "/api/v2/users/" + settings.accountId() + "/messages";
-        if (!expectedPath.equals(path)) {
-            return error(404, "not-found", "No resource at " + path, providerNow);
+        if (!expectedPath.equals(r.path())) {
+            return error(404, "not-found", "No resource at " + r.path(), headers);
         }
-        if (!"POST".equals(method)) {
-            return error(405, "method-not-allowed", "Use POST", providerNow);
+        if (!"POST".equals(r.method())) {
+            return error(405, "method-not-allowed", "Use POST", headers);
         }
-        if (!expectedAuth.equals(auth)) {
-            return error(401, "unauthorized", "Authentication failed", providerNow);
+        if (!expectedAuth.equals(r.authorization())) {
+            return error(401, "unauthorized", "Authentication failed", headers);
         }
-        if (contentType == null || !contentType.startsWith("application/json")) {
-            return error(415, "unsupported-content-type", "Content-Type must be application/json", providerNow);
+        if (now.isBefore(lockedUntil)) {
+            rateLimited++;
+            tell(Duration.between(now, lockedUntil), now, providerNow, headers);
+            return new Reply(429, headers, errorBody("account-locked", "Too many requests during a rate limit: the account is locked until "
+                    + HTTP_DATE.format(lockedUntil.plus(settings.clockSkew()))));
+        }
+        if (settings.userLimit() > 0) {
+            Reply limited = userWindow(now, providerNow, headers);
+            if (limited != null) {
+                return limited;
+            }
+        }
+        if (r.contentType() == null || !r.contentType().startsWith("application/json")) {
+            return error(415, "unsupported-content-type", "Content-Type must be application/json", headers);
         }
         JsonNode request;
         try {
-            request = JSON.readTree(raw);
+            request = JSON.readTree(r.body());
         } catch (IOException e) {
-            return error(400, "request-validation", "Body is not valid JSON", providerNow);
+            return error(400, "request-validation", "Body is not valid JSON", headers);
         }
         String invalid = validate(request);
         if (invalid != null) {
-            return error(400, "request-validation", invalid, providerNow);
+            return error(400, "request-validation", invalid, headers);
         }
         if (settings.serverErrorRate() > 0 && random.nextDouble() < settings.serverErrorRate()) {
             serverErrors++;
-            return error(500, "internal-server-error", "Something went wrong", providerNow);
+            return new Reply(500, headers, errorBody("internal-server-error", "Something went wrong"));
         }
         int segments = Segments.count(request.path("text").asText("")).segments();
         drain(now);
         double perSecond = settings.segmentsPerMinute() / 60d;
         if (queueLevel + segments > settings.queueCapacity()) {
             rateLimited++;
-            double seconds = (queueLevel + segments - settings.queueCapacity()) / perSecond;
-            Duration wait = Duration.ofMillis((long) Math.ceil(seconds * 1000));
-            long wholeSeconds = Math.max(1, (long) Math.ceil(seconds));
-            String retryAfter = switch (settings.retryAfter()) {
-                case NONE -> null;
-                case SECONDS -> String.valueOf(wholeSeconds);
-                case HTTP_DATE -> HTTP_DATE.format(providerNow.plusSeconds(wholeSeconds));
-            };
-            Instant told = now.plus(retryAfter == null ? wait : Duration.ofSeconds(wholeSeconds));
-            if (told.isAfter(toldWaitUntil)) {
-                toldWaitUntil = told;
+            Duration room = Duration.ofNanos((long) Math.ceil((queueLevel + segments - settings.queueCapacity()) / perSecond * 1e9));
+            boolean told = tell(room, now, providerNow, headers);
+            if (!told && settings.statesRate()) {
+                // No header, but the body's rate lets a client work out when there is room: that counts as told.
+                toldWaitUntil = max(toldWaitUntil, now.plus(room));
             }
             String description = "The SMS queue for your account is full and cannot accept more messages right now. "
-                    + "Your allowed rate is " + settings.segmentsPerMinute() + " messages per minute. The capacity of this queue is "
-                    + settings.queueCapacity() + " messages (" + Math.max(1, settings.queueCapacity() / Math.max(1, settings.segmentsPerMinute()))
-                    + " minutes). Reduce your message sending rate, or contact support to increase your allowed rate.";
-            return new Reply(429, errorBody("max-message-queue-size-exceeded", description), retryAfter, providerNow);
+                    + (settings.statesRate() ? "Your allowed rate is " + settings.segmentsPerMinute() + " messages per minute. The capacity of this queue is "
+                    + settings.queueCapacity() + " messages (" + Math.max(1, settings.queueCapacity() / settings.segmentsPerMinute())
+                    + " minutes). " : "") + "Reduce your message sending rate, or contact support to increase your allowed rate.";
+            return new Reply(429, headers, errorBody("max-message-queue-size-exceeded", description));
         }
         queueLevel += segments;
         accepted++;
@@ -214,7 +292,53 @@ public final class BandwidthSimulator implements AutoCloseable {
             message.put("tag", tag);
         }
         message.put("priority", request.path("priority").asText("default"));
-        return new Reply(202, message.toString(), null, providerNow);
+        return new Reply(202, headers, message.toString());
+    }
+
+    /** The per-user fixed window: counts this request and reports the window; a 429 once it is spent. */
+    private Reply userWindow(Instant now, Instant providerNow, Map<String, String> headers) {
+        long windowNanos = settings.userWindow().toNanos();
+        long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        long index = Math.floorDiv(nowNanos, windowNanos);
+        if (index != userWindowIndex) {
+            userWindowIndex = index;
+            userWindowCount = 0;
+        }
+        Instant windowEnd = Instant.ofEpochSecond(0, 0).plusNanos((index + 1) * windowNanos);
+        boolean spent = userWindowCount >= settings.userLimit();
+        if (!spent) {
+            userWindowCount++;
+        }
+        headers.put("X-RateLimit-Limit", Integer.toString(settings.userLimit()));
+        headers.put("X-RateLimit-Remaining", Integer.toString(settings.userLimit() - userWindowCount));
+        // an epoch time, from the provider's clock (GitHub style)
+        headers.put("X-RateLimit-Reset", Long.toString(windowEnd.plus(settings.clockSkew()).plusNanos(999_999_999).getEpochSecond()));
+        if (!spent) {
+            return null;
+        }
+        rateLimited++;
+        tell(Duration.between(now, windowEnd), now, providerNow, headers);
+        return new Reply(429, headers, errorBody("too-many-requests", "API rate limit exceeded: " + settings.userLimit() + " requests per "
+                + settings.userWindow().toMillis() + " ms"));
+    }
+
+    /**
+     * Tells a wait in {@code Retry-After}, scaled by the settings' factor (a lying provider), and
+     * records it as the told wait. Returns false when the settings send no {@code Retry-After}.
+     */
+    private boolean tell(Duration trueWait, Instant now, Instant providerNow, Map<String, String> headers) {
+        if (settings.retryAfter() == RetryAfterMode.NONE) {
+            return false;
+        }
+        long seconds = Math.max(1, (long) Math.ceil(trueWait.toNanos() * settings.retryAfterFactor() / 1e9));
+        headers.put("Retry-After", settings.retryAfter() == RetryAfterMode.SECONDS ? Long.toString(seconds)
+                : HTTP_DATE.format(providerNow.plusSeconds(seconds)));
+        toldWaitUntil = max(toldWaitUntil, now.plusSeconds(seconds));
+        return true;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private void drain(Instant now) {
@@ -254,11 +378,11 @@ public final class BandwidthSimulator implements AutoCloseable {
         return null;
     }
 
-    private Reply error(int status, String type, String description, Instant providerNow) {
+    private Reply error(int status, String type, String description, Map<String, String> headers) {
         if (status < 500) {
             rejected++;
         }
-        return new Reply(status, errorBody(type, description), null, providerNow);
+        return new Reply(status, headers, errorBody(type, description));
     }
 
     private static String errorBody(String type, String description) {
@@ -270,7 +394,20 @@ public final class BandwidthSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        if (tomcat == null) {
+            return;
+        }
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException("cannot stop the Bandwidth simulator", e);
+        } finally {
+            try (Stream<Path> files = Files.walk(baseDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

@@ -4,17 +4,34 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Capped exponential backoff with proportional jitter, used when a provider gives no usable
- * hint of its own. Jitter spreads retries out so that many messages throttled at the same
- * moment do not all come back at the same moment.
+ * Capped exponential backoff with jitter, used when a provider gives no usable hint of its own.
+ * Jitter spreads retries out so that many messages failing at the same moment do not all come back
+ * at the same moment. A multiplier of 2 with no jitter is the "linear coefficient" loop of provider
+ * guides ({@code delay = coefficient * delay}).
  *
  * @param initial     wait after the first failure, positive
  * @param multiplier  growth per further failure, at least 1
  * @param max         cap on the wait before jitter, at least {@code initial}
  * @param maxAttempts total attempts allowed, including the first, at least 1
- * @param jitter      fraction of the wait that may be randomly removed, in [0, 1]
+ * @param jitter      for {@link Jitter#PROPORTIONAL}: fraction of the wait that may be randomly removed, in [0, 1]
+ * @param mode        how the wait is randomised
  */
-public record BackoffPolicy(Duration initial, double multiplier, Duration max, int maxAttempts, double jitter) {
+public record BackoffPolicy(Duration initial, double multiplier, Duration max, int maxAttempts, double jitter, Jitter mode) {
+
+    /** How a wait is randomised. */
+    public enum Jitter {
+        /** The capped exponential wait as is. */
+        NONE,
+        /** Up to {@code jitter} of the capped exponential wait is taken off at random. */
+        PROPORTIONAL,
+        /** A uniformly random wait between zero and the capped exponential wait ("full jitter"). */
+        FULL,
+        /**
+         * A random wait between {@code initial} and {@code multiplier} times the previous wait,
+         * capped ("decorrelated jitter"; the well-known form uses a factor of 3).
+         */
+        DECORRELATED
+    }
 
     private static final double NANOS_PER_SECOND = 1_000_000_000d;
 
@@ -37,6 +54,9 @@ public record BackoffPolicy(Duration initial, double multiplier, Duration max, i
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
         }
+        if (mode == null) {
+            throw new IllegalArgumentException("jitter mode must not be null");
+        }
         if (!(jitter >= 0 && jitter <= 1)) {
             throw new IllegalArgumentException("jitter must be in [0, 1], was " + jitter);
         }
@@ -44,7 +64,30 @@ public record BackoffPolicy(Duration initial, double multiplier, Duration max, i
 
     public static BackoffPolicy exponential(Duration initial, double multiplier, Duration max,
                                             int maxAttempts, double jitter) {
-        return new BackoffPolicy(initial, multiplier, max, maxAttempts, jitter);
+        return new BackoffPolicy(initial, multiplier, max, maxAttempts, jitter, Jitter.PROPORTIONAL);
+    }
+
+    public BackoffPolicy withMode(Jitter mode) {
+        return new BackoffPolicy(initial, multiplier, max, maxAttempts, jitter, mode);
+    }
+
+    /**
+     * The wait after {@code failedAttempts} consecutive failures, {@code previous} being the wait
+     * before this one (null on the first failure; only {@link Jitter#DECORRELATED} uses it).
+     */
+    public Duration delay(int failedAttempts, Duration previous, RandomGenerator random) {
+        if (mode == Jitter.PROPORTIONAL || mode == Jitter.NONE) {
+            return delay(failedAttempts, random);
+        }
+        if (failedAttempts < 1) {
+            throw new IllegalArgumentException("failedAttempts must be >= 1, was " + failedAttempts);
+        }
+        if (mode == Jitter.FULL) {
+            return ofNanos(Math.floor(nanos(base(failedAttempts)) * random.nextDouble()));
+        }
+        double low = nanos(initial);
+        double high = Math.max(low, previous == null ? low : nanos(previous) * multiplier);
+        return ofNanos(Math.min(nanos(max), low + Math.floor((high - low) * random.nextDouble())));
     }
 
     /**
@@ -62,7 +105,7 @@ public record BackoffPolicy(Duration initial, double multiplier, Duration max, i
             throw new IllegalArgumentException("random must not be null");
         }
         Duration base = base(failedAttempts);
-        if (jitter == 0) {
+        if (jitter == 0 || mode == Jitter.NONE) {
             return base;
         }
         // Rounding the reduction down keeps the result inside [base * (1 - jitter), base].

@@ -76,7 +76,7 @@ public final class RetryAfter {
         }
     }
 
-    private static Optional<Instant> httpDate(String value, Instant now) {
+    static Optional<Instant> httpDate(String value, Instant now) {
         for (DateTimeFormatter format : List.of(IMF_FIXDATE, rfc850(now), ASCTIME)) {
             try {
                 return Optional.of(Instant.from(format.parse(value)));

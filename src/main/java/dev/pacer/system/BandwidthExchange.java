@@ -64,8 +64,8 @@ public class BandwidthExchange {
         int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         int segments = exchange.getProperty(SEGMENTS, 1, Integer.class);
         Instant now = clock.instant();
-        in.setBody(responses.read(status, in.getHeader("Retry-After", String.class), in.getHeader("Date", String.class),
-                in.getBody(String.class), segments, now));
+        // Camel's headers are case-insensitive
+        in.setBody(responses.read(status, name -> in.getHeader(name, String.class), in.getBody(String.class), segments, now));
     }
 
     /** No response at all (refused connection, timeout): transient by definition. */

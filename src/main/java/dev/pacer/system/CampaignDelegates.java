@@ -138,6 +138,9 @@ final class CampaignDelegates {
             vars.put(Vars.ATTEMPTS, 0);
             vars.put(Vars.FAILURES, 0);
             vars.put(Vars.RATE_LIMITED, 0);
+            if (spec.maxRate() != null) {
+                vars.put(Vars.CAMPAIGN_RATE, spec.maxRate());
+            }
             Optional<String> problem = PhoneNumbers.problem(r.to());
             String text = null;
             if (problem.isEmpty()) {

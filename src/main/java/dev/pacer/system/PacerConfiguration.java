@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pacer.audit.ReportReader;
 import dev.pacer.provider.BandwidthResponses;
 import dev.pacer.provider.MessageSender;
-import dev.pacer.retry.BackoffPolicy;
 import dev.pacer.retry.WaitBounds;
 import dev.pacer.throttle.Pacer;
 import org.apache.camel.ProducerTemplate;
@@ -35,18 +34,14 @@ class PacerConfiguration {
 
     @Bean
     Pacer pacer(Clock clock, PacerProperties properties, RandomGenerator random) {
-        return new Pacer(clock, properties.dispatch().bulkHorizon(), properties.retry().pauseJitter(), random);
+        PacerProperties.Adaptive a = properties.adaptive();
+        return new Pacer(clock, new Pacer.Settings(properties.dispatch().bulkHorizon(), properties.retry().pauseJitter(),
+                new Pacer.Adaptation(a.decrease(), a.increaseStep(), a.quietPeriod(), a.floor())), random);
     }
 
     @Bean(destroyMethod = "close")
     Providers providers(PacerProperties properties, Pacer pacer, Clock clock) {
         return new Providers(properties, pacer, clock);
-    }
-
-    @Bean
-    BackoffPolicy backoffPolicy(PacerProperties properties) {
-        PacerProperties.Retry r = properties.retry();
-        return BackoffPolicy.exponential(r.initial(), r.multiplier(), r.max(), r.maxAttempts(), r.jitter());
     }
 
     @Bean
@@ -79,9 +74,15 @@ class PacerConfiguration {
     }
 
     @Bean
-    SendDelegate sendMessage(Pacer pacer, Providers providers, MessageSender sender, BackoffPolicy backoff,
-                             DeliveryStats stats, Clock clock, RandomGenerator random, PacerProperties properties) {
-        return new SendDelegate(pacer, providers, sender, backoff, stats, clock, random, properties.dispatch().inFlightWait());
+    SendDelegate sendMessage(Pacer pacer, Providers providers, MessageSender sender, DeliveryStats stats, Clock clock,
+                             PacerProperties properties) {
+        return new SendDelegate(pacer, providers, sender, stats, clock, properties.dispatch().inFlightWait(),
+                properties.retry().rateLimitBudget());
+    }
+
+    @Bean
+    ScheduleRetryDelegate scheduleRetry(PacerProperties properties, DeliveryStats stats, Clock clock, RandomGenerator random) {
+        return new ScheduleRetryDelegate(properties.retry(), stats, clock, random);
     }
 
     @Bean

@@ -1,6 +1,9 @@
 package dev.pacer.system;
 
+import dev.pacer.provider.BandwidthSimulator;
 import dev.pacer.provider.BandwidthSimulator.RetryAfterMode;
+import dev.pacer.retry.BackoffPolicy;
+import dev.pacer.throttle.ScopeLimit;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -23,6 +26,7 @@ import java.util.Map;
 public record PacerProperties(
         @Valid Map<String, Provider> providers,
         @Valid @NotNull @DefaultValue Retry retry,
+        @Valid @NotNull @DefaultValue Adaptive adaptive,
         @Valid @NotNull @DefaultValue Dispatch dispatch,
         @Valid @NotNull @DefaultValue Simulator simulator) {
 
@@ -31,41 +35,130 @@ public record PacerProperties(
     }
 
     /**
-     * One provider account. Without a {@code baseUrl} the built-in simulator stands in for it.
+     * One provider account. Without a {@code baseUrl} the built-in simulator stands in for it. A
+     * send waits for every layer of limits that applies to it: the account (segments), the API
+     * user, the sender number, and the campaign's own cap.
      *
-     * @param queueCapacity segments the provider queues before it answers 429
+     * @param segmentsPerMinute the account's rate, the ceiling Pacer never exceeds
+     * @param burst             segments the account may take at once; for a provider that queues
+     *                          (Bandwidth) this is the depth of its queue Pacer aims to keep, well
+     *                          below the queue's capacity. 0: one second's worth
+     * @param user              the API user's (credential's) limit, Genesys style; none by default
+     * @param sender            each sender number's limit (10DLC, toll-free); none by default
+     * @param rateLimitHeaders  the layer the provider's rate-limit headers describe
      */
     public record Provider(String baseUrl, @DefaultValue("pacer-account") String accountId,
                            @DefaultValue("pacer-application") String applicationId,
                            String username, String password,
                            @Min(1) @DefaultValue("60") int segmentsPerMinute,
                            @Min(0) @DefaultValue("0") int burst,
-                           @Min(1) @DefaultValue("900") int queueCapacity,
-                           @Min(1) @DefaultValue("8") int maxInFlight) {
+                           @Min(1) @DefaultValue("8") int maxInFlight,
+                           @Valid @NotNull @DefaultValue Layer user,
+                           @Valid @NotNull @DefaultValue Layer sender,
+                           @NotNull @DefaultValue("user") String rateLimitHeaders) {
 
         @Override
         public String toString() {
             // Credentials stay out of logs and error messages.
             return "Provider[baseUrl=" + baseUrl + ", accountId=" + accountId + ", segmentsPerMinute=" + segmentsPerMinute
-                    + ", burst=" + burst + ", queueCapacity=" + queueCapacity + ", maxInFlight=" + maxInFlight + "]";
+                    + ", burst=" + burst + ", maxInFlight=" + maxInFlight + ", user=" + user + ", sender=" + sender + "]";
         }
     }
 
     /**
-     * Backoff for transient failures, and the bounds any provider-told wait is clamped to.
+     * One layer of limits: {@code limit} permits per {@code window}, counted in {@code unit}.
      *
-     * @param maxAttempts  tries per message that may fail transiently (429 waits do not count)
-     * @param fallbackWait the wait after a 429 that names none
+     * @param limit       0 for no rate of its own (it may still learn one from rate-limit headers)
+     * @param maxInFlight 0 for no cap of its own
      */
-    public record Retry(@NotNull @DefaultValue("PT1S") Duration initial,
-                        @DecimalMin("1.0") @DefaultValue("2.0") double multiplier,
-                        @NotNull @DefaultValue("PT60S") Duration max,
-                        @Min(1) @DefaultValue("5") int maxAttempts,
-                        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.5") double jitter,
+    public record Layer(@Min(0) @DefaultValue("0") int limit,
+                        @NotNull @DefaultValue("PT1S") Duration window,
+                        @NotNull @DefaultValue("REQUESTS") ScopeLimit.Unit unit,
+                        @Min(0) @DefaultValue("0") int burst,
+                        @Min(0) @DefaultValue("0") int maxInFlight) {
+
+        public static Layer none() {
+            return new Layer(0, Duration.ofSeconds(1), ScopeLimit.Unit.REQUESTS, 0, 0);
+        }
+
+        /** The layer's limit for one scope; {@code inFlightDefault} when it sets no cap of its own. */
+        ScopeLimit toLimit(String scope, int inFlightDefault) {
+            int inFlight = maxInFlight > 0 ? maxInFlight : inFlightDefault;
+            if (limit == 0) {
+                return ScopeLimit.unlimited(scope, unit, inFlight);
+            }
+            double perMinute = limit * 60e9 / window.toNanos();
+            return new ScopeLimit(scope, unit, perMinute, burst > 0 ? burst : Math.max(1, (long) (perMinute / 60)), inFlight);
+        }
+    }
+
+    /**
+     * Retries, and the bounds any provider-told wait is clamped to. Which policy applies to a
+     * transient failure is the response rules' choice ({@code bpmn/response-rules.dmn}).
+     *
+     * @param policies          named backoff policies, added to the built-in {@code default},
+     *                          {@code network} and {@code carrier}
+     * @param fallbackWait      the wait after a 429 that names none
+     * @param rateLimitBudget   the most a message spends waiting on 429s in all before it is
+     *                          dropped (its deadline, when sooner, wins)
+     */
+    public record Retry(Map<String, @Valid Policy> policies,
                         @NotNull @DefaultValue("PT1S") Duration fallbackWait,
                         @NotNull @DefaultValue("PT0S") Duration minWait,
                         @NotNull @DefaultValue("PT15M") Duration maxWait,
-                        @NotNull @DefaultValue("PT0.25S") Duration pauseJitter) {
+                        @NotNull @DefaultValue("PT0.25S") Duration pauseJitter,
+                        @NotNull @DefaultValue("PT30M") Duration rateLimitBudget) {
+
+        public Retry {
+            Map<String, Policy> all = new java.util.LinkedHashMap<>(Policy.BUILT_IN);
+            if (policies != null) {
+                all.putAll(policies);
+            }
+            policies = Map.copyOf(all);
+        }
+
+        public Policy policy(String name) {
+            Policy p = policies.get(name);
+            if (p == null) {
+                throw new IllegalArgumentException("retry policy '" + name + "' is not configured (configured: "
+                        + new java.util.TreeSet<>(policies.keySet()) + ")");
+            }
+            return p;
+        }
+    }
+
+    /**
+     * Exponential backoff: {@code initial}, then times {@code multiplier} per failure (the
+     * "coefficient"), capped at {@code max}, at most {@code maxAttempts} tries in all.
+     */
+    public record Policy(@NotNull @DefaultValue("PT1S") Duration initial,
+                         @DecimalMin("1.0") @DefaultValue("2.0") double multiplier,
+                         @NotNull @DefaultValue("PT60S") Duration max,
+                         @Min(1) @DefaultValue("5") int maxAttempts,
+                         @NotNull @DefaultValue("FULL") BackoffPolicy.Jitter jitter) {
+
+        static final Map<String, Policy> BUILT_IN = Map.of(
+                "default", new Policy(Duration.ofSeconds(1), 2, Duration.ofSeconds(60), 5, BackoffPolicy.Jitter.FULL),
+                "network", new Policy(Duration.ofSeconds(2), 2, Duration.ofSeconds(60), 5, BackoffPolicy.Jitter.DECORRELATED),
+                "carrier", new Policy(Duration.ofSeconds(30), 2, Duration.ofMinutes(10), 4, BackoffPolicy.Jitter.DECORRELATED));
+
+        BackoffPolicy toBackoff() {
+            return new BackoffPolicy(initial, multiplier, max, maxAttempts, 0.5, jitter);
+        }
+    }
+
+    /**
+     * Adaptive pacing: how a scope's rate falls on a 429 and climbs back.
+     *
+     * @param decrease     the factor the rate is multiplied by on a 429 whose response states no rate
+     * @param increaseStep the share of the ceiling added after each quiet period
+     * @param quietPeriod  how long a busy scope must go without a 429 before it climbs
+     * @param floor        the lowest share of the ceiling the rate falls to
+     */
+    public record Adaptive(@DecimalMin("0.05") @DecimalMax("1.0") @DefaultValue("0.7") double decrease,
+                           @DecimalMin("0.001") @DecimalMax("1.0") @DefaultValue("0.05") double increaseStep,
+                           @NotNull @DefaultValue("PT5S") Duration quietPeriod,
+                           @DecimalMin("0.001") @DecimalMax("1.0") @DefaultValue("0.05") double floor) {
     }
 
     /**
@@ -86,12 +179,25 @@ public record PacerProperties(
                            @NotNull @DefaultValue("PT2S") Duration inFlightWait) {
     }
 
-    /** The built-in Bandwidth-compatible simulator, started for a provider with no base URL. */
+    /**
+     * The built-in Bandwidth-compatible simulator, started for a provider with no base URL. Its
+     * settings can make it a hostile provider (see {@link BandwidthSimulator.Settings}).
+     */
     public record Simulator(@Min(1) @DefaultValue("600") int segmentsPerMinute,
                             @Min(1) @DefaultValue("60") int queueCapacity,
                             @NotNull @DefaultValue("NONE") RetryAfterMode retryAfter,
+                            @DecimalMin("0.01") @DefaultValue("1.0") double retryAfterFactor,
+                            @DefaultValue("true") boolean statesRate,
                             @NotNull @DefaultValue("PT0S") Duration clockSkew,
                             @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.0") double serverErrorRate,
-                            @NotNull @DefaultValue("PT0S") Duration latency) {
+                            @NotNull @DefaultValue("PT0S") Duration latency,
+                            @Min(0) @DefaultValue("0") int userLimit,
+                            @NotNull @DefaultValue("PT1S") Duration userWindow,
+                            @NotNull @DefaultValue("PT0S") Duration lockout) {
+
+        BandwidthSimulator.Settings toSettings(String accountId, String username, String password) {
+            return new BandwidthSimulator.Settings(accountId, username, password, segmentsPerMinute, queueCapacity, retryAfter,
+                    retryAfterFactor, statesRate, clockSkew, serverErrorRate, latency, userLimit, userWindow, lockout);
+        }
     }
 }

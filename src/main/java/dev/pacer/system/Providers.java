@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +30,10 @@ public class Providers implements AutoCloseable {
 
     private final Map<String, ProviderEndpoint> endpoints = new LinkedHashMap<>();
     private final Map<String, BandwidthSimulator> simulators = new LinkedHashMap<>();
+    private final Pacer pacer;
 
     Providers(PacerProperties properties, Pacer pacer, Clock clock) {
+        this.pacer = pacer;
         properties.providers().forEach((name, p) -> {
             if (!"bandwidth".equals(name)) {
                 throw new IllegalStateException("pacer.providers." + name + ": no route for this provider (supported: bandwidth)");
@@ -46,9 +50,8 @@ public class Providers implements AutoCloseable {
                 }
                 PacerProperties.Simulator sim = properties.simulator();
                 try {
-                    BandwidthSimulator simulator = new BandwidthSimulator(new BandwidthSimulator.Settings(p.accountId(), username, password,
-                            sim.segmentsPerMinute(), sim.queueCapacity(), sim.retryAfter(), sim.clockSkew(),
-                            sim.serverErrorRate(), sim.latency()), clock, new SplittableRandom());
+                    BandwidthSimulator simulator = new BandwidthSimulator(sim.toSettings(p.accountId(), username, password),
+                            clock, new SplittableRandom());
                     simulators.put(name, simulator);
                     baseUrl = simulator.baseUrl().toString();
                     log.info("No base-url for provider '{}': started the built-in Bandwidth simulator at {} ({} segments/min, queue {})",
@@ -61,10 +64,17 @@ public class Providers implements AutoCloseable {
                         + "(set PACER_PROVIDERS_" + name.toUpperCase() + "_USERNAME and _PASSWORD)");
             }
             String auth = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+            if (!List.of("account", "user", "sender").contains(p.rateLimitHeaders())) {
+                throw new IllegalStateException("pacer.providers." + name + ".rate-limit-headers must be account, user or sender, got '"
+                        + p.rateLimitHeaders() + "'");
+            }
             String scope = name + ":" + p.accountId();
-            pacer.register(p.burst() > 0 ? new ScopeLimit(scope, p.segmentsPerMinute(), p.burst(), p.maxInFlight())
+            pacer.register(p.burst() > 0 ? new ScopeLimit(scope, ScopeLimit.Unit.SEGMENTS, p.segmentsPerMinute(), p.burst(), p.maxInFlight())
                     : ScopeLimit.of(scope, p.segmentsPerMinute(), p.maxInFlight()));
-            endpoints.put(name, new ProviderEndpoint(name, scope, baseUrl.replaceAll("/+$", ""), p.accountId(), p.applicationId(), auth));
+            String userScope = scope + ":user";
+            pacer.register(p.user().toLimit(userScope, p.maxInFlight()));
+            endpoints.put(name, new ProviderEndpoint(name, scope, userScope, p.sender(), p.maxInFlight(), p.rateLimitHeaders(),
+                    baseUrl.replaceAll("/+$", ""), p.accountId(), p.applicationId(), auth));
         });
     }
 
@@ -74,6 +84,39 @@ public class Providers implements AutoCloseable {
             throw new IllegalArgumentException("provider '" + provider + "' is not configured");
         }
         return e;
+    }
+
+    /**
+     * The scopes a send from {@code from} is paced in, always in the same order (account, user,
+     * sender, campaign) so that in-flight places are taken in one order by every send.
+     *
+     * @param campaign the campaign's own cap, or null
+     */
+    public List<String> scopes(String provider, String from, ScopeLimit campaign) {
+        ProviderEndpoint e = endpoint(provider);
+        List<String> scopes = new ArrayList<>(4);
+        scopes.add(e.scope());
+        scopes.add(e.userScope());
+        if (e.sendersLimited()) {
+            String sender = e.senderScope(from);
+            pacer.ensure(e.sender().toLimit(sender, e.maxInFlight()));
+            scopes.add(sender);
+        }
+        if (campaign != null) {
+            pacer.ensure(campaign);
+            scopes.add(campaign.scope());
+        }
+        return scopes;
+    }
+
+    /** The scope of one of a provider's layers ({@code account}, {@code user}, {@code sender}) for a send from {@code from}. */
+    public String scopeOf(String provider, String layer, String from) {
+        ProviderEndpoint e = endpoint(provider);
+        return switch (layer == null ? "account" : layer) {
+            case "user" -> e.userScope();
+            case "sender" -> e.sendersLimited() ? e.senderScope(from) : e.scope();
+            default -> e.scope();
+        };
     }
 
     public java.util.Set<String> names() {

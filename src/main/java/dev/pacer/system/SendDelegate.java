@@ -3,7 +3,6 @@ package dev.pacer.system;
 import dev.pacer.provider.MessageSender;
 import dev.pacer.provider.OutgoingMessage;
 import dev.pacer.provider.SendResult;
-import dev.pacer.retry.BackoffPolicy;
 import dev.pacer.throttle.Grant;
 import dev.pacer.throttle.Pacer;
 import dev.pacer.throttle.Priority;
@@ -17,14 +16,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
-import java.util.random.RandomGenerator;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
- * The send step: checks the slot is still good, sends through the provider route and records what
- * happened. A 429 pauses the whole scope and raises the BPMN error {@code RATE_LIMITED}; a transient
- * failure raises {@code TRANSIENT} while attempts remain. Either way {@code wakeAt} holds when to
- * try again, and a retry that would come after the deadline ends the message {@code EXPIRED} instead.
+ * The send step: checks the slot is still good, sends through the provider route, lets the
+ * response rules ({@code classify-response}) say what the answer means, and feeds it back to the
+ * pacer. A 429 pauses the scope it belongs to and raises the BPMN error {@code RATE_LIMITED}, with
+ * {@code wakeAt} at the end of the pause; a transient failure raises {@code TRANSIENT}, and the
+ * flow's retry policy takes it from there. Rate-limit waits are not failed attempts: they have
+ * their own budget, and a message whose budget or deadline they would overrun ends without waiting.
  */
 public class SendDelegate implements JavaDelegate {
 
@@ -35,23 +38,24 @@ public class SendDelegate implements JavaDelegate {
     private final Pacer pacer;
     private final Providers providers;
     private final MessageSender sender;
-    private final BackoffPolicy backoff;
     private final DeliveryStats stats;
     private final Clock clock;
-    private final RandomGenerator random;
     private final Duration inFlightWait;
+    private final Duration rateLimitBudget;
 
-    /** @param inFlightWait how long a send waits for one of the scope's in-flight places before it steps back */
-    SendDelegate(Pacer pacer, Providers providers, MessageSender sender, BackoffPolicy backoff, DeliveryStats stats,
-                 Clock clock, RandomGenerator random, Duration inFlightWait) {
-        this.inFlightWait = inFlightWait;
+    /**
+     * @param inFlightWait    how long a send waits for one of the scope's in-flight places before it steps back
+     * @param rateLimitBudget the most one message spends waiting on 429s in all
+     */
+    SendDelegate(Pacer pacer, Providers providers, MessageSender sender, DeliveryStats stats, Clock clock,
+                 Duration inFlightWait, Duration rateLimitBudget) {
         this.pacer = pacer;
         this.providers = providers;
         this.sender = sender;
-        this.backoff = backoff;
         this.stats = stats;
         this.clock = clock;
-        this.random = random;
+        this.inFlightWait = inFlightWait;
+        this.rateLimitBudget = rateLimitBudget;
     }
 
     @Override
@@ -64,68 +68,94 @@ public class SendDelegate implements JavaDelegate {
             return;
         }
         String provider = (String) execution.getVariable(Vars.PROVIDER);
-        String scope = providers.endpoint(provider).scope();
+        String from = (String) execution.getVariable(Vars.FROM);
+        List<String> scopes = ThrottleDelegate.scopes(execution, providers);
         int segments = (Integer) execution.getVariable(Vars.SEGMENTS);
         Object slotGeneration = execution.getVariable(Vars.SLOT_GENERATION);
         long generation = slotGeneration == null ? -1 : (Long) slotGeneration;
-        Optional<Duration> hold = pacer.holdOff(scope, generation);
+        Optional<Duration> hold = pacer.holdOff(scopes, generation);
         if (hold.isPresent()) {
-            // The scope was paused after this slot was granted: no request goes out inside the wait.
-            retryAt(execution, now.plus(hold.get()), deadline, RATE_LIMITED, "scope " + scope + " is paused");
+            // A scope was paused or re-planned after this slot was granted: no request goes out inside the wait.
+            retryAt(execution, now.plus(hold.get()), deadline, "a scope of this send is paused");
             return;
         }
-        if (!pacer.enter(scope, inFlightWait)) {
+        if (!pacer.enter(scopes, inFlightWait)) {
             // The slot goes unused: give it back, or the slot taken on the way round is paid for twice.
-            pacer.release(scope, new Grant(true, now, generation), segments);
-            retryAt(execution, now, deadline, RATE_LIMITED, "scope " + scope + " has its maximum of requests in flight");
+            pacer.release(scopes, new Grant(true, now, generation), segments);
+            retryAt(execution, now, deadline, "a scope of this send has its maximum of requests in flight");
             return;
         }
+        Instant sentAt = clock.instant();
         SendResult result;
         try {
-            result = sender.send(new OutgoingMessage(execution.getProcessBusinessKey(), provider,
-                    (String) execution.getVariable(Vars.FROM), (String) execution.getVariable(Vars.TO),
-                    (String) execution.getVariable(Vars.TEXT), segments,
+            result = sender.send(new OutgoingMessage(execution.getProcessBusinessKey(), provider, from,
+                    (String) execution.getVariable(Vars.TO), (String) execution.getVariable(Vars.TEXT), segments,
                     Priority.valueOf((String) execution.getVariable(Vars.PRIORITY)), deadline));
         } finally {
-            pacer.exit(scope);
+            pacer.exit(scopes);
         }
         stats.attempts.increment();
         execution.setVariable(Vars.ATTEMPTS, (Integer) execution.getVariable(Vars.ATTEMPTS) + 1);
-        switch (result.kind()) {
+        ResponseRules.Classification rule = ResponseRules.classify(execution.getProcessEngineServices(), provider, result);
+        execution.setVariable(Vars.RESPONSE_CLASS, rule.responseClass().name());
+        execution.setVariable(Vars.HTTP_STATUS, result.status());
+        execution.setVariable(Vars.ERROR_CODE, result.errorCode());
+        ProviderEndpoint endpoint = providers.endpoint(provider);
+        if (result.quota() != null) {
+            pacer.observe(providers.scopeOf(provider, endpoint.rateLimitHeaders(), from), result.quota());
+        }
+        switch (rule.responseClass()) {
             case ACCEPTED -> {
-                if (result.segmentCount() != null) {
-                    execution.setVariable(Vars.SEGMENTS, result.segmentCount());
-                }
-                stats.acceptedSegments.add(result.segmentCount() != null ? result.segmentCount() : segments);
+                int taken = result.segmentCount() != null ? result.segmentCount() : segments;
+                execution.setVariable(Vars.SEGMENTS, taken);
+                pacer.accepted(scopes, taken);
+                stats.acceptedSegments.add(taken);
                 execution.setVariable(Vars.PROVIDER_MESSAGE_ID, result.providerMessageId());
+                execution.removeVariable(Vars.REASON);
                 end(execution, Outcome.ACCEPTED, null);
             }
-            case REJECTED -> end(execution, Outcome.REJECTED, result.reason());
-            case RATE_LIMITED -> {
-                stats.rateLimited.increment();
-                execution.setVariable(Vars.RATE_LIMITED, (Integer) execution.getVariable(Vars.RATE_LIMITED) + 1);
-                Instant until = pacer.pause(scope, result.retryWait());
-                log.info("429 from {}: pausing the scope until {} ({})", scope, until, result.reason());
-                retryAt(execution, until, deadline, RATE_LIMITED, result.reason());
-            }
+            case PERMANENT -> end(execution, Outcome.REJECTED, result.reason());
+            case RATE_LIMITED -> rateLimited(execution, result, rule.limitLayer(), endpoint, from, sentAt, now, deadline);
             case TRANSIENT -> {
                 stats.transientFailures.increment();
-                int failures = (Integer) execution.getVariable(Vars.FAILURES) + 1;
-                execution.setVariable(Vars.FAILURES, failures);
-                if (!backoff.allowsAnotherAttempt(failures)) {
-                    end(execution, Outcome.DROPPED, "gave up after " + failures + " failed attempts, last: " + result.reason());
-                } else {
-                    Duration delay = backoff.delay(failures, random);
-                    if (result.retryWait() != null && result.retryWait().compareTo(delay) > 0) {
-                        delay = result.retryWait();
-                    }
-                    retryAt(execution, now.plus(delay), deadline, TRANSIENT, result.reason());
+                execution.setVariable(Vars.FAILURES, (Integer) execution.getVariable(Vars.FAILURES) + 1);
+                execution.setVariable(Vars.REASON, result.reason());
+                Instant notBefore = now;
+                if (result.retryWait() != null) {
+                    // A 503 that says when to come back speaks for the service, not this message alone.
+                    notBefore = pacer.pause(endpoint.scope(), result.retryWait());
                 }
+                execution.setVariable(Vars.RETRY_NOT_BEFORE, Date.from(notBefore));
+                throw new BpmnError(TRANSIENT, result.reason());
             }
         }
     }
 
-    private void retryAt(DelegateExecution execution, Instant at, Instant deadline, String error, String reason) {
+    private void rateLimited(DelegateExecution execution, SendResult result, String layer, ProviderEndpoint endpoint,
+                             String from, Instant sentAt, Instant now, Instant deadline) {
+        stats.rateLimited.increment();
+        execution.setVariable(Vars.RATE_LIMITED, (Integer) execution.getVariable(Vars.RATE_LIMITED) + 1);
+        String scope = providers.scopeOf(endpoint.name(), "headers".equals(layer) ? endpoint.rateLimitHeaders() : layer, from);
+        Duration wait = result.retryWait() != null ? result.retryWait() : Duration.ZERO;
+        OptionalDouble statedRate = result.stated() == null ? OptionalDouble.empty() : OptionalDouble.of(result.stated().messagesPerMinute());
+        OptionalLong statedCapacity = result.stated() == null || result.stated().capacity() == 0
+                ? OptionalLong.empty() : OptionalLong.of(result.stated().capacity());
+        // A 429 the rate-limit headers explain (the window's quota is spent) is waited out, not a reason to slow down.
+        boolean explained = result.quota() != null && result.quota().remaining() == 0;
+        Instant until = pacer.rateLimited(scope, sentAt, wait, statedRate, statedCapacity, explained);
+        log.info("429 from {}: pausing it until {} ({})", scope, until, result.reason());
+        Object waitedSoFar = execution.getVariable(Vars.RATE_LIMIT_WAITED);
+        long waited = (waitedSoFar == null ? 0 : (Long) waitedSoFar) + Duration.between(now, until).toMillis();
+        execution.setVariable(Vars.RATE_LIMIT_WAITED, waited);
+        if (waited > rateLimitBudget.toMillis()) {
+            end(execution, Outcome.DROPPED, "rate-limit waits of " + Duration.ofMillis(waited) + " would exceed the budget of "
+                    + rateLimitBudget + " (" + result.reason() + ")");
+            return;
+        }
+        retryAt(execution, until, deadline, result.reason());
+    }
+
+    private void retryAt(DelegateExecution execution, Instant at, Instant deadline, String reason) {
         if (deadline != null && at.isAfter(deadline)) {
             end(execution, Outcome.EXPIRED, "retry at " + at + " would come after the deadline " + deadline + " (" + reason + ")");
             return;
@@ -133,10 +163,10 @@ public class SendDelegate implements JavaDelegate {
         execution.setVariable(Vars.WAKE_AT, Date.from(at));
         execution.setVariable(Vars.SLOT, ThrottleDelegate.RETRY);
         stats.retrying.increment();
-        throw new BpmnError(error, reason);
+        throw new BpmnError(RATE_LIMITED, reason);
     }
 
-    private static void end(DelegateExecution execution, Outcome outcome, String reason) {
+    static void end(DelegateExecution execution, Outcome outcome, String reason) {
         execution.setVariable(Vars.OUTCOME, outcome.name());
         if (reason != null) {
             execution.setVariable(Vars.REASON, reason);

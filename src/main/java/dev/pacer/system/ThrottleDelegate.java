@@ -3,18 +3,20 @@ package dev.pacer.system;
 import dev.pacer.throttle.Grant;
 import dev.pacer.throttle.Pacer;
 import dev.pacer.throttle.Priority;
+import dev.pacer.throttle.ScopeLimit;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 
 /**
- * The throttle step: asks the pacer for a send slot for the message's segments and sets the timer
- * the flow waits on ({@code wakeAt}). {@code slot} tells the flow what to do next: {@code NOW} send,
- * {@code LATER} wait for the reserved slot, {@code RECHECK} wait and ask again; a message whose slot
- * lies past its deadline ends {@code EXPIRED} here, without waiting.
+ * The throttle step: asks the pacer for a send slot in every scope of the message and sets the
+ * timer the flow waits on ({@code wakeAt}). {@code slot} tells the flow what to do next: {@code NOW}
+ * send, {@code LATER} wait for the reserved slot, {@code RECHECK} wait and ask again; a message
+ * whose slot lies past its deadline ends {@code EXPIRED} here, without waiting.
  */
 public class ThrottleDelegate implements JavaDelegate {
 
@@ -35,20 +37,35 @@ public class ThrottleDelegate implements JavaDelegate {
         this.clock = clock;
     }
 
+    /**
+     * The scopes a message is paced in: its provider's account, API user and (if limited) sender
+     * number, and its campaign's cap when the campaign has one ({@code campaignRate}).
+     */
+    static List<String> scopes(DelegateExecution execution, Providers providers) {
+        Object rate = execution.getVariable(Vars.CAMPAIGN_RATE);
+        ScopeLimit campaign = null;
+        if (rate != null) {
+            String key = execution.getProcessBusinessKey();
+            String campaignId = key == null ? execution.getProcessInstanceId() : key.substring(0, Math.max(0, key.indexOf('/')));
+            campaign = ScopeLimit.of("campaign:" + campaignId, (Integer) rate, Integer.MAX_VALUE);
+        }
+        return providers.scopes((String) execution.getVariable(Vars.PROVIDER), (String) execution.getVariable(Vars.FROM), campaign);
+    }
+
     @Override
     public void execute(DelegateExecution execution) {
-        String scope = providers.endpoint((String) execution.getVariable(Vars.PROVIDER)).scope();
+        List<String> scopes = scopes(execution, providers);
         int segments = (Integer) execution.getVariable(Vars.SEGMENTS);
         Priority priority = Priority.valueOf((String) execution.getVariable(Vars.PRIORITY));
         Object previous = execution.getVariable(Vars.SLOT);
         if (RETRY.equals(previous)) {
             stats.retrying.decrement();
         }
-        Grant grant = pacer.reserve(scope, segments, priority, RECHECK.equals(previous));
+        Grant grant = pacer.reserve(scopes, segments, priority, RECHECK.equals(previous));
         Instant now = clock.instant();
         Date deadline = (Date) execution.getVariable(Vars.DEADLINE);
         if (deadline != null && grant.at().isAfter(deadline.toInstant())) {
-            pacer.release(scope, grant, segments);
+            pacer.release(scopes, grant, segments);
             execution.setVariable(Vars.SLOT, Outcome.EXPIRED.name());
             execution.setVariable(Vars.OUTCOME, Outcome.EXPIRED.name());
             execution.setVariable(Vars.REASON, "no send slot before the deadline " + deadline.toInstant());

@@ -30,6 +30,14 @@ final class Vars {
     static final String FAILURES = "failures";
     static final String RATE_LIMITED = "rateLimited";
     static final String PROVIDER_MESSAGE_ID = "providerMessageId";
+    static final String CAMPAIGN_RATE = "campaignRate";
+    static final String RESPONSE_CLASS = "responseClass";
+    static final String HTTP_STATUS = "status";
+    static final String ERROR_CODE = "errorCode";
+    static final String RETRY_POLICY = "retryPolicy";
+    static final String RETRY_NOT_BEFORE = "retryNotBefore";
+    static final String LAST_BACKOFF = "lastBackoffMillis";
+    static final String RATE_LIMIT_WAITED = "rateLimitWaitedMillis";
 
     private Vars() {
     }

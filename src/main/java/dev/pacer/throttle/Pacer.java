@@ -1,118 +1,259 @@
 package dev.pacer.throttle;
 
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.TimeMeter;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
- * Grants send slots per scope so that the scope's segment rate is never exceeded, and pauses a scope
- * as a whole when its provider answers 429.
+ * Grants send slots so that no scope's limit is exceeded, and finds the fastest pace each scope's
+ * provider really allows.
  *
- * <p>Each scope is a bucket4j token bucket counted in segments. A grant is a reservation: the
- * bucket is debited at once ({@code consumeIgnoringRateLimits}) and the caller waits on a timer
- * until the debt is covered, so nothing ever polls. Bulk messages reserve at most
+ * <p>A send is subject to several scopes at once (the provider account, the API user, the sender
+ * number, the campaign). Each scope runs the generic cell rate algorithm (GCRA, the virtual-scheduling
+ * form of a token bucket): a theoretical arrival time advanced by one emission interval per permit,
+ * with a tolerance of {@code burst} permits. A grant is one slot time {@code T} common to all the
+ * send's scopes, the earliest at which every one of them conforms, and it is booked in each at
+ * {@code T}. (Token-bucket libraries reserve the earliest slot in each bucket on its own; booking a
+ * bucket for a time earlier than the send really goes lets the sends bunch up in that scope.)
+ *
+ * <p>Nothing polls: the caller waits on a timer until {@code T}. Bulk messages book at most
  * {@code bulkHorizon} ahead; beyond it they are told when to ask again (staggered by their place in
- * the queue, so they do not all come back at once), which leaves the slots after the horizon free
- * for a real-time message to take.
+ * the queue), which leaves the slots after the horizon free for a real-time message.
+ *
+ * <p>Feedback from the provider moves the pace: a 429 pauses its scope and, unless the response
+ * states the allowed rate (then adopted outright), cuts the scope's rate by a factor (multiplicative
+ * decrease); after each quiet period in which the scope was busy the rate climbs back by a step
+ * (additive increase), never above the configured ceiling. Rate-limit headers that report the
+ * window's remaining quota spread what is left over the rest of the window, and hold the scope
+ * until the reset when nothing is left, so that the 429 does not come at all.
  */
 public final class Pacer {
 
-    private final Clock clock;
-    private final Duration bulkHorizon;
-    private final Duration pauseJitter;
-    private final RandomGenerator random;
-    private final Map<String, Scope> scopes = new ConcurrentHashMap<>();
-
-    public Pacer(Clock clock, Duration bulkHorizon, Duration pauseJitter, RandomGenerator random) {
-        if (bulkHorizon.isNegative() || pauseJitter.isNegative()) {
-            throw new IllegalArgumentException("bulk-horizon and pause-jitter must not be negative");
+    /**
+     * @param bulkHorizon how far ahead a bulk message may book a slot
+     * @param pauseJitter the most added at random to a pause, so that scopes paused together do not
+     *                    resume together
+     */
+    public record Settings(Duration bulkHorizon, Duration pauseJitter, Adaptation adaptation) {
+        public Settings {
+            if (bulkHorizon.isNegative() || pauseJitter.isNegative()) {
+                throw new IllegalArgumentException("bulk-horizon and pause-jitter must not be negative");
+            }
         }
-        this.clock = clock;
-        this.bulkHorizon = bulkHorizon;
-        this.pauseJitter = pauseJitter;
-        this.random = random;
-    }
-
-    /** Adds a scope, or replaces its limit (the scope's current debt and pause are dropped). */
-    public void register(ScopeLimit limit) {
-        scopes.put(limit.scope(), new Scope(limit, clock));
     }
 
     /**
-     * Asks for a slot for {@code segments} of a message.
+     * Additive increase, multiplicative decrease.
+     *
+     * @param decrease     the factor a scope's rate is multiplied by on a 429, in (0, 1); 1 turns
+     *                     adaptation off
+     * @param increaseStep the share of the ceiling added after each quiet period, in (0, 1]
+     * @param quietPeriod  how long a busy scope must go without a 429 before its rate climbs
+     * @param floor        the lowest share of the ceiling a scope's rate falls to, in (0, 1]
+     */
+    public record Adaptation(double decrease, double increaseStep, Duration quietPeriod, double floor) {
+        public Adaptation {
+            if (!(decrease > 0 && decrease <= 1)) {
+                throw new IllegalArgumentException("decrease must be in (0, 1], got " + decrease);
+            }
+            if (!(increaseStep > 0 && increaseStep <= 1) || !(floor > 0 && floor <= 1)) {
+                throw new IllegalArgumentException("increase-step and floor must be in (0, 1], got " + increaseStep + " and " + floor);
+            }
+            if (quietPeriod.isNegative() || quietPeriod.isZero()) {
+                throw new IllegalArgumentException("quiet-period must be positive, got " + quietPeriod);
+            }
+        }
+
+        public static Adaptation off() {
+            return new Adaptation(1, 1, Duration.ofDays(1), 1);
+        }
+    }
+
+    private static final long ROLL_NANOS = 2_000_000_000L;
+
+    private final Clock clock;
+    private final Settings settings;
+    private final RandomGenerator random;
+    private final Map<String, Scope> scopes = new ConcurrentHashMap<>();
+
+    public Pacer(Clock clock, Settings settings, RandomGenerator random) {
+        this.clock = clock;
+        this.settings = settings;
+        this.random = random;
+    }
+
+    /** Adds a scope, or replaces its limit (what the scope learned, its bookings and pause are dropped). */
+    public void register(ScopeLimit limit) {
+        scopes.put(limit.scope(), new Scope(limit, now()));
+    }
+
+    /** Adds a scope unless one of that name exists (a sender number or campaign seen for the first time). */
+    public void ensure(ScopeLimit limit) {
+        scopes.computeIfAbsent(limit.scope(), k -> new Scope(limit, now()));
+    }
+
+    public boolean has(String scope) {
+        return scopes.containsKey(scope);
+    }
+
+    /**
+     * Asks for a slot for a message of {@code segments} in all of {@code names}.
      *
      * @param returning true when this message was given an unreserved grant before and now comes
      *                  back: it leaves its place in the bulk queue
      */
-    public Grant reserve(String scope, int segments, Priority priority, boolean returning) {
+    public synchronized Grant reserve(List<String> names, int segments, Priority priority, boolean returning) {
         if (segments < 1) {
             throw new IllegalArgumentException("segments must be at least 1, got " + segments);
         }
-        Scope s = scope(scope);
-        synchronized (s) {
-            Instant now = clock.instant();
+        List<Scope> ss = resolve(names);
+        long now = now();
+        long t = now;
+        Scope bottleneck = null;
+        long generation = 0;
+        for (Scope s : ss) {
+            int n = s.limit.permits(segments);
             if (returning) {
-                s.waitingBulkSegments = Math.max(0, s.waitingBulkSegments - segments);
+                s.waitingBulk = Math.max(0, s.waitingBulk - n);
             }
-            Duration wait = s.waitFor(segments);
-            if (priority == Priority.BULK && wait.compareTo(bulkHorizon) > 0) {
-                Instant recheck = now.plus(wait).minus(bulkHorizon).plus(s.limit.timeFor(s.waitingBulkSegments));
-                s.waitingBulkSegments += segments;
-                return new Grant(false, recheck, s.generation);
+            s.adapt(now, settings.adaptation());
+            double interval = s.interval(now);
+            long earliest = Math.max(s.pausedUntil, s.tat - (long) ((s.tolerance - n) * interval));
+            if (earliest > t) {
+                t = earliest;
+                bottleneck = s;
             }
-            long nanos = s.bucket.consumeIgnoringRateLimits(segments);
-            return new Grant(true, now.plusNanos(nanos), s.generation);
+            generation += s.generation;
         }
+        if (priority == Priority.BULK && t - now > settings.bulkHorizon().toNanos()) {
+            long stagger = (long) (bottleneck.waitingBulk * bottleneck.interval(now));
+            for (Scope s : ss) {
+                s.waitingBulk += s.limit.permits(segments);
+            }
+            return new Grant(false, instant(t - settings.bulkHorizon().toNanos() + stagger), generation);
+        }
+        for (Scope s : ss) {
+            int n = s.limit.permits(segments);
+            s.tat = Math.max(s.tat, t) + (long) (n * s.interval(now));
+            s.count(now, n);
+        }
+        return new Grant(true, instant(t), generation);
     }
 
     /**
-     * Gives a grant back unused (its message expired or was cancelled): a reserved slot's segments
-     * return to the bucket, an unreserved grant leaves its place in the bulk queue.
+     * Gives a grant back unused (its message expired, was cancelled, or found no place in flight):
+     * a reserved slot is freed in each scope, an unreserved grant leaves its place in the bulk queue.
      */
-    public void release(String scope, Grant grant, int segments) {
-        Scope s = scope(scope);
-        synchronized (s) {
+    public synchronized void release(List<String> names, Grant grant, int segments) {
+        List<Scope> ss = resolve(names);
+        long now = now();
+        boolean current = grant.generation() == generation(ss);
+        for (Scope s : ss) {
+            int n = s.limit.permits(segments);
             if (!grant.reserved()) {
-                s.waitingBulkSegments = Math.max(0, s.waitingBulkSegments - segments);
-            } else if (grant.generation() == s.generation) {
-                s.bucket.addTokens(segments);
+                s.waitingBulk = Math.max(0, s.waitingBulk - n);
+            } else if (current && s.tat > now) {
+                s.tat = Math.max(now, s.tat - (long) (n * s.interval(now)));
             }
         }
     }
 
     /**
      * Pauses the whole scope for the provider's {@code wait} plus a small positive jitter. Slots
-     * granted before are void (their generation is over); after the pause the bucket refills from
-     * empty, so waiting messages resume one by one at the scope's pace rather than all at once.
+     * granted before are void (their generation is over); after the pause the scope starts with
+     * one permit, so waiting messages resume one by one at the scope's pace rather than all at once.
      *
      * @return the end of the pause (a later pause already in force wins)
      */
-    public Instant pause(String scope, Duration wait) {
-        Scope s = scope(scope);
-        synchronized (s) {
-            Instant now = clock.instant();
-            long jitterNanos = pauseJitter.isZero() ? 0 : random.nextLong(pauseJitter.toNanos() + 1);
-            Instant until = now.plus(wait.isNegative() ? Duration.ZERO : wait).plusNanos(jitterNanos);
-            if (until.isAfter(s.pausedUntil)) {
-                s.pausedUntil = until;
-                s.generation++;
-                s.bucket = Scope.bucket(s.limit, clock, 0);
-                long debt = (long) Math.ceil(Duration.between(now, until).toNanos() * s.limit.segmentsPerMinute() / 60e9);
-                if (debt > 0) {
-                    s.bucket.consumeIgnoringRateLimits(debt);
-                }
-                s.pauses++;
+    public synchronized Instant pause(String scope, Duration wait) {
+        Scope s = resolve(scope);
+        long jitter = settings.pauseJitter().isZero() ? 0 : random.nextLong(settings.pauseJitter().toNanos() + 1);
+        long until = now() + Math.max(0, wait.toNanos()) + jitter;
+        if (until > s.pausedUntil) {
+            s.restart(until, now());
+            s.pauses++;
+        }
+        return instant(s.pausedUntil);
+    }
+
+    /**
+     * A 429 for {@code scope}: pauses it and lowers its pace. A stated rate (and queue capacity) is
+     * adopted as the scope's ceiling; otherwise the rate is cut by the decrease factor, once per
+     * round: 429s to requests sent before the last cut say nothing new.
+     *
+     * @param sentAt    when the rate-limited request went out
+     * @param explained the response's rate-limit headers explain the 429 (the window's quota is
+     *                  spent): the scope waits for the reset but its pace is not cut
+     * @return the end of the pause
+     */
+    public synchronized Instant rateLimited(String scope, Instant sentAt, Duration wait,
+                                            OptionalDouble statedPerMinute, OptionalLong statedCapacity, boolean explained) {
+        Scope s = resolve(scope);
+        long now = now();
+        s.rateLimits++;
+        if (statedPerMinute.isPresent() && statedPerMinute.getAsDouble() > 0) {
+            s.stated = Math.min(s.limit.perMinute(), statedPerMinute.getAsDouble());
+            s.rate = s.stated;
+            s.lastChange = now;
+            if (statedCapacity.isPresent() && statedCapacity.getAsLong() > 1) {
+                s.tolerance = Math.max(1, Math.min(s.limit.burst(), statedCapacity.getAsLong() / 2));
             }
-            return s.pausedUntil;
+        } else if (!explained && nanos(sentAt) > s.lastDecrease && settings.adaptation().decrease() < 1) {
+            double base = Double.isInfinite(s.rate) ? Math.max(1, s.achieved(now)) : s.rate;
+            if (Double.isInfinite(s.stepBase)) {
+                s.stepBase = base;
+            }
+            s.rate = Math.max(settings.adaptation().floor() * s.stepBase, base * settings.adaptation().decrease());
+            s.lastDecrease = now;
+            s.lastChange = now;
+        }
+        return pause(scope, wait);
+    }
+
+    /**
+     * What the scope's rate-limit headers said. When the quota left is no more than the requests
+     * still in flight, the scope holds until the window resets; otherwise what is left is spread
+     * over the rest of the window. A quota much tighter than the pace booked so far re-plans the
+     * scope: slots booked ahead are voided and granted again at the new pace.
+     */
+    public synchronized void observe(String scope, Quota quota) {
+        Scope s = resolve(scope);
+        long now = now();
+        long margin = s.limit.maxInFlight() - s.inFlight.availablePermits();
+        long reset = Math.max(1, quota.reset().toNanos());
+        if (quota.remaining() <= margin) {
+            if (now + reset > s.pausedUntil) {
+                s.restart(now + reset, now);
+                s.holds++;
+            }
+            return;
+        }
+        double before = s.interval(now);
+        s.quotaInterval = (double) reset / (quota.remaining() - margin);
+        s.quotaUntil = now + reset;
+        if (s.interval(now) > 1.5 * before && s.tat > now + reset) {
+            s.restart(now, now);
+        }
+    }
+
+    /** A send the provider took: counts its segments into the estimate of the provider's queue. */
+    public synchronized void accepted(List<String> names, int segments) {
+        long now = now();
+        for (Scope s : resolve(names)) {
+            if (s.limit.unit() == ScopeLimit.Unit.SEGMENTS && s.limit.limited()) {
+                s.queueLevel = s.queueAt(now) + segments;
+                s.queueTime = now;
+            }
         }
     }
 
@@ -121,36 +262,80 @@ public final class Pacer {
      * long to hold off (zero when the slot was voided by a pause that is already over, so the
      * message only needs a new slot).
      */
-    public Optional<Duration> holdOff(String scope, long generation) {
-        Scope s = scope(scope);
-        synchronized (s) {
-            Instant now = clock.instant();
-            if (now.isBefore(s.pausedUntil)) {
-                return Optional.of(Duration.between(now, s.pausedUntil));
+    public synchronized Optional<Duration> holdOff(List<String> names, long generation) {
+        List<Scope> ss = resolve(names);
+        long now = now();
+        long until = ss.stream().mapToLong(s -> s.pausedUntil).max().orElse(0);
+        if (now < until) {
+            return Optional.of(Duration.ofNanos(until - now));
+        }
+        return generation == generation(ss) ? Optional.empty() : Optional.of(Duration.ZERO);
+    }
+
+    /**
+     * Takes an in-flight place in each scope, in the order given (every send names its scopes in
+     * the same order), waiting at most {@code timeout} in all.
+     */
+    public boolean enter(List<String> names, Duration timeout) throws InterruptedException {
+        List<Scope> ss = resolve(names);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Scope> taken = new ArrayList<>(ss.size());
+        for (Scope s : ss) {
+            if (!s.inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                taken.forEach(x -> x.inFlight.release());
+                return false;
             }
-            return generation == s.generation ? Optional.empty() : Optional.of(Duration.ZERO);
+            taken.add(s);
         }
+        return true;
     }
 
-    /** Takes one of the scope's in-flight places, waiting at most {@code timeout} for one. */
-    public boolean enter(String scope, Duration timeout) throws InterruptedException {
-        return scope(scope).inFlight.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    public void exit(List<String> names) {
+        resolve(names).forEach(s -> s.inFlight.release());
     }
 
-    public void exit(String scope) {
-        scope(scope).inFlight.release();
+    public synchronized ScopeView view(String scope) {
+        Scope s = resolve(scope);
+        long now = now();
+        return new ScopeView(s.limit, s.rate, s.ceiling(), now < s.pausedUntil ? instant(s.pausedUntil) : null,
+                s.limit.maxInFlight() - s.inFlight.availablePermits(), s.waitingBulk, s.pauses, s.holds, s.rateLimits,
+                s.limit.unit() == ScopeLimit.Unit.SEGMENTS ? s.queueAt(now) : 0);
     }
 
-    public ScopeView view(String scope) {
-        Scope s = scope(scope);
-        synchronized (s) {
-            Instant now = clock.instant();
-            return new ScopeView(s.limit, now.isBefore(s.pausedUntil) ? s.pausedUntil : null,
-                    s.limit.maxInFlight() - s.inFlight.availablePermits(), s.waitingBulkSegments, s.pauses);
+    public List<String> scopes() {
+        return List.copyOf(scopes.keySet());
+    }
+
+    /**
+     * What a progress display or a report wants to know of a scope right now.
+     *
+     * @param rate           the pace the scope is held to now, per minute
+     * @param ceiling        the most it may climb back to: the configured rate, or a lower one the provider stated
+     * @param pauses         pauses, from 429s and from quota holds
+     * @param holds          of those, holds because the quota the headers reported ran out
+     * @param queueEstimate  permits estimated to wait in the provider's queue
+     */
+    public record ScopeView(ScopeLimit limit, double rate, double ceiling, Instant pausedUntil, int inFlight,
+                            long waitingBulk, long pauses, long holds, long rateLimits, double queueEstimate) {
+    }
+
+    private long generation(List<Scope> ss) {
+        long g = 0;
+        for (Scope s : ss) {
+            g += s.generation;
         }
+        return g;
     }
 
-    private Scope scope(String name) {
+    private List<Scope> resolve(List<String> names) {
+        List<Scope> ss = new ArrayList<>(names.size());
+        for (String n : names) {
+            ss.add(resolve(n));
+        }
+        return ss;
+    }
+
+    private Scope resolve(String name) {
         Scope s = scopes.get(name);
         if (s == null) {
             throw new IllegalArgumentException("no limit is configured for scope '" + name + "'");
@@ -158,53 +343,105 @@ public final class Pacer {
         return s;
     }
 
-    /** What a progress display or a report wants to know of a scope right now. */
-    public record ScopeView(ScopeLimit limit, Instant pausedUntil, int inFlight, long waitingBulkSegments, long pauses) {
+    private long now() {
+        return nanos(clock.instant());
+    }
+
+    private static long nanos(Instant i) {
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    private static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
     }
 
     private static final class Scope {
         final ScopeLimit limit;
         final Semaphore inFlight;
-        Bucket bucket;
-        Instant pausedUntil = Instant.EPOCH;
+        /** Current pace, per minute; infinite for a scope with no rate that has not been told one. */
+        double rate;
+        /** The rate the provider stated, infinite until it does. */
+        double stated = Double.POSITIVE_INFINITY;
+        /** The rate additive increase steps are a share of: the ceiling, or the first pace learned. */
+        double stepBase;
+        long tolerance;
+        /** Theoretical arrival time of the next permit, in epoch nanos. */
+        long tat;
+        long pausedUntil;
         long generation;
-        long waitingBulkSegments;
+        long waitingBulk;
         long pauses;
+        long holds;
+        long rateLimits;
+        long lastChange;
+        long lastDecrease;
+        double quotaInterval;
+        long quotaUntil;
+        double queueLevel;
+        long queueTime;
+        long windowStart;
+        long windowPermits;
+        double lastAchieved;
 
-        Scope(ScopeLimit limit, Clock clock) {
+        Scope(ScopeLimit limit, long now) {
             this.limit = limit;
             this.inFlight = new Semaphore(limit.maxInFlight(), true);
-            this.bucket = bucket(limit, clock, limit.burst());
+            this.rate = limit.perMinute();
+            this.stepBase = limit.perMinute();
+            this.tolerance = limit.burst();
+            this.tat = now;
+            this.lastChange = now;
+            this.windowStart = now;
         }
 
-        static Bucket bucket(ScopeLimit limit, Clock clock, long initialTokens) {
-            return Bucket.builder()
-                    .addLimit(l -> l.capacity(limit.burst())
-                            .refillGreedy(limit.segmentsPerMinute(), Duration.ofMinutes(1))
-                            .initialTokens(initialTokens))
-                    .withCustomTimePrecision(meter(clock))
-                    .build();
+        double ceiling() {
+            return Math.min(limit.perMinute(), stated);
         }
 
-        /** How long until the bucket holds {@code segments} (it may be in debt after reservations). */
-        Duration waitFor(int segments) {
-            long deficit = segments - bucket.getAvailableTokens();
-            return deficit <= 0 ? Duration.ZERO : limit.timeFor(deficit);
+        /** Nanoseconds per permit at the current pace and quota. */
+        double interval(long now) {
+            double paced = Double.isInfinite(rate) ? 0 : 60e9 / rate;
+            return now < quotaUntil ? Math.max(paced, quotaInterval) : paced;
         }
 
-        private static TimeMeter meter(Clock clock) {
-            return new TimeMeter() {
-                @Override
-                public long currentTimeNanos() {
-                    Instant now = clock.instant();
-                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                }
+        /** Climbs back a step after each quiet period spent busy (booked ahead), up to the ceiling. */
+        void adapt(long now, Adaptation a) {
+            double ceiling = ceiling();
+            if (rate >= ceiling || now - lastChange < a.quietPeriod().toNanos()) {
+                return;
+            }
+            if (tat > now) {
+                rate = Math.min(ceiling, rate + a.increaseStep() * Math.min(ceiling, stepBase));
+                lastChange = now;
+            }
+        }
 
-                @Override
-                public boolean isWallClockBased() {
-                    return true;
-                }
-            };
+        /** A new generation starting at {@code from}: one permit then, the scope's pace after. */
+        void restart(long from, long now) {
+            pausedUntil = Math.max(pausedUntil, from);
+            generation++;
+            tat = from + (long) ((tolerance - 1) * interval(now));
+        }
+
+        void count(long now, int permits) {
+            if (now - windowStart >= ROLL_NANOS) {
+                lastAchieved = windowPermits * 60e9 / (now - windowStart);
+                windowStart = now;
+                windowPermits = 0;
+            }
+            windowPermits += permits;
+        }
+
+        /** Permits per minute booked lately (for a scope with no rate of its own that gets a 429). */
+        double achieved(long now) {
+            long span = now - windowStart;
+            double current = span > 0 ? windowPermits * 60e9 / span : 0;
+            return Math.max(lastAchieved, span >= ROLL_NANOS / 2 ? current : 0);
+        }
+
+        double queueAt(long now) {
+            double drained = Double.isInfinite(rate) ? queueLevel : (now - queueTime) * rate / 60e9;
+            return Math.max(0, queueLevel - drained);
         }
     }
 }

@@ -3,18 +3,29 @@ package dev.pacer.throttle;
 import java.time.Duration;
 
 /**
- * The configured limit of one scope (a provider account, a sender number...): how many segments it
- * takes per minute, how many it may take at once after an idle spell, and how many requests may be
- * in flight.
+ * The configured limit of one scope (a provider account, an API user, a sender number, a campaign):
+ * how many permits it takes per minute at most, how many it may take at once after an idle spell,
+ * and how many requests may be in flight. A permit is a segment or a request, as the provider counts.
+ *
+ * @param perMinute the ceiling; {@link Double#POSITIVE_INFINITY} for a scope with no rate limit of
+ *                  its own (it may still learn one from rate-limit headers)
+ * @param burst     permits the scope may take at once; for a provider that queues, the depth of its
+ *                  queue Pacer aims to keep, since a full provider queue is where 429s come from
  */
-public record ScopeLimit(String scope, int segmentsPerMinute, int burst, int maxInFlight) {
+public record ScopeLimit(String scope, Unit unit, double perMinute, long burst, int maxInFlight) {
+
+    /** What a scope counts. */
+    public enum Unit { SEGMENTS, REQUESTS }
 
     public ScopeLimit {
         if (scope == null || scope.isBlank()) {
             throw new IllegalArgumentException("scope must not be blank");
         }
-        if (segmentsPerMinute < 1) {
-            throw new IllegalArgumentException("segments-per-minute of scope " + scope + " must be at least 1, got " + segmentsPerMinute);
+        if (unit == null) {
+            throw new IllegalArgumentException("unit of scope " + scope + " must be set");
+        }
+        if (!(perMinute > 0)) {
+            throw new IllegalArgumentException("the rate of scope " + scope + " must be positive, got " + perMinute + " per minute");
         }
         if (burst < 1) {
             throw new IllegalArgumentException("burst of scope " + scope + " must be at least 1, got " + burst);
@@ -24,13 +35,27 @@ public record ScopeLimit(String scope, int segmentsPerMinute, int burst, int max
         }
     }
 
-    /** A limit whose burst is one second's worth of segments (at least one). */
+    /** A segment-counted limit whose burst is one second's worth (at least one). */
     public static ScopeLimit of(String scope, int segmentsPerMinute, int maxInFlight) {
-        return new ScopeLimit(scope, segmentsPerMinute, Math.max(1, segmentsPerMinute / 60), maxInFlight);
+        return new ScopeLimit(scope, Unit.SEGMENTS, segmentsPerMinute, Math.max(1, segmentsPerMinute / 60), maxInFlight);
     }
 
-    /** How long the scope needs to take {@code segments} at its steady rate. */
-    public Duration timeFor(long segments) {
-        return Duration.ofNanos(Math.round(segments * 60_000_000_000d / segmentsPerMinute));
+    /** A scope with no rate of its own, only an in-flight cap. */
+    public static ScopeLimit unlimited(String scope, Unit unit, int maxInFlight) {
+        return new ScopeLimit(scope, unit, Double.POSITIVE_INFINITY, 1, maxInFlight);
+    }
+
+    public boolean limited() {
+        return perMinute != Double.POSITIVE_INFINITY;
+    }
+
+    /** The permits one send of {@code segments} takes from this scope. */
+    public int permits(int segments) {
+        return unit == Unit.SEGMENTS ? segments : 1;
+    }
+
+    /** How long the scope needs to take {@code permits} at its ceiling. */
+    public Duration timeFor(long permits) {
+        return limited() ? Duration.ofNanos(Math.round(permits * 60e9 / perMinute)) : Duration.ZERO;
     }
 }

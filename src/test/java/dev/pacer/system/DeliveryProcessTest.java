@@ -3,9 +3,9 @@ package dev.pacer.system;
 import dev.pacer.provider.MessageSender;
 import dev.pacer.provider.OutgoingMessage;
 import dev.pacer.provider.SendResult;
-import dev.pacer.retry.BackoffPolicy;
 import dev.pacer.throttle.Pacer;
 import dev.pacer.throttle.Priority;
+import dev.pacer.throttle.Quota;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
@@ -37,7 +37,7 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
  * Every path of {@code bpmn/delivery.bpmn}, with the real throttle and send delegates, a scripted
  * provider, and the engine clock moved by hand from one job's due date to the next.
  */
-@Deployment(resources = "delivery.bpmn")
+@Deployment(resources = {"delivery.bpmn", "response-rules.dmn"})
 class DeliveryProcessTest {
 
     @RegisterExtension
@@ -47,6 +47,8 @@ class DeliveryProcessTest {
 
     private final ScriptedSender sender = new ScriptedSender();
     private Pacer pacer;
+    private DeliveryStats stats;
+    private CamundaClock clock;
     private Providers providers;
     private RuntimeService runtime;
     private ManagementService management;
@@ -55,13 +57,14 @@ class DeliveryProcessTest {
     void setUp() {
         ClockUtil.setCurrentTime(Date.from(T0));
         CamundaClock clock = new CamundaClock();
-        pacer = new Pacer(clock, Duration.ofSeconds(2), Duration.ZERO, new SplittableRandom(3));
+        pacer = new Pacer(clock, new Pacer.Settings(Duration.ofSeconds(2), Duration.ZERO, Pacer.Adaptation.off()), new SplittableRandom(3));
         PacerProperties properties = TestProperties.withProvider("http://127.0.0.1:9", 60);
         providers = new Providers(properties, pacer, clock);
-        DeliveryStats stats = new DeliveryStats();
-        BackoffPolicy backoff = BackoffPolicy.exponential(Duration.ofSeconds(2), 2, Duration.ofSeconds(30), 3, 0);
+        stats = new DeliveryStats();
+        this.clock = clock;
         Mocks.register("throttle", new ThrottleDelegate(pacer, providers, stats, clock));
-        Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, backoff, stats, clock, new SplittableRandom(5), Duration.ZERO));
+        Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, stats, clock, Duration.ZERO, Duration.ofMinutes(30)));
+        Mocks.register("scheduleRetry", new ScheduleRetryDelegate(properties.retry(), stats, clock, new SplittableRandom(5)));
         Mocks.register("messageFinished", new CampaignDelegates.MessageFinished(stats));
         runtime = engine.getRuntimeService();
         management = engine.getManagementService();
@@ -127,7 +130,9 @@ class DeliveryProcessTest {
         execute(job(pi));
         assertThat(pi).isWaitingAt("Timer_Backoff");
         drive(pi);
-        assertThat(pi).hasPassedInOrder("Task_Send", "Boundary_Transient", "Timer_Backoff", "Task_Send", "End_Accepted");
+        assertThat(pi).hasPassedInOrder("Task_Send", "Boundary_Transient", "Task_ChoosePolicy", "Task_ScheduleRetry", "Timer_Backoff",
+                "Task_Send", "End_Accepted");
+        assertThat(variable(pi, "retryPolicy")).isEqualTo("default");
         assertThat(Duration.between(sender.sent.get(0).at(), sender.sent.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(variable(pi, "failures")).isEqualTo(1);
         assertThat(variable(pi, "attempts")).isEqualTo(2);
@@ -162,7 +167,7 @@ class DeliveryProcessTest {
         }
         ProcessInstance pi = start(null, "PENDING");
         drive(pi);
-        assertThat(pi).hasPassed("End_Dropped").isEnded();
+        assertThat(pi).hasPassed("End_DroppedRetry").isEnded();
         assertThat(outcome(pi)).isEqualTo("DROPPED");
         assertThat(sender.sent).as("maximum of 3 attempts").hasSize(3);
         List<Instant> times = sender.sent.stream().map(Sent::at).toList();
@@ -174,7 +179,7 @@ class DeliveryProcessTest {
     void shouldExpireAtOnceWhenNoSlotComesBeforeTheDeadline() {
         String scope = providers.endpoint("bandwidth").scope();
         for (int i = 0; i < 10; i++) {
-            pacer.reserve(scope, 1, Priority.REALTIME, false);
+            pacer.reserve(List.of(scope), 1, Priority.REALTIME, false);
         }
         ProcessInstance pi = start(T0.plusSeconds(3), "PENDING");
         drive(pi);
@@ -218,22 +223,75 @@ class DeliveryProcessTest {
     void shouldStepBackAndGiveTheSlotBackWhenTheScopeHasNoPlaceInFlight() throws InterruptedException {
         String scope = providers.endpoint("bandwidth").scope();
         for (int i = 0; i < 4; i++) {
-            assertThat(pacer.enter(scope, Duration.ZERO)).isTrue();
+            assertThat(pacer.enter(List.of(scope), Duration.ZERO)).isTrue();
         }
         ProcessInstance pi = start(null, "PENDING");
         execute(job(pi));
         assertThat(pi).isWaitingAt("Timer_RetryAfter");
         assertThat(sender.sent).isEmpty();
-        assertThat(pacer.reserve(scope, 1, Priority.REALTIME, false).at())
+        assertThat(pacer.reserve(List.of(scope), 1, Priority.REALTIME, false).at())
                 .as("the unused slot at T0 was given back").isEqualTo(T0);
 
         for (int i = 0; i < 4; i++) {
-            pacer.exit(scope);
+            pacer.exit(List.of(scope));
         }
         sender.script.add(SendResult.accepted(202, "z", 1));
         drive(pi);
         assertThat(outcome(pi)).isEqualTo("ACCEPTED");
         assertThat(variable(pi, "rateLimited")).as("no provider 429 was involved").isEqualTo(0);
+    }
+
+    @Test
+    void shouldLetTheResponseRulesOverrideTheRoutesReading() {
+        // a 400 the route reads as a rejection, but its code 5600 (carrier queue full) is transient by the rules
+        sender.script.add(SendResult.failed(SendResult.Kind.REJECTED, 400, "carrier", "queue full").withErrorCode("5600"));
+        sender.script.add(SendResult.accepted(202, "late", 1));
+        ProcessInstance pi = start(null, "PENDING");
+        drive(pi);
+        assertThat(outcome(pi)).isEqualTo("ACCEPTED");
+        assertThat(variable(pi, "retryPolicy")).isEqualTo("carrier");
+        assertThat(Duration.between(sender.sent.get(0).at(), sender.sent.get(1).at()))
+                .as("the built-in carrier policy starts at 30 s").isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void shouldNeverRetryBandwidthSpamAndBlockedCodes() {
+        for (String code : List.of("4470", "4481", "4482", "4770", "4772", "4775")) {
+            sender.script.add(SendResult.failed(SendResult.Kind.TRANSIENT, 500, "message-failed", "blocked").withErrorCode(code));
+            ProcessInstance pi = start(null, "PENDING");
+            drive(pi);
+            assertThat(outcome(pi)).as("code %s", code).isEqualTo("REJECTED");
+            assertThat(variable(pi, "responseClass")).isEqualTo("PERMANENT");
+        }
+        assertThat(sender.sent).hasSize(6);
+    }
+
+    @Test
+    void shouldDropAMessageWhoseRateLimitWaitsOverrunTheirBudget() {
+        Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, stats, clock, Duration.ZERO, Duration.ofSeconds(90)));
+        sender.script.add(SendResult.rateLimited(429, Duration.ofSeconds(60), null, null));
+        sender.script.add(SendResult.rateLimited(429, Duration.ofSeconds(60), null, null));
+        ProcessInstance pi = start(null, "PENDING");
+        drive(pi);
+        assertThat(outcome(pi)).isEqualTo("DROPPED");
+        assertThat((String) variable(pi, "reason")).contains("budget");
+        assertThat(sender.sent).hasSize(2);
+        assertThat(variable(pi, "failures")).as("429s are not failed attempts").isEqualTo(0);
+    }
+
+    @Test
+    void shouldPauseTheLayerTheRateLimitHeadersDescribe() {
+        ProviderEndpoint e = providers.endpoint("bandwidth");
+        sender.script.add(SendResult.rateLimited(429, Duration.ofSeconds(7), "too-many-requests", "slow down")
+                .withQuota(new Quota(20, 0, Duration.ofSeconds(7))));
+        sender.script.add(SendResult.accepted(202, "ok", 1));
+        ProcessInstance pi = start(null, "PENDING");
+        execute(job(pi));
+        assertThat(pi).isWaitingAt("Timer_RetryAfter");
+        assertThat(pacer.view(e.userScope()).pausedUntil()).isAfterOrEqualTo(T0.plusSeconds(7));
+        assertThat(pacer.view(e.scope()).pausedUntil()).as("the account is not paused").isNull();
+        drive(pi);
+        assertThat(outcome(pi)).isEqualTo("ACCEPTED");
     }
 
     private ProcessInstance start(Instant deadline, String outcome) {

@@ -7,9 +7,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
+import static dev.pacer.throttle.ScopeLimit.Unit.REQUESTS;
+import static dev.pacer.throttle.ScopeLimit.Unit.SEGMENTS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,6 +21,9 @@ class PacerTest {
 
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     private static final String SCOPE = "bandwidth:acct";
+    private static final List<String> ONE = List.of(SCOPE);
+
+    private static final Pacer.Adaptation ADAPTATION = new Pacer.Adaptation(0.5, 0.1, Duration.ofSeconds(10), 0.1);
 
     private final MutableClock clock = new MutableClock(T0);
     private Pacer pacer;
@@ -24,11 +31,11 @@ class PacerTest {
     @BeforeEach
     void setUp() {
         pacer = pacer(Duration.ofSeconds(2), Duration.ZERO, new SplittableRandom(1));
-        pacer.register(new ScopeLimit(SCOPE, 60, 1, 2));
+        pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 60, 1, 2));
     }
 
     private Pacer pacer(Duration horizon, Duration jitter, RandomGenerator random) {
-        return new Pacer(clock, horizon, jitter, random);
+        return new Pacer(clock, new Pacer.Settings(horizon, jitter, ADAPTATION), random);
     }
 
     private static Instant at(double seconds) {
@@ -37,22 +44,22 @@ class PacerTest {
 
     @Test
     void shouldSpaceSlotsAtTheScopeRateCountingSegments() {
-        assertThat(pacer.reserve(SCOPE, 1, Priority.BULK, false).at()).isEqualTo(at(0));
-        assertThat(pacer.reserve(SCOPE, 1, Priority.BULK, false).at()).isEqualTo(at(1));
+        assertThat(pacer.reserve(ONE, 1, Priority.BULK, false).at()).isEqualTo(at(0));
+        assertThat(pacer.reserve(ONE, 1, Priority.BULK, false).at()).isEqualTo(at(1));
         // two segments need two seconds' worth of tokens after the previous slot
-        Grant two = pacer.reserve(SCOPE, 2, Priority.REALTIME, false);
+        Grant two = pacer.reserve(ONE, 2, Priority.REALTIME, false);
         assertThat(two.at()).isEqualTo(at(3));
         assertThat(two.reserved()).isTrue();
     }
 
     @Test
     void shouldNeverGrantMoreThanBurstPlusRateInAnyWindow() {
-        pacer.register(new ScopeLimit(SCOPE, 600, 5, 10));
+        pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 600, 5, 10));
         List<Instant> slots = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             int segments = 1 + i % 3;
-            Grant g = pacer.reserve(SCOPE, segments, Priority.REALTIME, false);
+            Grant g = pacer.reserve(ONE, segments, Priority.REALTIME, false);
             slots.add(g.at());
             sizes.add(segments);
             clock.advance(Duration.ofMillis(37));
@@ -73,11 +80,11 @@ class PacerTest {
     @Test
     void shouldLeaveSlotsBeyondTheHorizonFreeForRealtime() {
         for (int i = 0; i < 3; i++) {
-            assertThat(pacer.reserve(SCOPE, 1, Priority.BULK, false).reserved()).isTrue();
+            assertThat(pacer.reserve(ONE, 1, Priority.BULK, false).reserved()).isTrue();
         }
-        Grant bulk = pacer.reserve(SCOPE, 1, Priority.BULK, false);
+        Grant bulk = pacer.reserve(ONE, 1, Priority.BULK, false);
         assertThat(bulk.reserved()).as("slot at 3 s lies beyond the 2 s horizon").isFalse();
-        Grant realtime = pacer.reserve(SCOPE, 1, Priority.REALTIME, false);
+        Grant realtime = pacer.reserve(ONE, 1, Priority.REALTIME, false);
         assertThat(realtime.reserved()).isTrue();
         assertThat(realtime.at()).isEqualTo(at(3));
         assertThat(bulk.at()).as("the bulk message asks again before its turn could come").isBefore(at(3));
@@ -86,53 +93,53 @@ class PacerTest {
     @Test
     void shouldStaggerTheRechecksOfWaitingBulkMessages() {
         for (int i = 0; i < 3; i++) {
-            pacer.reserve(SCOPE, 1, Priority.BULK, false);
+            pacer.reserve(ONE, 1, Priority.BULK, false);
         }
-        Grant first = pacer.reserve(SCOPE, 1, Priority.BULK, false);
-        Grant second = pacer.reserve(SCOPE, 2, Priority.BULK, false);
-        Grant third = pacer.reserve(SCOPE, 1, Priority.BULK, false);
+        Grant first = pacer.reserve(ONE, 1, Priority.BULK, false);
+        Grant second = pacer.reserve(ONE, 2, Priority.BULK, false);
+        Grant third = pacer.reserve(ONE, 1, Priority.BULK, false);
         assertThat(List.of(first, second, third)).noneMatch(Grant::reserved);
         // their turns would come at 3, 5 (two segments) and 6 s: each asks again a horizon before its turn
         assertThat(List.of(first.at(), second.at(), third.at())).containsExactly(at(1), at(3), at(4));
-        assertThat(pacer.view(SCOPE).waitingBulkSegments()).isEqualTo(4);
+        assertThat(pacer.view(SCOPE).waitingBulk()).isEqualTo(4);
 
         clock.set(first.at());
-        Grant again = pacer.reserve(SCOPE, 1, Priority.BULK, true);
+        Grant again = pacer.reserve(ONE, 1, Priority.BULK, true);
         assertThat(again.reserved()).isTrue();
         assertThat(again.at()).isEqualTo(at(3));
-        assertThat(pacer.view(SCOPE).waitingBulkSegments()).isEqualTo(3);
+        assertThat(pacer.view(SCOPE).waitingBulk()).isEqualTo(3);
     }
 
     @Test
     void shouldPauseTheWholeScopeAndVoidSlotsGrantedBefore() {
-        Grant before = pacer.reserve(SCOPE, 1, Priority.BULK, false);
-        Grant later = pacer.reserve(SCOPE, 1, Priority.BULK, false);
+        Grant before = pacer.reserve(ONE, 1, Priority.BULK, false);
+        Grant later = pacer.reserve(ONE, 1, Priority.BULK, false);
         Instant until = pacer.pause(SCOPE, Duration.ofSeconds(10));
         assertThat(until).isEqualTo(at(10));
 
-        assertThat(pacer.holdOff(SCOPE, later.generation())).contains(Duration.ofSeconds(10));
+        assertThat(pacer.holdOff(ONE, later.generation())).contains(Duration.ofSeconds(10));
         clock.set(at(10));
-        assertThat(pacer.holdOff(SCOPE, before.generation())).as("slot from before the pause must be taken again").contains(Duration.ZERO);
+        assertThat(pacer.holdOff(ONE, before.generation())).as("slot from before the pause must be taken again").contains(Duration.ZERO);
 
-        Grant after = pacer.reserve(SCOPE, 1, Priority.REALTIME, false);
-        Grant next = pacer.reserve(SCOPE, 1, Priority.REALTIME, false);
+        Grant after = pacer.reserve(ONE, 1, Priority.REALTIME, false);
+        Grant next = pacer.reserve(ONE, 1, Priority.REALTIME, false);
         assertThat(after.at()).isAfterOrEqualTo(until);
         assertThat(Duration.between(after.at(), next.at())).as("no herd after the pause").isEqualTo(Duration.ofSeconds(1));
-        assertThat(pacer.holdOff(SCOPE, after.generation())).isEmpty();
+        assertThat(pacer.holdOff(ONE, after.generation())).isEmpty();
     }
 
     @Test
     void shouldGrantNoSlotInsideAPauseEvenToRealtime() {
         pacer.pause(SCOPE, Duration.ofSeconds(30));
         clock.advance(Duration.ofSeconds(5));
-        Grant g = pacer.reserve(SCOPE, 1, Priority.REALTIME, false);
+        Grant g = pacer.reserve(ONE, 1, Priority.REALTIME, false);
         assertThat(g.at()).isAfterOrEqualTo(at(30));
     }
 
     @Test
     void shouldAddASmallPositiveJitterToEveryPause() {
         Pacer jittered = pacer(Duration.ofSeconds(2), Duration.ofMillis(500), new SplittableRandom(42));
-        jittered.register(new ScopeLimit(SCOPE, 60, 1, 2));
+        jittered.register(new ScopeLimit(SCOPE, SEGMENTS, 60, 1, 2));
         Instant until = jittered.pause(SCOPE, Duration.ofSeconds(3));
         assertThat(until).isBetween(at(3), at(3.5));
     }
@@ -145,25 +152,160 @@ class PacerTest {
 
     @Test
     void shouldGiveAReleasedSlotBack() {
-        pacer.reserve(SCOPE, 1, Priority.BULK, false);
-        Grant released = pacer.reserve(SCOPE, 1, Priority.BULK, false);
-        pacer.release(SCOPE, released, 1);
-        assertThat(pacer.reserve(SCOPE, 1, Priority.BULK, false).at()).isEqualTo(at(1));
+        pacer.reserve(ONE, 1, Priority.BULK, false);
+        Grant released = pacer.reserve(ONE, 1, Priority.BULK, false);
+        pacer.release(ONE, released, 1);
+        assertThat(pacer.reserve(ONE, 1, Priority.BULK, false).at()).isEqualTo(at(1));
     }
 
     @Test
     void shouldCapRequestsInFlight() throws InterruptedException {
-        assertThat(pacer.enter(SCOPE, Duration.ZERO)).isTrue();
-        assertThat(pacer.enter(SCOPE, Duration.ZERO)).isTrue();
-        assertThat(pacer.enter(SCOPE, Duration.ZERO)).isFalse();
+        assertThat(pacer.enter(ONE, Duration.ZERO)).isTrue();
+        assertThat(pacer.enter(ONE, Duration.ZERO)).isTrue();
+        assertThat(pacer.enter(ONE, Duration.ZERO)).isFalse();
         assertThat(pacer.view(SCOPE).inFlight()).isEqualTo(2);
-        pacer.exit(SCOPE);
-        assertThat(pacer.enter(SCOPE, Duration.ZERO)).isTrue();
+        pacer.exit(ONE);
+        assertThat(pacer.enter(ONE, Duration.ZERO)).isTrue();
     }
 
     @Test
     void shouldRefuseAnUnknownScopeByName() {
-        assertThatThrownBy(() -> pacer.reserve("twilio:x", 1, Priority.BULK, false))
+        assertThatThrownBy(() -> pacer.reserve(List.of("twilio:x"), 1, Priority.BULK, false))
                 .hasMessageContaining("twilio:x");
+    }
+
+    @Test
+    void shouldBookOneCommonSlotInEveryScopeOfASend() {
+        pacer.register(new ScopeLimit("sender", REQUESTS, 30, 1, 2));
+        List<String> both = List.of(SCOPE, "sender");
+        assertThat(List.of(pacer.reserve(both, 1, Priority.REALTIME, false).at(),
+                pacer.reserve(both, 1, Priority.REALTIME, false).at(),
+                pacer.reserve(both, 1, Priority.REALTIME, false).at())).containsExactly(at(0), at(2), at(4));
+        // had the account been booked on its own (0, 1, 2 s) the next account-only slot would be at 3 s
+        // and the sends at 2 and 4 s would have run ahead of their bookings
+        assertThat(pacer.reserve(ONE, 1, Priority.REALTIME, false).at()).isEqualTo(at(5));
+    }
+
+    @Test
+    void shouldCountRequestsNotSegmentsInARequestScope() {
+        pacer.register(new ScopeLimit("user", REQUESTS, 60, 1, 2));
+        List<String> user = List.of("user");
+        pacer.reserve(user, 6, Priority.REALTIME, false);
+        assertThat(pacer.reserve(user, 6, Priority.REALTIME, false).at()).isEqualTo(at(1));
+    }
+
+    @Test
+    void shouldHalveTheRateOnceARoundOn429AndClimbBackAfterQuietPeriods() {
+        pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 600, 1, 8));
+        Instant sent = clock.instant();
+        pacer.rateLimited(SCOPE, sent, Duration.ZERO, OptionalDouble.empty(), OptionalLong.empty(), false);
+        assertThat(pacer.view(SCOPE).rate()).isEqualTo(300);
+        // a second 429 to a request sent before the cut says nothing new
+        pacer.rateLimited(SCOPE, sent, Duration.ZERO, OptionalDouble.empty(), OptionalLong.empty(), false);
+        assertThat(pacer.view(SCOPE).rate()).isEqualTo(300);
+        for (int i = 0; i < 6; i++) {
+            clock.advance(Duration.ofMillis(10));
+            pacer.rateLimited(SCOPE, clock.instant(), Duration.ZERO, OptionalDouble.empty(), OptionalLong.empty(), false);
+        }
+        assertThat(pacer.view(SCOPE).rate()).as("never below the floor, a tenth of the ceiling").isEqualTo(60);
+        assertThat(pacer.view(SCOPE).rateLimits()).isEqualTo(8);
+
+        // busy: slots booked ahead; each quiet period of 10 s adds a tenth of the ceiling
+        for (int period = 1; period <= 12; period++) {
+            clock.advance(Duration.ofSeconds(10));
+            for (int i = 0; i < 20; i++) {
+                pacer.reserve(ONE, 1, Priority.REALTIME, false);
+            }
+            assertThat(pacer.view(SCOPE).rate()).isEqualTo(Math.min(600, 60 + 60 * period));
+        }
+    }
+
+    @Test
+    void shouldNotClimbWhileTheScopeIsIdle() {
+        pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 600, 1, 8));
+        pacer.rateLimited(SCOPE, clock.instant(), Duration.ZERO, OptionalDouble.empty(), OptionalLong.empty(), false);
+        clock.advance(Duration.ofSeconds(60));
+        pacer.reserve(ONE, 1, Priority.REALTIME, false);
+        assertThat(pacer.view(SCOPE).rate()).isEqualTo(300);
+    }
+
+    @Test
+    void shouldAdoptTheRateAndQueueCapacityAProviderStates() {
+        pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 600, 100, 8));
+        pacer.rateLimited(SCOPE, clock.instant(), Duration.ofSeconds(1), OptionalDouble.of(120), OptionalLong.of(60), false);
+        Pacer.ScopeView v = pacer.view(SCOPE);
+        assertThat(v.rate()).isEqualTo(120);
+        assertThat(v.ceiling()).as("the provider's word caps the climb").isEqualTo(120);
+        clock.set(at(1));
+        // queue target drops to half the stated capacity: 30 permits, then one every 0.5 s
+        Grant last = null;
+        for (int i = 0; i < 31; i++) {
+            last = pacer.reserve(ONE, 1, Priority.REALTIME, false);
+        }
+        assertThat(last.at()).isEqualTo(at(1 + 30 * 0.5));
+        clock.advance(Duration.ofMinutes(5));
+        pacer.reserve(ONE, 1, Priority.REALTIME, false);
+        assertThat(pacer.view(SCOPE).rate()).isEqualTo(120);
+    }
+
+    @Test
+    void shouldNeverRaiseAStatedRateAboveTheConfiguredCeiling() {
+        pacer.rateLimited(SCOPE, clock.instant(), Duration.ZERO, OptionalDouble.of(6000), OptionalLong.empty(), false);
+        assertThat(pacer.view(SCOPE).rate()).isEqualTo(60);
+    }
+
+    @Test
+    void shouldSpreadTheRemainingQuotaOverTheRestOfTheWindow() {
+        pacer.register(ScopeLimit.unlimited("user", REQUESTS, 4));
+        List<String> user = List.of("user");
+        assertThat(pacer.reserve(user, 1, Priority.REALTIME, false).at()).isEqualTo(at(0));
+        pacer.observe("user", new Quota(20, 10, Duration.ofSeconds(1)));
+        Grant first = pacer.reserve(user, 1, Priority.REALTIME, false);
+        Grant second = pacer.reserve(user, 1, Priority.REALTIME, false);
+        assertThat(Duration.between(first.at(), second.at())).isEqualTo(Duration.ofMillis(100));
+        clock.advance(Duration.ofSeconds(2));
+        Grant nextWindow = pacer.reserve(user, 1, Priority.REALTIME, false);
+        assertThat(pacer.reserve(user, 1, Priority.REALTIME, false).at()).as("the quota only holds for its window")
+                .isEqualTo(nextWindow.at());
+    }
+
+    @Test
+    void shouldHoldAScopeUntilTheResetWhenItsQuotaIsSpent() throws InterruptedException {
+        pacer.register(ScopeLimit.unlimited("user", REQUESTS, 4));
+        List<String> user = List.of("user");
+        Grant booked = pacer.reserve(user, 1, Priority.REALTIME, false);
+        assertThat(pacer.enter(user, Duration.ZERO)).isTrue();
+        // one request still in flight and one left: that one may already be spoken for
+        pacer.observe("user", new Quota(20, 1, Duration.ofMillis(700)));
+        assertThat(pacer.holdOff(user, booked.generation())).contains(Duration.ofMillis(700));
+        assertThat(pacer.reserve(user, 1, Priority.REALTIME, false).at()).isEqualTo(at(0.7));
+        assertThat(pacer.view("user").holds()).isEqualTo(1);
+        assertThat(pacer.view("user").rateLimits()).isZero();
+    }
+
+    @Test
+    void shouldReplanSlotsBookedAheadWhenTheQuotaTurnsOutTighter() {
+        pacer.register(new ScopeLimit("user", REQUESTS, 6000, 1, 4));
+        List<String> user = List.of("user");
+        Grant booked = null;
+        for (int i = 0; i < 200; i++) {
+            booked = pacer.reserve(user, 1, Priority.REALTIME, false);
+        }
+        assertThat(booked.at()).isEqualTo(at(1.99));
+        pacer.observe("user", new Quota(10, 10, Duration.ofSeconds(1)));
+        assertThat(pacer.holdOff(user, booked.generation())).as("booked at the old pace: ask again").contains(Duration.ZERO);
+        Grant again = pacer.reserve(user, 1, Priority.REALTIME, false);
+        Grant next = pacer.reserve(user, 1, Priority.REALTIME, false);
+        assertThat(Duration.between(again.at(), next.at())).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void shouldEstimateTheProviderQueueFromAcceptedSegmentsAndItsDrain() {
+        pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 600, 60, 8));
+        pacer.accepted(ONE, 30);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(pacer.view(SCOPE).queueEstimate()).isEqualTo(20);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(pacer.view(SCOPE).queueEstimate()).isZero();
     }
 }
