@@ -63,11 +63,14 @@ public final class BandwidthSimulator implements AutoCloseable {
      * @param userLimit          requests one API user may make per {@code userWindow} (fixed windows), 0 for none;
      *                           when set every response reports the window in {@code X-RateLimit-*} headers
      * @param lockout            how long the account is locked after a request inside a told wait, zero for never
+     * @param cooldown           how long a full queue refuses everything once it has answered 429 (at least
+     *                           until there is room); the wait it tells is this times {@code retryAfterFactor}.
+     *                           Only with a {@code Retry-After}: a cooldown nobody is told of cannot be kept
      */
     public record Settings(String accountId, String username, String password, int segmentsPerMinute,
                            int queueCapacity, RetryAfterMode retryAfter, double retryAfterFactor, boolean statesRate,
                            Duration clockSkew, double serverErrorRate, Duration latency,
-                           int userLimit, Duration userWindow, Duration lockout) {
+                           int userLimit, Duration userWindow, Duration lockout, Duration cooldown) {
         public Settings {
             if (segmentsPerMinute < 1 || queueCapacity < 1) {
                 throw new IllegalArgumentException("simulator segments-per-minute and queue-capacity must be at least 1");
@@ -83,13 +86,17 @@ public final class BandwidthSimulator implements AutoCloseable {
         /** A well-behaved account: the queue states its rate, no per-user limit, no lockout. */
         public static Settings of(String accountId, String username, String password, int segmentsPerMinute, int queueCapacity) {
             return new Settings(accountId, username, password, segmentsPerMinute, queueCapacity, RetryAfterMode.NONE, 1, true,
-                    Duration.ZERO, 0, Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO);
+                    Duration.ZERO, 0, Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO);
         }
     }
 
-    /** The simulator's score so far. */
+    /**
+     * The simulator's score so far.
+     *
+     * @param drainedBy when the queue will have sent the last segment accepted so far
+     */
     public record Stats(long requests, long accepted, long acceptedSegments, long rateLimited, long serverErrors,
-                        long rejected, long insideToldWait, long lockouts, long duplicates) {
+                        long rejected, long insideToldWait, long lockouts, long duplicates, Instant drainedBy) {
     }
 
     /** One HTTP request as the model sees it. */
@@ -101,7 +108,9 @@ public final class BandwidthSimulator implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /** IMF-fixdate (RFC 9110): a two-digit day, unlike Java's RFC_1123_DATE_TIME. */
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     private final Settings settings;
     private final Clock clock;
@@ -116,6 +125,8 @@ public final class BandwidthSimulator implements AutoCloseable {
     private Instant lastDrain;
     private Instant toldWaitUntil = Instant.EPOCH;
     private Instant lockedUntil = Instant.EPOCH;
+    private Instant cooldownUntil = Instant.EPOCH;
+    private Instant drainedBy = Instant.EPOCH;
     private long userWindowIndex = Long.MIN_VALUE;
     private int userWindowCount;
     private long requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates;
@@ -172,7 +183,8 @@ public final class BandwidthSimulator implements AutoCloseable {
     }
 
     public synchronized Stats stats() {
-        return new Stats(requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates);
+        return new Stats(requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates,
+                drainedBy);
     }
 
     private final class Front extends HttpServlet {
@@ -257,13 +269,17 @@ public final class BandwidthSimulator implements AutoCloseable {
         int segments = Segments.count(request.path("text").asText("")).segments();
         drain(now);
         double perSecond = settings.segmentsPerMinute() / 60d;
-        if (queueLevel + segments > settings.queueCapacity()) {
+        if (queueLevel + segments > settings.queueCapacity() || now.isBefore(cooldownUntil)) {
             rateLimited++;
-            Duration room = Duration.ofNanos((long) Math.ceil((queueLevel + segments - settings.queueCapacity()) / perSecond * 1e9));
-            boolean told = tell(room, now, providerNow, headers);
+            Duration room = Duration.ofNanos((long) Math.ceil(Math.max(0, queueLevel + segments - settings.queueCapacity()) / perSecond * 1e9));
+            if (!settings.cooldown().isZero() && settings.retryAfter() != RetryAfterMode.NONE && !now.isBefore(cooldownUntil)) {
+                cooldownUntil = now.plus(settings.cooldown());
+            }
+            Duration refused = max(room, Duration.between(now, max(now, cooldownUntil)));
+            boolean told = tell(refused, now, providerNow, headers);
             if (!told && settings.statesRate()) {
                 // No header, but the body's rate lets a client work out when there is room: that counts as told.
-                toldWaitUntil = max(toldWaitUntil, now.plus(room));
+                toldWaitUntil = max(toldWaitUntil, now.plus(refused));
             }
             String description = "The SMS queue for your account is full and cannot accept more messages right now. "
                     + (settings.statesRate() ? "Your allowed rate is " + settings.segmentsPerMinute() + " messages per minute. The capacity of this queue is "
@@ -272,6 +288,7 @@ public final class BandwidthSimulator implements AutoCloseable {
             return new Reply(429, headers, errorBody("max-message-queue-size-exceeded", description));
         }
         queueLevel += segments;
+        drainedBy = now.plusNanos((long) (queueLevel / perSecond * 1e9));
         accepted++;
         acceptedSegments += segments;
         String tag = request.path("tag").asText(null);
@@ -339,6 +356,10 @@ public final class BandwidthSimulator implements AutoCloseable {
 
     private static Instant max(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private void drain(Instant now) {

@@ -25,6 +25,11 @@ public final class RetryAfter {
             strict(new DateTimeFormatterBuilder()
                     .appendPattern("EEE, dd MMM uuuu HH:mm:ss 'GMT'"));
 
+    /** RFC 1123 as some servers (and Java's own RFC_1123_DATE_TIME) write it: a one-digit day. */
+    private static final DateTimeFormatter RFC_1123_SHORT_DAY =
+            strict(new DateTimeFormatterBuilder()
+                    .appendPattern("EEE, d MMM uuuu HH:mm:ss 'GMT'"));
+
     private static final DateTimeFormatter ASCTIME =
             strict(new DateTimeFormatterBuilder()
                     .appendPattern("EEE MMM ppd HH:mm:ss uuuu"));
@@ -77,7 +82,7 @@ public final class RetryAfter {
     }
 
     static Optional<Instant> httpDate(String value, Instant now) {
-        for (DateTimeFormatter format : List.of(IMF_FIXDATE, rfc850(now), ASCTIME)) {
+        for (DateTimeFormatter format : List.of(IMF_FIXDATE, RFC_1123_SHORT_DAY, rfc850(now), ASCTIME)) {
             try {
                 return Optional.of(Instant.from(format.parse(value)));
             } catch (DateTimeException notThisFormat) {

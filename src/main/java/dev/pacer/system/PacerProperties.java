@@ -193,11 +193,12 @@ public record PacerProperties(
                             @NotNull @DefaultValue("PT0S") Duration latency,
                             @Min(0) @DefaultValue("0") int userLimit,
                             @NotNull @DefaultValue("PT1S") Duration userWindow,
-                            @NotNull @DefaultValue("PT0S") Duration lockout) {
+                            @NotNull @DefaultValue("PT0S") Duration lockout,
+                            @NotNull @DefaultValue("PT0S") Duration cooldown) {
 
         BandwidthSimulator.Settings toSettings(String accountId, String username, String password) {
             return new BandwidthSimulator.Settings(accountId, username, password, segmentsPerMinute, queueCapacity, retryAfter,
-                    retryAfterFactor, statesRate, clockSkew, serverErrorRate, latency, userLimit, userWindow, lockout);
+                    retryAfterFactor, statesRate, clockSkew, serverErrorRate, latency, userLimit, userWindow, lockout, cooldown);
         }
     }
 }

@@ -53,7 +53,7 @@ public class ScheduleRetryDelegate implements JavaDelegate {
             return;
         }
         execution.setVariable(Vars.LAST_BACKOFF, delay.toMillis());
-        execution.setVariable(Vars.WAKE_AT, Date.from(at));
+        execution.setVariable(Vars.WAKE_AT, Vars.wakeAt(at));
         execution.setVariable(Vars.SLOT, ThrottleDelegate.RETRY);
         stats.retrying.increment();
     }

@@ -81,7 +81,7 @@ public class SendDelegate implements JavaDelegate {
         }
         if (!pacer.enter(scopes, inFlightWait)) {
             // The slot goes unused: give it back, or the slot taken on the way round is paid for twice.
-            pacer.release(scopes, new Grant(true, now, generation), segments);
+            pacer.release(scopes, new Grant(true, now, generation, -1), segments);
             retryAt(execution, now, deadline, "a scope of this send has its maximum of requests in flight");
             return;
         }
@@ -160,7 +160,7 @@ public class SendDelegate implements JavaDelegate {
             end(execution, Outcome.EXPIRED, "retry at " + at + " would come after the deadline " + deadline + " (" + reason + ")");
             return;
         }
-        execution.setVariable(Vars.WAKE_AT, Date.from(at));
+        execution.setVariable(Vars.WAKE_AT, Vars.wakeAt(at));
         execution.setVariable(Vars.SLOT, ThrottleDelegate.RETRY);
         stats.retrying.increment();
         throw new BpmnError(RATE_LIMITED, reason);

@@ -61,7 +61,8 @@ public class ThrottleDelegate implements JavaDelegate {
         if (RETRY.equals(previous)) {
             stats.retrying.decrement();
         }
-        Grant grant = pacer.reserve(scopes, segments, priority, RECHECK.equals(previous));
+        Object ticket = RECHECK.equals(previous) ? execution.getVariable(Vars.TICKET) : null;
+        Grant grant = pacer.reserve(scopes, segments, priority, ticket == null ? -1 : (Long) ticket);
         Instant now = clock.instant();
         Date deadline = (Date) execution.getVariable(Vars.DEADLINE);
         if (deadline != null && grant.at().isAfter(deadline.toInstant())) {
@@ -73,6 +74,9 @@ public class ThrottleDelegate implements JavaDelegate {
         }
         execution.setVariable(Vars.SLOT, !grant.reserved() ? RECHECK : grant.at().isAfter(now) ? LATER : NOW);
         execution.setVariable(Vars.SLOT_GENERATION, grant.generation());
-        execution.setVariable(Vars.WAKE_AT, Date.from(grant.at()));
+        if (!grant.reserved()) {
+            execution.setVariable(Vars.TICKET, grant.ticket());
+        }
+        execution.setVariable(Vars.WAKE_AT, Vars.wakeAt(grant.at()));
     }
 }

@@ -25,6 +25,7 @@ final class Vars {
     static final String REASON = "reason";
     static final String SLOT = "slot";
     static final String SLOT_GENERATION = "slotGeneration";
+    static final String TICKET = "ticket";
     static final String WAKE_AT = "wakeAt";
     static final String ATTEMPTS = "attempts";
     static final String FAILURES = "failures";
@@ -40,5 +41,14 @@ final class Vars {
     static final String RATE_LIMIT_WAITED = "rateLimitWaitedMillis";
 
     private Vars() {
+    }
+
+    /**
+     * A wake-up time for a timer: rounded up to the millisecond, since timers keep milliseconds and
+     * one rounded down would fire before its time and ask again in a loop.
+     */
+    static java.util.Date wakeAt(java.time.Instant at) {
+        java.time.Instant ms = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return java.util.Date.from(ms.equals(at) ? ms : ms.plusMillis(1));
     }
 }

@@ -9,6 +9,8 @@ import java.time.Instant;
  *
  * @param generation the sum of the send's scope generations when it was granted; a pause or a
  *                   re-plan of any of them voids the slot
+ * @param ticket     for an unreserved grant, the message's place in the bulk queue (to pass back
+ *                   when it asks again); -1 for a reserved one
  */
-public record Grant(boolean reserved, Instant at, long generation) {
+public record Grant(boolean reserved, Instant at, long generation, long ticket) {
 }

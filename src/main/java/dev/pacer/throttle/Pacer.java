@@ -109,45 +109,52 @@ public final class Pacer {
     /**
      * Asks for a slot for a message of {@code segments} in all of {@code names}.
      *
-     * @param returning true when this message was given an unreserved grant before and now comes
-     *                  back: it leaves its place in the bulk queue
+     * <p>Bulk messages whose turn lies beyond the horizon queue up in the first scope (the
+     * account, which every send of a provider shares): each gets a ticket, its place in that queue
+     * counted in permits, and is told to ask again a horizon before its turn. Coming back with its
+     * ticket it keeps its place, however the pace changed meanwhile.
+     *
+     * @param ticket the ticket of an earlier unreserved grant of this message, or -1
      */
-    public synchronized Grant reserve(List<String> names, int segments, Priority priority, boolean returning) {
+    public synchronized Grant reserve(List<String> names, int segments, Priority priority, long ticket) {
         if (segments < 1) {
             throw new IllegalArgumentException("segments must be at least 1, got " + segments);
         }
         List<Scope> ss = resolve(names);
         long now = now();
         long t = now;
-        Scope bottleneck = null;
         long generation = 0;
         for (Scope s : ss) {
             int n = s.limit.permits(segments);
-            if (returning) {
-                s.waitingBulk = Math.max(0, s.waitingBulk - n);
-            }
             s.adapt(now, settings.adaptation());
-            double interval = s.interval(now);
-            long earliest = Math.max(s.pausedUntil, s.tat - (long) ((s.tolerance - n) * interval));
-            if (earliest > t) {
-                t = earliest;
-                bottleneck = s;
-            }
+            long earliest = Math.max(s.pausedUntil, s.tat - (long) ((s.tolerance - n) * s.interval(now)));
+            t = Math.max(t, earliest);
             generation += s.generation;
         }
-        if (priority == Priority.BULK && t - now > settings.bulkHorizon().toNanos()) {
-            long stagger = (long) (bottleneck.waitingBulk * bottleneck.interval(now));
-            for (Scope s : ss) {
-                s.waitingBulk += s.limit.permits(segments);
+        Scope queue = ss.get(0);
+        int queued = queue.limit.permits(segments);
+        boolean returning = ticket >= 0 && ticket < queue.bulkTickets;
+        if (priority == Priority.BULK) {
+            long waiting = queue.bulkTickets - queue.bulkServed;
+            long ahead = returning ? Math.min(Math.max(0, ticket - queue.bulkServed), waiting) : waiting;
+            long turn = t + (long) (ahead * queue.interval(now));
+            if (turn - now > settings.bulkHorizon().toNanos()) {
+                long place = returning ? ticket : queue.bulkTickets;
+                if (!returning) {
+                    queue.bulkTickets += queued;
+                }
+                return new Grant(false, instant(turn - settings.bulkHorizon().toNanos()), generation, place);
             }
-            return new Grant(false, instant(t - settings.bulkHorizon().toNanos() + stagger), generation);
+        }
+        if (returning) {
+            queue.bulkServed += queued;
         }
         for (Scope s : ss) {
             int n = s.limit.permits(segments);
             s.tat = Math.max(s.tat, t) + (long) (n * s.interval(now));
             s.count(now, n);
         }
-        return new Grant(true, instant(t), generation);
+        return new Grant(true, instant(t), generation, -1);
     }
 
     /**
@@ -157,13 +164,19 @@ public final class Pacer {
     public synchronized void release(List<String> names, Grant grant, int segments) {
         List<Scope> ss = resolve(names);
         long now = now();
-        boolean current = grant.generation() == generation(ss);
+        if (!grant.reserved()) {
+            Scope queue = ss.get(0);
+            if (grant.ticket() >= 0 && grant.ticket() < queue.bulkTickets) {
+                queue.bulkServed += queue.limit.permits(segments);
+            }
+            return;
+        }
+        if (grant.generation() != generation(ss)) {
+            return;
+        }
         for (Scope s : ss) {
-            int n = s.limit.permits(segments);
-            if (!grant.reserved()) {
-                s.waitingBulk = Math.max(0, s.waitingBulk - n);
-            } else if (current && s.tat > now) {
-                s.tat = Math.max(now, s.tat - (long) (n * s.interval(now)));
+            if (s.tat > now) {
+                s.tat = Math.max(now, s.tat - (long) (s.limit.permits(segments) * s.interval(now)));
             }
         }
     }
@@ -188,8 +201,9 @@ public final class Pacer {
 
     /**
      * A 429 for {@code scope}: pauses it and lowers its pace. A stated rate (and queue capacity) is
-     * adopted as the scope's ceiling; otherwise the rate is cut by the decrease factor, once per
-     * round: 429s to requests sent before the last cut say nothing new.
+     * adopted as the scope's ceiling and, when lower, as its pace; otherwise (and when 429s go on at
+     * the stated rate) the rate is cut by the decrease factor, once per round: 429s to requests sent
+     * before the last cut say nothing new.
      *
      * @param sentAt    when the rate-limited request went out
      * @param explained the response's rate-limit headers explain the 429 (the window's quota is
@@ -201,14 +215,21 @@ public final class Pacer {
         Scope s = resolve(scope);
         long now = now();
         s.rateLimits++;
+        boolean adopted = false;
         if (statedPerMinute.isPresent() && statedPerMinute.getAsDouble() > 0) {
             s.stated = Math.min(s.limit.perMinute(), statedPerMinute.getAsDouble());
-            s.rate = s.stated;
-            s.lastChange = now;
             if (statedCapacity.isPresent() && statedCapacity.getAsLong() > 1) {
                 s.tolerance = Math.max(1, Math.min(s.limit.burst(), statedCapacity.getAsLong() / 2));
             }
-        } else if (!explained && nanos(sentAt) > s.lastDecrease && settings.adaptation().decrease() < 1) {
+            if (s.rate > s.stated) {
+                s.rate = s.stated;
+                s.lastDecrease = now;
+                s.lastChange = now;
+                adopted = true;
+            }
+        }
+        // Still 429s at (or below) a stated rate, from requests sent after the last cut: cut further.
+        if (!adopted && !explained && nanos(sentAt) > s.lastDecrease && settings.adaptation().decrease() < 1) {
             double base = Double.isInfinite(s.rate) ? Math.max(1, s.achieved(now)) : s.rate;
             if (Double.isInfinite(s.stepBase)) {
                 s.stepBase = base;
@@ -298,7 +319,7 @@ public final class Pacer {
         Scope s = resolve(scope);
         long now = now();
         return new ScopeView(s.limit, s.rate, s.ceiling(), now < s.pausedUntil ? instant(s.pausedUntil) : null,
-                s.limit.maxInFlight() - s.inFlight.availablePermits(), s.waitingBulk, s.pauses, s.holds, s.rateLimits,
+                s.limit.maxInFlight() - s.inFlight.availablePermits(), s.bulkTickets - s.bulkServed, s.pauses, s.holds, s.rateLimits,
                 s.limit.unit() == ScopeLimit.Unit.SEGMENTS ? s.queueAt(now) : 0);
     }
 
@@ -313,6 +334,7 @@ public final class Pacer {
      * @param ceiling        the most it may climb back to: the configured rate, or a lower one the provider stated
      * @param pauses         pauses, from 429s and from quota holds
      * @param holds          of those, holds because the quota the headers reported ran out
+     * @param waitingBulk    permits of bulk messages queued for a turn beyond the horizon
      * @param queueEstimate  permits estimated to wait in the provider's queue
      */
     public record ScopeView(ScopeLimit limit, double rate, double ceiling, Instant pausedUntil, int inFlight,
@@ -369,7 +391,9 @@ public final class Pacer {
         long tat;
         long pausedUntil;
         long generation;
-        long waitingBulk;
+        /** Permits of bulk messages ever queued for a turn beyond the horizon, and of those served or gone. */
+        long bulkTickets;
+        long bulkServed;
         long pauses;
         long holds;
         long rateLimits;

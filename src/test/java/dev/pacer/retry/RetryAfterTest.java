@@ -121,4 +121,10 @@ class RetryAfterTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("now");
     }
+
+    @Test
+    void shouldReadAnRfc1123DateWithAOneDigitDay() {
+        Instant now = Instant.parse("2030-01-01T09:00:34Z");
+        assertThat(RetryAfter.parse("Tue, 1 Jan 2030 09:00:36 GMT", "Tue, 1 Jan 2030 09:00:34 GMT", now)).contains(Duration.ofSeconds(2));
+    }
 }

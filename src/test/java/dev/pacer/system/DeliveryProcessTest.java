@@ -179,7 +179,7 @@ class DeliveryProcessTest {
     void shouldExpireAtOnceWhenNoSlotComesBeforeTheDeadline() {
         String scope = providers.endpoint("bandwidth").scope();
         for (int i = 0; i < 10; i++) {
-            pacer.reserve(List.of(scope), 1, Priority.REALTIME, false);
+            pacer.reserve(List.of(scope), 1, Priority.REALTIME, -1);
         }
         ProcessInstance pi = start(T0.plusSeconds(3), "PENDING");
         drive(pi);
@@ -229,7 +229,7 @@ class DeliveryProcessTest {
         execute(job(pi));
         assertThat(pi).isWaitingAt("Timer_RetryAfter");
         assertThat(sender.sent).isEmpty();
-        assertThat(pacer.reserve(List.of(scope), 1, Priority.REALTIME, false).at())
+        assertThat(pacer.reserve(List.of(scope), 1, Priority.REALTIME, -1).at())
                 .as("the unused slot at T0 was given back").isEqualTo(T0);
 
         for (int i = 0; i < 4; i++) {

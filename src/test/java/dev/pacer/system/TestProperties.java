@@ -21,7 +21,7 @@ final class TestProperties {
                 new PacerProperties.Adaptive(0.7, 0.05, Duration.ofSeconds(5), 0.05),
                 new PacerProperties.Dispatch(100, 50, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ZERO),
                 new PacerProperties.Simulator(600, 20, BandwidthSimulator.RetryAfterMode.NONE, 1, true, Duration.ZERO, 0, Duration.ZERO,
-                        0, Duration.ofSeconds(1), Duration.ZERO));
+                        0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO));
     }
 
     static PacerProperties.Retry retry(Duration rateLimitBudget) {

@@ -44,10 +44,10 @@ class PacerTest {
 
     @Test
     void shouldSpaceSlotsAtTheScopeRateCountingSegments() {
-        assertThat(pacer.reserve(ONE, 1, Priority.BULK, false).at()).isEqualTo(at(0));
-        assertThat(pacer.reserve(ONE, 1, Priority.BULK, false).at()).isEqualTo(at(1));
+        assertThat(pacer.reserve(ONE, 1, Priority.BULK, -1).at()).isEqualTo(at(0));
+        assertThat(pacer.reserve(ONE, 1, Priority.BULK, -1).at()).isEqualTo(at(1));
         // two segments need two seconds' worth of tokens after the previous slot
-        Grant two = pacer.reserve(ONE, 2, Priority.REALTIME, false);
+        Grant two = pacer.reserve(ONE, 2, Priority.REALTIME, -1);
         assertThat(two.at()).isEqualTo(at(3));
         assertThat(two.reserved()).isTrue();
     }
@@ -59,7 +59,7 @@ class PacerTest {
         List<Integer> sizes = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             int segments = 1 + i % 3;
-            Grant g = pacer.reserve(ONE, segments, Priority.REALTIME, false);
+            Grant g = pacer.reserve(ONE, segments, Priority.REALTIME, -1);
             slots.add(g.at());
             sizes.add(segments);
             clock.advance(Duration.ofMillis(37));
@@ -80,11 +80,11 @@ class PacerTest {
     @Test
     void shouldLeaveSlotsBeyondTheHorizonFreeForRealtime() {
         for (int i = 0; i < 3; i++) {
-            assertThat(pacer.reserve(ONE, 1, Priority.BULK, false).reserved()).isTrue();
+            assertThat(pacer.reserve(ONE, 1, Priority.BULK, -1).reserved()).isTrue();
         }
-        Grant bulk = pacer.reserve(ONE, 1, Priority.BULK, false);
+        Grant bulk = pacer.reserve(ONE, 1, Priority.BULK, -1);
         assertThat(bulk.reserved()).as("slot at 3 s lies beyond the 2 s horizon").isFalse();
-        Grant realtime = pacer.reserve(ONE, 1, Priority.REALTIME, false);
+        Grant realtime = pacer.reserve(ONE, 1, Priority.REALTIME, -1);
         assertThat(realtime.reserved()).isTrue();
         assertThat(realtime.at()).isEqualTo(at(3));
         assertThat(bulk.at()).as("the bulk message asks again before its turn could come").isBefore(at(3));
@@ -93,27 +93,49 @@ class PacerTest {
     @Test
     void shouldStaggerTheRechecksOfWaitingBulkMessages() {
         for (int i = 0; i < 3; i++) {
-            pacer.reserve(ONE, 1, Priority.BULK, false);
+            pacer.reserve(ONE, 1, Priority.BULK, -1);
         }
-        Grant first = pacer.reserve(ONE, 1, Priority.BULK, false);
-        Grant second = pacer.reserve(ONE, 2, Priority.BULK, false);
-        Grant third = pacer.reserve(ONE, 1, Priority.BULK, false);
+        Grant first = pacer.reserve(ONE, 1, Priority.BULK, -1);
+        Grant second = pacer.reserve(ONE, 2, Priority.BULK, -1);
+        Grant third = pacer.reserve(ONE, 1, Priority.BULK, -1);
         assertThat(List.of(first, second, third)).noneMatch(Grant::reserved);
-        // their turns would come at 3, 5 (two segments) and 6 s: each asks again a horizon before its turn
+        // their turns come at 3, 5 (two segments) and 6 s: each asks again a horizon before its turn
         assertThat(List.of(first.at(), second.at(), third.at())).containsExactly(at(1), at(3), at(4));
         assertThat(pacer.view(SCOPE).waitingBulk()).isEqualTo(4);
 
         clock.set(first.at());
-        Grant again = pacer.reserve(ONE, 1, Priority.BULK, true);
+        Grant again = pacer.reserve(ONE, 1, Priority.BULK, first.ticket());
         assertThat(again.reserved()).isTrue();
         assertThat(again.at()).isEqualTo(at(3));
         assertThat(pacer.view(SCOPE).waitingBulk()).isEqualTo(3);
     }
 
     @Test
+    void shouldKeepAReturningBulkMessagesPlaceWhenItsTurnSlipped() {
+        for (int i = 0; i < 3; i++) {
+            pacer.reserve(ONE, 1, Priority.BULK, -1);
+        }
+        List<Grant> queued = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            queued.add(pacer.reserve(ONE, 1, Priority.BULK, -1));
+        }
+        // two real-time messages take the slots at 3 and 4 s: every bulk turn slips by two seconds
+        pacer.reserve(ONE, 1, Priority.REALTIME, -1);
+        pacer.reserve(ONE, 1, Priority.REALTIME, -1);
+        clock.set(queued.get(0).at());
+        Grant again = pacer.reserve(ONE, 1, Priority.BULK, queued.get(0).ticket());
+        assertThat(again.reserved()).isFalse();
+        assertThat(again.ticket()).as("same place in the queue").isEqualTo(queued.get(0).ticket());
+        assertThat(again.at()).as("its turn is now at 5 s, not behind the four after it").isEqualTo(at(3));
+        clock.set(at(3));
+        assertThat(pacer.reserve(ONE, 1, Priority.BULK, again.ticket()).at()).isEqualTo(at(5));
+        assertThat(pacer.view(SCOPE).waitingBulk()).isEqualTo(4);
+    }
+
+    @Test
     void shouldPauseTheWholeScopeAndVoidSlotsGrantedBefore() {
-        Grant before = pacer.reserve(ONE, 1, Priority.BULK, false);
-        Grant later = pacer.reserve(ONE, 1, Priority.BULK, false);
+        Grant before = pacer.reserve(ONE, 1, Priority.BULK, -1);
+        Grant later = pacer.reserve(ONE, 1, Priority.BULK, -1);
         Instant until = pacer.pause(SCOPE, Duration.ofSeconds(10));
         assertThat(until).isEqualTo(at(10));
 
@@ -121,8 +143,8 @@ class PacerTest {
         clock.set(at(10));
         assertThat(pacer.holdOff(ONE, before.generation())).as("slot from before the pause must be taken again").contains(Duration.ZERO);
 
-        Grant after = pacer.reserve(ONE, 1, Priority.REALTIME, false);
-        Grant next = pacer.reserve(ONE, 1, Priority.REALTIME, false);
+        Grant after = pacer.reserve(ONE, 1, Priority.REALTIME, -1);
+        Grant next = pacer.reserve(ONE, 1, Priority.REALTIME, -1);
         assertThat(after.at()).isAfterOrEqualTo(until);
         assertThat(Duration.between(after.at(), next.at())).as("no herd after the pause").isEqualTo(Duration.ofSeconds(1));
         assertThat(pacer.holdOff(ONE, after.generation())).isEmpty();
@@ -132,7 +154,7 @@ class PacerTest {
     void shouldGrantNoSlotInsideAPauseEvenToRealtime() {
         pacer.pause(SCOPE, Duration.ofSeconds(30));
         clock.advance(Duration.ofSeconds(5));
-        Grant g = pacer.reserve(ONE, 1, Priority.REALTIME, false);
+        Grant g = pacer.reserve(ONE, 1, Priority.REALTIME, -1);
         assertThat(g.at()).isAfterOrEqualTo(at(30));
     }
 
@@ -152,10 +174,10 @@ class PacerTest {
 
     @Test
     void shouldGiveAReleasedSlotBack() {
-        pacer.reserve(ONE, 1, Priority.BULK, false);
-        Grant released = pacer.reserve(ONE, 1, Priority.BULK, false);
+        pacer.reserve(ONE, 1, Priority.BULK, -1);
+        Grant released = pacer.reserve(ONE, 1, Priority.BULK, -1);
         pacer.release(ONE, released, 1);
-        assertThat(pacer.reserve(ONE, 1, Priority.BULK, false).at()).isEqualTo(at(1));
+        assertThat(pacer.reserve(ONE, 1, Priority.BULK, -1).at()).isEqualTo(at(1));
     }
 
     @Test
@@ -170,7 +192,7 @@ class PacerTest {
 
     @Test
     void shouldRefuseAnUnknownScopeByName() {
-        assertThatThrownBy(() -> pacer.reserve(List.of("twilio:x"), 1, Priority.BULK, false))
+        assertThatThrownBy(() -> pacer.reserve(List.of("twilio:x"), 1, Priority.BULK, -1))
                 .hasMessageContaining("twilio:x");
     }
 
@@ -178,20 +200,20 @@ class PacerTest {
     void shouldBookOneCommonSlotInEveryScopeOfASend() {
         pacer.register(new ScopeLimit("sender", REQUESTS, 30, 1, 2));
         List<String> both = List.of(SCOPE, "sender");
-        assertThat(List.of(pacer.reserve(both, 1, Priority.REALTIME, false).at(),
-                pacer.reserve(both, 1, Priority.REALTIME, false).at(),
-                pacer.reserve(both, 1, Priority.REALTIME, false).at())).containsExactly(at(0), at(2), at(4));
+        assertThat(List.of(pacer.reserve(both, 1, Priority.REALTIME, -1).at(),
+                pacer.reserve(both, 1, Priority.REALTIME, -1).at(),
+                pacer.reserve(both, 1, Priority.REALTIME, -1).at())).containsExactly(at(0), at(2), at(4));
         // had the account been booked on its own (0, 1, 2 s) the next account-only slot would be at 3 s
         // and the sends at 2 and 4 s would have run ahead of their bookings
-        assertThat(pacer.reserve(ONE, 1, Priority.REALTIME, false).at()).isEqualTo(at(5));
+        assertThat(pacer.reserve(ONE, 1, Priority.REALTIME, -1).at()).isEqualTo(at(5));
     }
 
     @Test
     void shouldCountRequestsNotSegmentsInARequestScope() {
         pacer.register(new ScopeLimit("user", REQUESTS, 60, 1, 2));
         List<String> user = List.of("user");
-        pacer.reserve(user, 6, Priority.REALTIME, false);
-        assertThat(pacer.reserve(user, 6, Priority.REALTIME, false).at()).isEqualTo(at(1));
+        pacer.reserve(user, 6, Priority.REALTIME, -1);
+        assertThat(pacer.reserve(user, 6, Priority.REALTIME, -1).at()).isEqualTo(at(1));
     }
 
     @Test
@@ -214,7 +236,7 @@ class PacerTest {
         for (int period = 1; period <= 12; period++) {
             clock.advance(Duration.ofSeconds(10));
             for (int i = 0; i < 20; i++) {
-                pacer.reserve(ONE, 1, Priority.REALTIME, false);
+                pacer.reserve(ONE, 1, Priority.REALTIME, -1);
             }
             assertThat(pacer.view(SCOPE).rate()).isEqualTo(Math.min(600, 60 + 60 * period));
         }
@@ -225,7 +247,7 @@ class PacerTest {
         pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 600, 1, 8));
         pacer.rateLimited(SCOPE, clock.instant(), Duration.ZERO, OptionalDouble.empty(), OptionalLong.empty(), false);
         clock.advance(Duration.ofSeconds(60));
-        pacer.reserve(ONE, 1, Priority.REALTIME, false);
+        pacer.reserve(ONE, 1, Priority.REALTIME, -1);
         assertThat(pacer.view(SCOPE).rate()).isEqualTo(300);
     }
 
@@ -240,32 +262,33 @@ class PacerTest {
         // queue target drops to half the stated capacity: 30 permits, then one every 0.5 s
         Grant last = null;
         for (int i = 0; i < 31; i++) {
-            last = pacer.reserve(ONE, 1, Priority.REALTIME, false);
+            last = pacer.reserve(ONE, 1, Priority.REALTIME, -1);
         }
         assertThat(last.at()).isEqualTo(at(1 + 30 * 0.5));
         clock.advance(Duration.ofMinutes(5));
-        pacer.reserve(ONE, 1, Priority.REALTIME, false);
+        pacer.reserve(ONE, 1, Priority.REALTIME, -1);
         assertThat(pacer.view(SCOPE).rate()).isEqualTo(120);
     }
 
     @Test
     void shouldNeverRaiseAStatedRateAboveTheConfiguredCeiling() {
         pacer.rateLimited(SCOPE, clock.instant(), Duration.ZERO, OptionalDouble.of(6000), OptionalLong.empty(), false);
-        assertThat(pacer.view(SCOPE).rate()).isEqualTo(60);
+        assertThat(pacer.view(SCOPE).ceiling()).isEqualTo(60);
+        assertThat(pacer.view(SCOPE).rate()).as("429s at a rate under the stated one: cut all the same").isEqualTo(30);
     }
 
     @Test
     void shouldSpreadTheRemainingQuotaOverTheRestOfTheWindow() {
         pacer.register(ScopeLimit.unlimited("user", REQUESTS, 4));
         List<String> user = List.of("user");
-        assertThat(pacer.reserve(user, 1, Priority.REALTIME, false).at()).isEqualTo(at(0));
+        assertThat(pacer.reserve(user, 1, Priority.REALTIME, -1).at()).isEqualTo(at(0));
         pacer.observe("user", new Quota(20, 10, Duration.ofSeconds(1)));
-        Grant first = pacer.reserve(user, 1, Priority.REALTIME, false);
-        Grant second = pacer.reserve(user, 1, Priority.REALTIME, false);
+        Grant first = pacer.reserve(user, 1, Priority.REALTIME, -1);
+        Grant second = pacer.reserve(user, 1, Priority.REALTIME, -1);
         assertThat(Duration.between(first.at(), second.at())).isEqualTo(Duration.ofMillis(100));
         clock.advance(Duration.ofSeconds(2));
-        Grant nextWindow = pacer.reserve(user, 1, Priority.REALTIME, false);
-        assertThat(pacer.reserve(user, 1, Priority.REALTIME, false).at()).as("the quota only holds for its window")
+        Grant nextWindow = pacer.reserve(user, 1, Priority.REALTIME, -1);
+        assertThat(pacer.reserve(user, 1, Priority.REALTIME, -1).at()).as("the quota only holds for its window")
                 .isEqualTo(nextWindow.at());
     }
 
@@ -273,12 +296,12 @@ class PacerTest {
     void shouldHoldAScopeUntilTheResetWhenItsQuotaIsSpent() throws InterruptedException {
         pacer.register(ScopeLimit.unlimited("user", REQUESTS, 4));
         List<String> user = List.of("user");
-        Grant booked = pacer.reserve(user, 1, Priority.REALTIME, false);
+        Grant booked = pacer.reserve(user, 1, Priority.REALTIME, -1);
         assertThat(pacer.enter(user, Duration.ZERO)).isTrue();
         // one request still in flight and one left: that one may already be spoken for
         pacer.observe("user", new Quota(20, 1, Duration.ofMillis(700)));
         assertThat(pacer.holdOff(user, booked.generation())).contains(Duration.ofMillis(700));
-        assertThat(pacer.reserve(user, 1, Priority.REALTIME, false).at()).isEqualTo(at(0.7));
+        assertThat(pacer.reserve(user, 1, Priority.REALTIME, -1).at()).isEqualTo(at(0.7));
         assertThat(pacer.view("user").holds()).isEqualTo(1);
         assertThat(pacer.view("user").rateLimits()).isZero();
     }
@@ -289,13 +312,13 @@ class PacerTest {
         List<String> user = List.of("user");
         Grant booked = null;
         for (int i = 0; i < 200; i++) {
-            booked = pacer.reserve(user, 1, Priority.REALTIME, false);
+            booked = pacer.reserve(user, 1, Priority.REALTIME, -1);
         }
         assertThat(booked.at()).isEqualTo(at(1.99));
         pacer.observe("user", new Quota(10, 10, Duration.ofSeconds(1)));
         assertThat(pacer.holdOff(user, booked.generation())).as("booked at the old pace: ask again").contains(Duration.ZERO);
-        Grant again = pacer.reserve(user, 1, Priority.REALTIME, false);
-        Grant next = pacer.reserve(user, 1, Priority.REALTIME, false);
+        Grant again = pacer.reserve(user, 1, Priority.REALTIME, -1);
+        Grant next = pacer.reserve(user, 1, Priority.REALTIME, -1);
         assertThat(Duration.between(again.at(), next.at())).isEqualTo(Duration.ofMillis(100));
     }
 

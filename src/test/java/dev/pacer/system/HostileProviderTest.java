@@ -1,0 +1,218 @@
+package dev.pacer.system;
+
+import dev.pacer.provider.BandwidthResponses;
+import dev.pacer.provider.BandwidthSimulator;
+import dev.pacer.provider.BandwidthSimulator.RetryAfterMode;
+import dev.pacer.provider.BandwidthSimulator.Settings;
+import dev.pacer.provider.MessageSender;
+import dev.pacer.provider.OutgoingMessage;
+import dev.pacer.provider.SendResult;
+import dev.pacer.retry.WaitBounds;
+import dev.pacer.throttle.Pacer;
+import dev.pacer.throttle.Segments;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.test.Deployment;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.camunda.bpm.engine.test.mock.Mocks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pacer against each hostile provider the simulator can play: the real delivery flow, throttle and
+ * send steps and response rules, the simulator's model behind the Bandwidth response reader, and a
+ * perfectly punctual job executor on the engine clock (every job runs at its due time, one at a
+ * time). Whatever the provider does, nothing is sent inside a wait it told, nothing is locked out,
+ * lost or sent twice, and the campaign ends close to the fastest the provider's true limit allows.
+ */
+@Deployment(resources = {"delivery.bpmn", "response-rules.dmn"})
+class HostileProviderTest {
+
+    @RegisterExtension
+    static ProcessEngineExtension engine = ProcessEngineExtension.builder().configurationResource("process-test.camunda.cfg.xml").build();
+
+    private static final Instant T0 = Instant.parse("2030-01-01T09:00:00Z");
+    private static final int MESSAGES = 240;
+    /** The provider's true rate: 10 segments a second. */
+    private static final int TRUE_RATE = 600;
+
+    /**
+     * @param configured  the rate Pacer is told, segments per minute
+     * @param userLimit   the simulator's per-user limit, requests per 10 s (0: none); Pacer is not told it
+     * @param maxRatio    the makespan over the theoretical minimum must stay under this
+     * @param max429s     the most 429s per 1,000 sends
+     */
+    enum Scenario {
+        KNOWN_LIMIT(TRUE_RATE, sim(RetryAfterMode.NONE, 1, true, 0, 0), 0, 1.02, 1),
+        HALF_RATE_STATED(2 * TRUE_RATE, sim(RetryAfterMode.NONE, 1, true, 0, 0), 0, 1.05, 20),
+        HALF_RATE_SILENT(2 * TRUE_RATE, sim(RetryAfterMode.NONE, 1, false, 0, 0), 0, 1.10, 20),
+        RETRY_AFTER_UNDERSTATED(2 * TRUE_RATE, sim(RetryAfterMode.SECONDS, 0.5, false, 0, 0), 0, 1.10, 25),
+        RETRY_AFTER_OVERSTATED(2 * TRUE_RATE, sim(RetryAfterMode.SECONDS, 3, false, 0, 0), 0, 1.10, 20),
+        HTTP_DATE_SKEWED_AHEAD(2 * TRUE_RATE, sim(RetryAfterMode.HTTP_DATE, 1, false, 30, 0), 0, 1.10, 20),
+        HTTP_DATE_SKEWED_BEHIND(2 * TRUE_RATE, sim(RetryAfterMode.HTTP_DATE, 1, false, -30, 0), 0, 1.10, 20),
+        USER_AND_ACCOUNT_LIMITS(TRUE_RATE, sim(RetryAfterMode.SECONDS, 1, true, 0, 0), 40, 1.10, 1),
+        SERVER_ERRORS(TRUE_RATE, sim(RetryAfterMode.NONE, 1, true, 0, 0.05), 0, 1.10, 1);
+
+        final int configured;
+        final Settings settings;
+        final int userLimit;
+        final double maxRatio;
+        final int max429s;
+
+        Scenario(int configured, Settings settings, int userLimit, double maxRatio, int max429s) {
+            this.configured = configured;
+            this.settings = userLimit == 0 ? settings : new Settings(settings.accountId(), settings.username(), settings.password(),
+                    settings.segmentsPerMinute(), settings.queueCapacity(), settings.retryAfter(), settings.retryAfterFactor(),
+                    settings.statesRate(), settings.clockSkew(), settings.serverErrorRate(), settings.latency(), userLimit,
+                    Duration.ofSeconds(10), settings.lockout(), settings.cooldown());
+            this.userLimit = userLimit;
+            this.maxRatio = maxRatio;
+            this.max429s = max429s;
+        }
+    }
+
+    /**
+     * Every scenario punishes a request inside a told wait with a minute's lockout, and where it
+     * tells a Retry-After it refuses everything for 2 s after a 429 (telling 2 s times the factor).
+     */
+    private static Settings sim(RetryAfterMode mode, double factor, boolean statesRate, int skewSeconds, double errors) {
+        return new Settings("acct", "user", "secret", TRUE_RATE, 60, mode, factor, statesRate, Duration.ofSeconds(skewSeconds),
+                errors, Duration.ZERO, 0, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(2));
+    }
+
+    private RuntimeService runtime;
+    private ManagementService management;
+
+    @AfterEach
+    void tearDown() {
+        ClockUtil.reset();
+        Mocks.reset();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Scenario.class)
+    void shouldHoldTheFastestSafePace(Scenario scenario) throws IOException {
+        String only = System.getProperty("pacer.scenario");
+        Assumptions.assumeTrue(only == null || only.equals(scenario.name()), "runs only " + only);
+        ClockUtil.setCurrentTime(Date.from(T0));
+        CamundaClock clock = new CamundaClock();
+        Pacer pacer = new Pacer(clock, new Pacer.Settings(Duration.ofSeconds(2), Duration.ofMillis(100),
+                new Pacer.Adaptation(0.7, 0.05, Duration.ofSeconds(5), 0.05)), new SplittableRandom(7));
+        PacerProperties properties = TestProperties.withProvider("http://127.0.0.1:9", scenario.configured);
+        PacerProperties.Provider p = properties.providers().get("bandwidth");
+        properties = new PacerProperties(Map.of("bandwidth", new PacerProperties.Provider(p.baseUrl(), p.accountId(), p.applicationId(),
+                p.username(), p.password(), scenario.configured, 20, 4, p.user(), p.sender(), "user")),
+                TestProperties.retry(Duration.ofMinutes(30)), properties.adaptive(), properties.dispatch(), properties.simulator());
+        Providers providers = new Providers(properties, pacer, clock);
+        BandwidthSimulator simulator = new BandwidthSimulator(scenario.settings, clock, new SplittableRandom(11), false);
+        ModelSender sender = new ModelSender(simulator, clock);
+        DeliveryStats stats = new DeliveryStats();
+        Mocks.register("throttle", new ThrottleDelegate(pacer, providers, stats, clock));
+        Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, stats, clock, Duration.ZERO, Duration.ofMinutes(30)));
+        Mocks.register("scheduleRetry", new ScheduleRetryDelegate(properties.retry(), stats, clock, new SplittableRandom(5)));
+        Mocks.register("messageFinished", new CampaignDelegates.MessageFinished(stats));
+        runtime = engine.getRuntimeService();
+        management = engine.getManagementService();
+
+        int segments = 0;
+        for (int i = 0; i < MESSAGES; i++) {
+            String text = "Reminder " + i + ": " + "x".repeat(List.of(100, 200, 400).get(i % 3));
+            segments += Segments.count(text).segments();
+            start(i, text);
+        }
+        runAllJobs();
+
+        BandwidthSimulator.Stats s = simulator.stats();
+        long accepted = engine.getHistoryService().createHistoricVariableInstanceQuery().variableName("outcome")
+                .variableValueEquals("outcome", "ACCEPTED").count();
+        assertThat(accepted).as("every message accepted, none lost").isEqualTo(MESSAGES);
+        assertThat(s.accepted()).as("accepted once each").isEqualTo(MESSAGES);
+        assertThat(s.duplicates()).isZero();
+        assertThat(s.insideToldWait()).as("requests inside a told wait").isZero();
+        assertThat(s.lockouts()).isZero();
+
+        double minimum = Math.max(segments * 60.0 / TRUE_RATE, scenario.userLimit == 0 ? 0 : MESSAGES * 10.0 / scenario.userLimit);
+        // until the provider has sent the last segment: a queue still full at the last 202 is not done
+        double makespan = Duration.between(T0, s.drainedBy()).toMillis() / 1000.0;
+        double per1000 = 1000.0 * s.rateLimited() / s.requests();
+        System.out.printf("%-26s makespan %6.1f s  minimum %6.1f s  ratio %.3f  429s %3d (%.1f per 1,000)  requests %d%n",
+                scenario, makespan, minimum, makespan / minimum, s.rateLimited(), per1000, s.requests());
+        assertThat(makespan / minimum).as("makespan over the theoretical minimum").isLessThanOrEqualTo(scenario.maxRatio);
+        assertThat(per1000).as("429s per 1,000 sends").isLessThanOrEqualTo(scenario.max429s);
+    }
+
+    private void start(int row, String text) {
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("provider", "bandwidth");
+        vars.put("from", "+12025550100");
+        vars.put("to", "+1202555" + String.format("%04d", row));
+        vars.put("text", text);
+        vars.put("segments", Segments.count(text).segments());
+        vars.put("priority", "BULK");
+        vars.put("deadline", null);
+        vars.put("outcome", "PENDING");
+        vars.put("attempts", 0);
+        vars.put("failures", 0);
+        vars.put("rateLimited", 0);
+        runtime.startProcessInstanceByKey("delivery", "c1/" + row, vars);
+    }
+
+    /** A punctual job executor: always the job due first, at its due time. */
+    private void runAllJobs() {
+        for (int i = 0; i < 40 * MESSAGES; i++) {
+            List<Job> next = management.createJobQuery().orderByJobDuedate().asc().listPage(0, 1);
+            if (next.isEmpty()) {
+                return;
+            }
+            Job job = next.get(0);
+            if (job.getDuedate() != null && job.getDuedate().after(ClockUtil.getCurrentTime())) {
+                ClockUtil.setCurrentTime(job.getDuedate());
+            }
+            management.executeJob(job.getId());
+        }
+        throw new AssertionError("the messages did not all end within " + 40 * MESSAGES + " jobs");
+    }
+
+    /** The Bandwidth route without HTTP: the request body it would send, the simulator's answer, the route's reader. */
+    static final class ModelSender implements MessageSender {
+        private final BandwidthSimulator simulator;
+        private final CamundaClock clock;
+        private final BandwidthResponses responses = new BandwidthResponses(new WaitBounds(Duration.ZERO, Duration.ofMinutes(15)), Duration.ofSeconds(1));
+
+        ModelSender(BandwidthSimulator simulator, CamundaClock clock) {
+            this.simulator = simulator;
+            this.clock = clock;
+        }
+
+        @Override
+        public SendResult send(OutgoingMessage m) {
+            String body = "{\"applicationId\":\"app\",\"to\":[\"" + m.to() + "\"],\"from\":\"" + m.from() + "\",\"text\":\"" + m.text()
+                    + "\",\"tag\":\"" + m.key() + "\"}";
+            BandwidthSimulator.Reply reply = simulator.answer(new BandwidthSimulator.Request("POST", "/api/v2/users/acct/messages",
+                    "Basic " + Base64.getEncoder().encodeToString("user:secret".getBytes(StandardCharsets.UTF_8)), "application/json",
+                    body.getBytes(StandardCharsets.UTF_8)));
+            Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            headers.putAll(reply.headers());
+            return responses.read(reply.status(), headers::get, reply.body(), m.segments(), clock.instant());
+        }
+    }
+}
