@@ -93,10 +93,11 @@ public final class BandwidthSimulator implements AutoCloseable {
     /**
      * The simulator's score so far.
      *
-     * @param drainedBy when the queue will have sent the last segment accepted so far
+     * @param firstRequestAt when the first request came, or null
+     * @param drainedBy      when the queue will have sent the last segment accepted so far
      */
     public record Stats(long requests, long accepted, long acceptedSegments, long rateLimited, long serverErrors,
-                        long rejected, long insideToldWait, long lockouts, long duplicates, Instant drainedBy) {
+                        long rejected, long insideToldWait, long lockouts, long duplicates, Instant firstRequestAt, Instant drainedBy) {
     }
 
     /** One HTTP request as the model sees it. */
@@ -127,6 +128,7 @@ public final class BandwidthSimulator implements AutoCloseable {
     private Instant lockedUntil = Instant.EPOCH;
     private Instant cooldownUntil = Instant.EPOCH;
     private Instant drainedBy = Instant.EPOCH;
+    private Instant firstRequestAt;
     private long userWindowIndex = Long.MIN_VALUE;
     private int userWindowCount;
     private long requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates;
@@ -184,7 +186,7 @@ public final class BandwidthSimulator implements AutoCloseable {
 
     public synchronized Stats stats() {
         return new Stats(requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates,
-                drainedBy);
+                firstRequestAt, drainedBy);
     }
 
     private final class Front extends HttpServlet {
@@ -219,6 +221,9 @@ public final class BandwidthSimulator implements AutoCloseable {
         headers.put("Content-Type", "application/json; charset=utf-8");
         headers.put("Date", HTTP_DATE.format(providerNow));
         requests++;
+        if (firstRequestAt == null) {
+            firstRequestAt = now;
+        }
         if (now.isBefore(toldWaitUntil)) {
             insideToldWait++;
             if (!settings.lockout().isZero()) {

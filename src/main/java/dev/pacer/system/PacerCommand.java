@@ -20,13 +20,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The {@code pacer} command line. Arguments it does not know ({@code --spring.x=y}) go to Spring. */
 @Command(name = "pacer", mixinStandardHelpOptions = true, version = "pacer 0.1.0",
         description = "Runs outbound messaging campaigns through rate-limited provider APIs.",
-        subcommands = {PacerCommand.Run.class, PacerCommand.Serve.class, PacerCommand.Report.class, PacerCommand.BenchTimers.class})
+        subcommands = {PacerCommand.Run.class, PacerCommand.Serve.class, PacerCommand.Report.class, PacerCommand.BenchTimers.class,
+                PacerCommand.BenchLimits.class})
 class PacerCommand implements Runnable {
 
     static final int INVALID = 2;
@@ -61,6 +64,10 @@ class PacerCommand implements Runnable {
         @Option(names = "--report-json", paramLabel = "OUT", description = "also write the report as JSON to OUT")
         Path reportJson;
 
+        @Option(names = "--simulator-json", paramLabel = "OUT", hidden = true,
+                description = "write the built-in simulators' score (requests inside a told wait, lockouts...) as JSON to OUT")
+        Path simulatorJson;
+
         @Unmatched
         List<String> springArgs = new ArrayList<>();
 
@@ -90,6 +97,12 @@ class PacerCommand implements Runnable {
                 if (reportJson != null) {
                     reportJson(context).writeValue(reportJson.toFile(), report);
                     System.out.println("  report written to " + reportJson);
+                }
+                if (simulatorJson != null) {
+                    Providers providers = context.getBean(Providers.class);
+                    Map<String, Object> scores = new LinkedHashMap<>();
+                    providers.names().forEach(n -> providers.simulator(n).ifPresent(sim -> scores.put(n, sim.stats())));
+                    reportJson(context).writeValue(simulatorJson.toFile(), scores);
                 }
                 return report.pending() == 0 ? 0 : 1;
             }
@@ -160,6 +173,33 @@ class PacerCommand implements Runnable {
                 System.out.println(context.getBean(TimerBenchmark.class).run(count, delay));
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "bench-limits", description = "Runs a campaign against each hostile simulator scenario, several times, "
+            + "each in a fresh JVM, and prints the table of docs/benchmarks.md.")
+    static class BenchLimits implements Callable<Integer> {
+        @Option(names = "--messages", defaultValue = "2000")
+        int messages;
+
+        @Option(names = "--runs", defaultValue = "3")
+        int runs;
+
+        @Option(names = "--rate", defaultValue = "3000", description = "the providers' true rate, segments per minute")
+        int rate;
+
+        @Option(names = "--scenario", description = "only these scenarios (default: all)")
+        List<dev.pacer.provider.SimulatorScenario> scenarios = new ArrayList<>();
+
+        @Option(names = "--java-option", description = "options for the JVMs the campaigns run in")
+        List<String> javaOptions = new ArrayList<>(List.of("-Xmx1g"));
+
+        @Override
+        public Integer call() throws Exception {
+            List<dev.pacer.provider.SimulatorScenario> which = scenarios.isEmpty()
+                    ? List.of(dev.pacer.provider.SimulatorScenario.values()) : scenarios;
+            System.out.print(new LimitsBenchmark(messages, rate, runs, javaOptions, System.err).run(which));
+            return 0;
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.pacer.system;
 
 import dev.pacer.provider.BandwidthSimulator;
 import dev.pacer.provider.BandwidthSimulator.RetryAfterMode;
+import dev.pacer.provider.SimulatorScenario;
 import dev.pacer.retry.BackoffPolicy;
 import dev.pacer.throttle.ScopeLimit;
 import jakarta.validation.Valid;
@@ -181,9 +182,11 @@ public record PacerProperties(
 
     /**
      * The built-in Bandwidth-compatible simulator, started for a provider with no base URL. Its
-     * settings can make it a hostile provider (see {@link BandwidthSimulator.Settings}).
+     * settings can make it a hostile provider (see {@link BandwidthSimulator.Settings}); a named
+     * {@code scenario} sets them all but the rate and queue capacity.
      */
-    public record Simulator(@Min(1) @DefaultValue("600") int segmentsPerMinute,
+    public record Simulator(SimulatorScenario scenario,
+                            @Min(1) @DefaultValue("600") int segmentsPerMinute,
                             @Min(1) @DefaultValue("60") int queueCapacity,
                             @NotNull @DefaultValue("NONE") RetryAfterMode retryAfter,
                             @DecimalMin("0.01") @DefaultValue("1.0") double retryAfterFactor,
@@ -196,7 +199,11 @@ public record PacerProperties(
                             @NotNull @DefaultValue("PT0S") Duration lockout,
                             @NotNull @DefaultValue("PT0S") Duration cooldown) {
 
+        /** These settings, or when a scenario is named, that scenario at this rate and queue capacity. */
         BandwidthSimulator.Settings toSettings(String accountId, String username, String password) {
+            if (scenario != null) {
+                return scenario.settings(accountId, username, password, segmentsPerMinute, queueCapacity);
+            }
             return new BandwidthSimulator.Settings(accountId, username, password, segmentsPerMinute, queueCapacity, retryAfter,
                     retryAfterFactor, statesRate, clockSkew, serverErrorRate, latency, userLimit, userWindow, lockout, cooldown);
         }

@@ -2,11 +2,10 @@ package dev.pacer.system;
 
 import dev.pacer.provider.BandwidthResponses;
 import dev.pacer.provider.BandwidthSimulator;
-import dev.pacer.provider.BandwidthSimulator.RetryAfterMode;
-import dev.pacer.provider.BandwidthSimulator.Settings;
 import dev.pacer.provider.MessageSender;
 import dev.pacer.provider.OutgoingMessage;
 import dev.pacer.provider.SendResult;
+import dev.pacer.provider.SimulatorScenario;
 import dev.pacer.retry.WaitBounds;
 import dev.pacer.throttle.Pacer;
 import dev.pacer.throttle.Segments;
@@ -55,49 +54,17 @@ class HostileProviderTest {
     /** The provider's true rate: 10 segments a second. */
     private static final int TRUE_RATE = 600;
 
-    /**
-     * @param configured  the rate Pacer is told, segments per minute
-     * @param userLimit   the simulator's per-user limit, requests per 10 s (0: none); Pacer is not told it
-     * @param maxRatio    the makespan over the theoretical minimum must stay under this
-     * @param max429s     the most 429s per 1,000 sends
-     */
-    enum Scenario {
-        KNOWN_LIMIT(TRUE_RATE, sim(RetryAfterMode.NONE, 1, true, 0, 0), 0, 1.02, 1),
-        HALF_RATE_STATED(2 * TRUE_RATE, sim(RetryAfterMode.NONE, 1, true, 0, 0), 0, 1.05, 20),
-        HALF_RATE_SILENT(2 * TRUE_RATE, sim(RetryAfterMode.NONE, 1, false, 0, 0), 0, 1.10, 20),
-        RETRY_AFTER_UNDERSTATED(2 * TRUE_RATE, sim(RetryAfterMode.SECONDS, 0.5, false, 0, 0), 0, 1.10, 25),
-        RETRY_AFTER_OVERSTATED(2 * TRUE_RATE, sim(RetryAfterMode.SECONDS, 3, false, 0, 0), 0, 1.10, 20),
-        HTTP_DATE_SKEWED_AHEAD(2 * TRUE_RATE, sim(RetryAfterMode.HTTP_DATE, 1, false, 30, 0), 0, 1.10, 20),
-        HTTP_DATE_SKEWED_BEHIND(2 * TRUE_RATE, sim(RetryAfterMode.HTTP_DATE, 1, false, -30, 0), 0, 1.10, 20),
-        USER_AND_ACCOUNT_LIMITS(TRUE_RATE, sim(RetryAfterMode.SECONDS, 1, true, 0, 0), 40, 1.10, 1),
-        SERVER_ERRORS(TRUE_RATE, sim(RetryAfterMode.NONE, 1, true, 0, 0.05), 0, 1.10, 1);
-
-        final int configured;
-        final Settings settings;
-        final int userLimit;
-        final double maxRatio;
-        final int max429s;
-
-        Scenario(int configured, Settings settings, int userLimit, double maxRatio, int max429s) {
-            this.configured = configured;
-            this.settings = userLimit == 0 ? settings : new Settings(settings.accountId(), settings.username(), settings.password(),
-                    settings.segmentsPerMinute(), settings.queueCapacity(), settings.retryAfter(), settings.retryAfterFactor(),
-                    settings.statesRate(), settings.clockSkew(), settings.serverErrorRate(), settings.latency(), userLimit,
-                    Duration.ofSeconds(10), settings.lockout(), settings.cooldown());
-            this.userLimit = userLimit;
-            this.maxRatio = maxRatio;
-            this.max429s = max429s;
-        }
-    }
-
-    /**
-     * Every scenario punishes a request inside a told wait with a minute's lockout, and where it
-     * tells a Retry-After it refuses everything for 2 s after a 429 (telling 2 s times the factor).
-     */
-    private static Settings sim(RetryAfterMode mode, double factor, boolean statesRate, int skewSeconds, double errors) {
-        return new Settings("acct", "user", "secret", TRUE_RATE, 60, mode, factor, statesRate, Duration.ofSeconds(skewSeconds),
-                errors, Duration.ZERO, 0, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(2));
-    }
+    /** The most a scenario's makespan may exceed the theoretical minimum, and its most 429s per 1,000 sends. */
+    private static final Map<SimulatorScenario, double[]> BOUNDS = Map.of(
+            SimulatorScenario.KNOWN_LIMIT, new double[]{1.02, 1},
+            SimulatorScenario.HALF_RATE_STATED, new double[]{1.05, 20},
+            SimulatorScenario.HALF_RATE_SILENT, new double[]{1.10, 20},
+            SimulatorScenario.RETRY_AFTER_UNDERSTATED, new double[]{1.10, 25},
+            SimulatorScenario.RETRY_AFTER_OVERSTATED, new double[]{1.10, 20},
+            SimulatorScenario.HTTP_DATE_SKEWED_AHEAD, new double[]{1.10, 20},
+            SimulatorScenario.HTTP_DATE_SKEWED_BEHIND, new double[]{1.10, 20},
+            SimulatorScenario.USER_AND_ACCOUNT_LIMITS, new double[]{1.10, 1},
+            SimulatorScenario.SERVER_ERRORS, new double[]{1.10, 1});
 
     private RuntimeService runtime;
     private ManagementService management;
@@ -109,21 +76,21 @@ class HostileProviderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Scenario.class)
-    void shouldHoldTheFastestSafePace(Scenario scenario) throws IOException {
+    @EnumSource(SimulatorScenario.class)
+    void shouldHoldTheFastestSafePace(SimulatorScenario scenario) throws IOException {
         String only = System.getProperty("pacer.scenario");
         Assumptions.assumeTrue(only == null || only.equals(scenario.name()), "runs only " + only);
         ClockUtil.setCurrentTime(Date.from(T0));
         CamundaClock clock = new CamundaClock();
         Pacer pacer = new Pacer(clock, new Pacer.Settings(Duration.ofSeconds(2), Duration.ofMillis(100),
                 new Pacer.Adaptation(0.7, 0.05, Duration.ofSeconds(5), 0.05)), new SplittableRandom(7));
-        PacerProperties properties = TestProperties.withProvider("http://127.0.0.1:9", scenario.configured);
+        PacerProperties properties = TestProperties.withProvider("http://127.0.0.1:9", scenario.configuredRate(TRUE_RATE));
         PacerProperties.Provider p = properties.providers().get("bandwidth");
         properties = new PacerProperties(Map.of("bandwidth", new PacerProperties.Provider(p.baseUrl(), p.accountId(), p.applicationId(),
-                p.username(), p.password(), scenario.configured, 20, 4, p.user(), p.sender(), "user")),
+                p.username(), p.password(), scenario.configuredRate(TRUE_RATE), 20, 4, p.user(), p.sender(), "user")),
                 TestProperties.retry(Duration.ofMinutes(30)), properties.adaptive(), properties.dispatch(), properties.simulator());
         Providers providers = new Providers(properties, pacer, clock);
-        BandwidthSimulator simulator = new BandwidthSimulator(scenario.settings, clock, new SplittableRandom(11), false);
+        BandwidthSimulator simulator = new BandwidthSimulator(scenario.settings("acct", "user", "secret", TRUE_RATE, 60), clock, new SplittableRandom(11), false);
         ModelSender sender = new ModelSender(simulator, clock);
         DeliveryStats stats = new DeliveryStats();
         Mocks.register("throttle", new ThrottleDelegate(pacer, providers, stats, clock));
@@ -150,14 +117,15 @@ class HostileProviderTest {
         assertThat(s.insideToldWait()).as("requests inside a told wait").isZero();
         assertThat(s.lockouts()).isZero();
 
-        double minimum = Math.max(segments * 60.0 / TRUE_RATE, scenario.userLimit == 0 ? 0 : MESSAGES * 10.0 / scenario.userLimit);
+        int userLimit = scenario.userLimit(TRUE_RATE);
+        double minimum = Math.max(segments * 60.0 / TRUE_RATE, userLimit == 0 ? 0 : MESSAGES * 10.0 / userLimit);
         // until the provider has sent the last segment: a queue still full at the last 202 is not done
         double makespan = Duration.between(T0, s.drainedBy()).toMillis() / 1000.0;
         double per1000 = 1000.0 * s.rateLimited() / s.requests();
         System.out.printf("%-26s makespan %6.1f s  minimum %6.1f s  ratio %.3f  429s %3d (%.1f per 1,000)  requests %d%n",
                 scenario, makespan, minimum, makespan / minimum, s.rateLimited(), per1000, s.requests());
-        assertThat(makespan / minimum).as("makespan over the theoretical minimum").isLessThanOrEqualTo(scenario.maxRatio);
-        assertThat(per1000).as("429s per 1,000 sends").isLessThanOrEqualTo(scenario.max429s);
+        assertThat(makespan / minimum).as("makespan over the theoretical minimum").isLessThanOrEqualTo(BOUNDS.get(scenario)[0]);
+        assertThat(per1000).as("429s per 1,000 sends").isLessThanOrEqualTo(BOUNDS.get(scenario)[1]);
     }
 
     private void start(int row, String text) {

@@ -20,7 +20,7 @@ final class TestProperties {
                 retry(Duration.ofMinutes(30)),
                 new PacerProperties.Adaptive(0.7, 0.05, Duration.ofSeconds(5), 0.05),
                 new PacerProperties.Dispatch(100, 50, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ZERO),
-                new PacerProperties.Simulator(600, 20, BandwidthSimulator.RetryAfterMode.NONE, 1, true, Duration.ZERO, 0, Duration.ZERO,
+                new PacerProperties.Simulator(null, 600, 20, BandwidthSimulator.RetryAfterMode.NONE, 1, true, Duration.ZERO, 0, Duration.ZERO,
                         0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO));
     }
 

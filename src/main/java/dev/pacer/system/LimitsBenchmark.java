@@ -1,0 +1,168 @@
+package dev.pacer.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pacer.provider.SimulatorScenario;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Runs one campaign against each hostile simulator scenario, each run in a fresh JVM with a fresh
+ * H2 database (the way a user runs {@code pacer run}), and tabulates per scenario: the makespan
+ * (the provider's first request to its queue drained) over the theoretical minimum (segments over the true rate,
+ * or requests over the per-user limit where that binds), 429s per 1,000 sends, requests inside a
+ * told wait, lockouts, messages lost (no outcome, or not accepted) and duplicated.
+ */
+final class LimitsBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int[] NOTE_LENGTHS = {100, 200, 400};
+    private static final String[] AREA_CODES = {"202", "303", "312", "415", "617", "718", "305", "206", "512", "702"};
+
+    private final int messages;
+    private final int rate;
+    private final int runs;
+    private final List<String> javaOptions;
+    private final PrintStream log;
+
+    LimitsBenchmark(int messages, int rate, int runs, List<String> javaOptions, PrintStream log) {
+        if (messages < 1 || messages > 100_000 || rate < 60 || runs < 1) {
+            throw new IllegalArgumentException("messages must be 1-100000, rate at least 60 segments/min, runs at least 1");
+        }
+        this.messages = messages;
+        this.rate = rate;
+        this.runs = runs;
+        this.javaOptions = javaOptions;
+        this.log = log;
+    }
+
+    record Result(double ratio, double firstSend, double per1000, long insideToldWait, long lockouts, long lost, long duplicated) {
+    }
+
+    String run(List<SimulatorScenario> scenarios) throws IOException, InterruptedException {
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(Locale.ROOT, "%d messages of 1-3 segments per run, true rate %d segments/min, queue %d segments; "
+                + "median of %d runs (min-max)%n%n", messages, rate, queueCapacity(), runs));
+        table.append("| scenario | makespan / minimum | 429s per 1,000 sends | inside told wait | lockouts | lost | duplicated | first send (s) |\n");
+        table.append("|---|---|---|---|---|---|---|---|\n");
+        for (SimulatorScenario scenario : scenarios) {
+            List<Result> results = new ArrayList<>();
+            for (int i = 1; i <= runs; i++) {
+                Result r = once(scenario, i);
+                log.printf(Locale.ROOT, "%s run %d: ratio %.3f, first send %.1f s, %.1f 429s per 1,000, %d inside told wait, %d lockouts, %d lost, %d duplicated%n",
+                        scenario, i, r.ratio, r.firstSend, r.per1000, r.insideToldWait, r.lockouts, r.lost, r.duplicated);
+                results.add(r);
+            }
+            table.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %d | %d | %s |%n", scenario.description(),
+                    spread(results.stream().map(Result::ratio).toList(), "%.3f"),
+                    spread(results.stream().map(Result::per1000).toList(), "%.1f"),
+                    results.stream().mapToLong(Result::insideToldWait).sum(), results.stream().mapToLong(Result::lockouts).sum(),
+                    results.stream().mapToLong(Result::lost).sum(), results.stream().mapToLong(Result::duplicated).sum(),
+                    spread(results.stream().map(Result::firstSend).toList(), "%.1f")));
+        }
+        table.append("\nInside told wait, lockouts, lost and duplicated are totals over all runs. The makespan runs from the provider's\n"
+                + "first request to the moment its queue has sent the last segment; first send is the time from the campaign's start\n"
+                + "to that first request.\n");
+        return table.toString();
+    }
+
+    private int queueCapacity() {
+        return Math.max(10, rate / 10);
+    }
+
+    private Result once(SimulatorScenario scenario, int run) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("pacer-bench-limits");
+        try {
+            Path campaign = writeCampaign(dir, scenario.name().toLowerCase(Locale.ROOT) + "-" + run);
+            List<String> command = new ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            command.addAll(javaOptions);
+            command.add("-Dpacer.home=" + PacerApplication.home());
+            String classPath = System.getProperty("java.class.path");
+            if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
+                command.addAll(List.of("-jar", classPath));
+            } else {
+                command.addAll(List.of("-cp", classPath, PacerApplication.class.getName()));
+            }
+            command.addAll(List.of("run", campaign.toString(), "--report-json", dir.resolve("report.json").toString(),
+                    "--simulator-json", dir.resolve("simulator.json").toString(),
+                    "--pacer.data-dir=" + dir.resolve("data"),
+                    "--pacer.providers.bandwidth.segments-per-minute=" + scenario.configuredRate(rate),
+                    "--pacer.providers.bandwidth.burst=" + queueCapacity() / 3,
+                    "--pacer.simulator.scenario=" + scenario.name(),
+                    "--pacer.simulator.segments-per-minute=" + rate,
+                    "--pacer.simulator.queue-capacity=" + queueCapacity(),
+                    "--logging.level.dev.pacer=WARN"));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile()).start();
+            if (!p.waitFor(Duration.ofMinutes(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(scenario + " run " + run + " did not end within 30 minutes; see " + dir.resolve("run.log"));
+            }
+            if (!Files.exists(dir.resolve("simulator.json"))) {
+                throw new IllegalStateException(scenario + " run " + run + " failed (exit " + p.exitValue() + "):\n"
+                        + Files.readString(dir.resolve("run.log")));
+            }
+            JsonNode report = JSON.readTree(dir.resolve("report.json").toFile());
+            JsonNode sim = JSON.readTree(dir.resolve("simulator.json").toFile()).path("bandwidth");
+            Instant started = Instant.parse(report.path("startedAt").asText());
+            Instant start = Instant.parse(sim.path("firstRequestAt").asText());
+            Instant drained = Instant.parse(sim.path("drainedBy").asText());
+            long segments = sim.path("acceptedSegments").asLong();
+            long accepted = sim.path("accepted").asLong();
+            int userLimit = scenario.userLimit(rate);
+            double minimum = Math.max(segments * 60.0 / rate,
+                    userLimit == 0 ? 0 : accepted * (double) scenario.userWindow().toSeconds() / userLimit);
+            double makespan = Duration.between(start, drained).toMillis() / 1000.0;
+            long requests = Math.max(1, sim.path("requests").asLong());
+            long notAccepted = report.path("messages").asLong() - report.path("outcomes").path("ACCEPTED").asLong();
+            return new Result(makespan / minimum, Duration.between(started, start).toMillis() / 1000.0, 1000.0 * sim.path("rateLimited").asLong() / requests,
+                    sim.path("insideToldWait").asLong(), sim.path("lockouts").asLong(), notAccepted, sim.path("duplicates").asLong());
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private Path writeCampaign(Path dir, String name) throws IOException {
+        StringBuilder csv = new StringBuilder("to,n,note\n");
+        for (int i = 0; i < messages; i++) {
+            csv.append('+').append(1).append(AREA_CODES[i / 10_000]).append("555").append(String.format(Locale.ROOT, "%04d", i % 10_000))
+                    .append(',').append(i).append(',').append("x".repeat(NOTE_LENGTHS[i % NOTE_LENGTHS.length])).append('\n');
+        }
+        Files.writeString(dir.resolve("recipients.csv"), csv, StandardCharsets.UTF_8);
+        Path campaign = dir.resolve("campaign.json");
+        Files.writeString(campaign, JSON.createObjectNode().put("name", "bench-" + name).put("provider", "bandwidth")
+                .put("from", "+12025550100").put("text", "Reminder {{n}}: {{note}}").put("recipientsFile", "recipients.csv")
+                .put("priority", "bulk").toString(), StandardCharsets.UTF_8);
+        return campaign;
+    }
+
+    private static String spread(List<Double> values, String format) {
+        List<Double> sorted = values.stream().sorted().toList();
+        double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+        String m = String.format(Locale.ROOT, format, median);
+        return sorted.size() == 1 ? m : m + " (" + String.format(Locale.ROOT, format, sorted.get(0)) + "-"
+                + String.format(Locale.ROOT, format, sorted.get(sorted.size() - 1)) + ")";
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
