@@ -104,8 +104,16 @@ public final class BandwidthSimulator implements AutoCloseable {
     public record Request(String method, String path, String authorization, String contentType, byte[] body) {
     }
 
-    /** One HTTP response: status, headers and JSON body. */
-    public record Reply(int status, Map<String, String> headers, String body) {
+    /**
+     * One HTTP response: status, headers and JSON body.
+     *
+     * @param toldUntil the end of the wait this response tells, or null; it counts from the moment the
+     *                  response reaches the client, not before
+     */
+    public record Reply(int status, Map<String, String> headers, String body, Instant toldUntil) {
+        Reply(int status, Map<String, String> headers, String body) {
+            this(status, headers, body, null);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -129,6 +137,8 @@ public final class BandwidthSimulator implements AutoCloseable {
     private Instant cooldownUntil = Instant.EPOCH;
     private Instant drainedBy = Instant.EPOCH;
     private Instant firstRequestAt;
+    /** The wait the reply being built tells, applied once the client has it. */
+    private Instant pendingTold;
     private long userWindowIndex = Long.MIN_VALUE;
     private int userWindowCount;
     private long requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates;
@@ -201,7 +211,7 @@ public final class BandwidthSimulator implements AutoCloseable {
                     return;
                 }
             }
-            Reply reply = answer(new Request(req.getMethod(), req.getRequestURI(), req.getHeader("Authorization"),
+            Reply reply = respond(new Request(req.getMethod(), req.getRequestURI(), req.getHeader("Authorization"),
                     req.getContentType(), body));
             resp.setStatus(reply.status());
             reply.headers().forEach(resp::setHeader);
@@ -209,12 +219,34 @@ public final class BandwidthSimulator implements AutoCloseable {
             resp.setContentLength(out.length);
             try (OutputStream os = resp.getOutputStream()) {
                 os.write(out);
+                os.flush();
             }
+            // Requests that arrive before the client could have read the wait are not held against it.
+            told(reply.toldUntil());
         }
     }
 
-    /** Answers one request as the provider would, at the simulator clock's time. */
+    /** Answers one request as the provider would, at the simulator clock's time; a wait it tells starts at once. */
     public synchronized Reply answer(Request r) {
+        Reply reply = respond(r);
+        told(reply.toldUntil());
+        return reply;
+    }
+
+    private synchronized void told(Instant until) {
+        if (until != null) {
+            toldWaitUntil = max(toldWaitUntil, until);
+        }
+    }
+
+    private synchronized Reply respond(Request r) {
+        Reply reply = reply(r);
+        Instant told = pendingTold;
+        pendingTold = null;
+        return told == null ? reply : new Reply(reply.status(), reply.headers(), reply.body(), told);
+    }
+
+    private Reply reply(Request r) {
         Instant now = clock.instant();
         Instant providerNow = now.plus(settings.clockSkew());
         Map<String, String> headers = new LinkedHashMap<>();
@@ -229,7 +261,6 @@ public final class BandwidthSimulator implements AutoCloseable {
             if (!settings.lockout().isZero()) {
                 lockouts++;
                 lockedUntil = max(lockedUntil, now.plus(settings.lockout()));
-                toldWaitUntil = max(toldWaitUntil, lockedUntil);
             }
         }
         String expectedPath = "/api/v2/users/" + settings.accountId() + "/messages";
@@ -284,7 +315,7 @@ public final class BandwidthSimulator implements AutoCloseable {
             boolean told = tell(refused, now, providerNow, headers);
             if (!told && settings.statesRate()) {
                 // No header, but the body's rate lets a client work out when there is room: that counts as told.
-                toldWaitUntil = max(toldWaitUntil, now.plus(refused));
+                pendingTold = now.plus(refused);
             }
             String description = "The SMS queue for your account is full and cannot accept more messages right now. "
                     + (settings.statesRate() ? "Your allowed rate is " + settings.segmentsPerMinute() + " messages per minute. The capacity of this queue is "
@@ -355,7 +386,7 @@ public final class BandwidthSimulator implements AutoCloseable {
         long seconds = Math.max(1, (long) Math.ceil(trueWait.toNanos() * settings.retryAfterFactor() / 1e9));
         headers.put("Retry-After", settings.retryAfter() == RetryAfterMode.SECONDS ? Long.toString(seconds)
                 : HTTP_DATE.format(providerNow.plusSeconds(seconds)));
-        toldWaitUntil = max(toldWaitUntil, now.plusSeconds(seconds));
+        pendingTold = now.plusSeconds(seconds);
         return true;
     }
 

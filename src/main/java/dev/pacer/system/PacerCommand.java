@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pacer.audit.CampaignReport;
 import dev.pacer.audit.ReportReader;
+import dev.pacer.throttle.Pacer;
 import dev.pacer.campaign.InvalidCampaignException;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -90,8 +91,11 @@ class PacerCommand implements Runnable {
                     System.err.println("invalid campaign " + file + ": " + e.getMessage());
                     return INVALID;
                 }
+                Providers providers = context.getBean(Providers.class);
+                String scope = providers.endpoint(providers.names().iterator().next()).scope();
+                Pacer pacer = context.getBean(Pacer.class);
                 CampaignReport report = runner.awaitEnd(id, new ProgressPrinter(System.out, System.console() != null,
-                        context.getBean(ReportReader.class).segmentsPerMinute()));
+                        () -> pacer.view(scope)));
                 System.out.println();
                 System.out.print(report.toText());
                 if (reportJson != null) {
@@ -99,7 +103,6 @@ class PacerCommand implements Runnable {
                     System.out.println("  report written to " + reportJson);
                 }
                 if (simulatorJson != null) {
-                    Providers providers = context.getBean(Providers.class);
                     Map<String, Object> scores = new LinkedHashMap<>();
                     providers.names().forEach(n -> providers.simulator(n).ifPresent(sim -> scores.put(n, sim.stats())));
                     reportJson(context).writeValue(simulatorJson.toFile(), scores);

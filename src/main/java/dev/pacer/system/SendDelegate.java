@@ -94,6 +94,9 @@ public class SendDelegate implements JavaDelegate {
         } finally {
             pacer.exit(scopes);
         }
+        if (result.status() == 429) {
+            pacer.hold(scopes, result.retryWait() == null ? Duration.ZERO : result.retryWait());
+        }
         stats.attempts.increment();
         execution.setVariable(Vars.ATTEMPTS, (Integer) execution.getVariable(Vars.ATTEMPTS) + 1);
         ResponseRules.Classification rule = ResponseRules.classify(execution.getProcessEngineServices(), provider, result);

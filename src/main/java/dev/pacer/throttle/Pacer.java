@@ -102,10 +102,6 @@ public final class Pacer {
         scopes.computeIfAbsent(limit.scope(), k -> new Scope(limit, now()));
     }
 
-    public boolean has(String scope) {
-        return scopes.containsKey(scope);
-    }
-
     /**
      * Asks for a slot for a message of {@code segments} in all of {@code names}.
      *
@@ -127,7 +123,9 @@ public final class Pacer {
         for (Scope s : ss) {
             int n = s.limit.permits(segments);
             s.adapt(now, settings.adaptation());
-            long earliest = Math.max(s.pausedUntil, s.tat - (long) ((s.tolerance - n) * s.interval(now)));
+            double interval = s.interval(now);
+            // A scope with no pace of its own (yet) only holds a send back while it is paused.
+            long earliest = interval == 0 ? s.pausedUntil : Math.max(s.pausedUntil, s.tat - (long) ((s.tolerance - n) * interval));
             t = Math.max(t, earliest);
             generation += s.generation;
         }
@@ -197,6 +195,22 @@ public final class Pacer {
             s.pauses++;
         }
         return instant(s.pausedUntil);
+    }
+
+    /**
+     * Holds every scope of a send that has just been answered 429 for the wait the response
+     * told, at once: sends in other threads check their scopes right before they go, and must not
+     * slip through while the response is still being classified. The scope the 429 belongs to is then
+     * paused properly by {@link #rateLimited}.
+     */
+    public synchronized void hold(List<String> names, Duration wait) {
+        long now = now();
+        long until = now + Math.max(0, wait.toNanos());
+        for (Scope s : resolve(names)) {
+            if (until > s.pausedUntil) {
+                s.restart(until, now);
+            }
+        }
     }
 
     /**

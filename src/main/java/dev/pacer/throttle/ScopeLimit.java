@@ -1,7 +1,5 @@
 package dev.pacer.throttle;
 
-import java.time.Duration;
-
 /**
  * The configured limit of one scope (a provider account, an API user, a sender number, a campaign):
  * how many permits it takes per minute at most, how many it may take at once after an idle spell,
@@ -52,10 +50,5 @@ public record ScopeLimit(String scope, Unit unit, double perMinute, long burst, 
     /** The permits one send of {@code segments} takes from this scope. */
     public int permits(int segments) {
         return unit == Unit.SEGMENTS ? segments : 1;
-    }
-
-    /** How long the scope needs to take {@code permits} at its ceiling. */
-    public Duration timeFor(long permits) {
-        return limited() ? Duration.ofNanos(Math.round(permits * 60e9 / perMinute)) : Duration.ZERO;
     }
 }

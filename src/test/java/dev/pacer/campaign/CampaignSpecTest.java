@@ -47,7 +47,10 @@ class CampaignSpecTest {
                 new Refusal("{\"name\"", "{\"priority\": \"urgent\", \"name\"", "priority"),
                 new Refusal("{\"name\"", "{\"ttl\": \"2 hours\", \"name\"", "ttl"),
                 new Refusal("{\"name\"", "{\"deadline\": \"2020-01-01T00:00:00Z\", \"name\"", "deadline"),
-                new Refusal("{\"name\"", "{\"ttl\": \"PT1H\", \"deadline\": \"2031-01-01T00:00:00Z\", \"name\"", "ttl"));
+                new Refusal("{\"name\"", "{\"ttl\": \"PT1H\", \"deadline\": \"2031-01-01T00:00:00Z\", \"name\"", "ttl"),
+                new Refusal("{\"name\"", "{\"maxRate\": 0, \"name\"", "maxRate"),
+                new Refusal("{\"name\"", "{\"maxRate\": \"fast\", \"name\"", "maxRate"),
+                new Refusal("{\"name\"", "{\"maxRate\": 1.5, \"name\"", "maxRate"));
     }
 
     @ParameterizedTest
@@ -64,6 +67,12 @@ class CampaignSpecTest {
         assertThat(spec.priority()).isEqualTo(Priority.REALTIME);
         assertThat(spec.deadlineFor(NOW)).isEqualTo(NOW.plusSeconds(7200));
         assertThat(spec.text().render(Map.of("first", "Ada"))).isEqualTo("Hi Ada");
+    }
+
+    @Test
+    void shouldReadTheCampaignsOwnRateCap() {
+        assertThat(parse(VALID).maxRate()).isNull();
+        assertThat(parse(VALID.replace("{\"name\"", "{\"maxRate\": 300, \"name\"")).maxRate()).isEqualTo(300);
     }
 
     @Test

@@ -148,6 +148,20 @@ class BandwidthSimulatorTest {
     }
 
     @Test
+    void shouldNotExtendALockoutForRequestsAfterTheWaitItTold() throws IOException {
+        BandwidthSimulator sim = model(settings(RetryAfterMode.SECONDS, 0.5, true, Duration.ZERO, Duration.ofSeconds(60)));
+        send(sim, "a");
+        send(sim, "b");
+        send(sim, "c");
+        Reply locked = send(sim, "c");
+        assertThat(locked.headers()).as("a lockout it understates too").containsEntry("Retry-After", "30");
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(send(sim, "d").body()).contains("account-locked");
+        assertThat(sim.stats().insideToldWait()).as("the second request came after the wait it told").isEqualTo(1);
+        assertThat(sim.stats().lockouts()).isEqualTo(1);
+    }
+
+    @Test
     void shouldServeOverHttpWithItsOwnDateHeader() throws Exception {
         Settings s = new Settings("acct", "u", "p", 60, 10, RetryAfterMode.NONE, 1, true, Duration.ofSeconds(30), 0, Duration.ZERO,
                 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO);

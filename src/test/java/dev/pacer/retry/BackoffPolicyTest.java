@@ -101,6 +101,32 @@ class BackoffPolicyTest {
     }
 
     @Test
+    void shouldDrawFullJitterBetweenZeroAndTheExponentialWait() {
+        BackoffPolicy policy = BackoffPolicy.exponential(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10), 5, 0)
+                .withMode(BackoffPolicy.Jitter.FULL);
+        assertThat(policy.delay(3, null, new FixedRandom(0.0))).isEqualTo(Duration.ZERO);
+        assertThat(policy.delay(3, null, new FixedRandom(0.5))).isEqualTo(Duration.ofSeconds(2));
+        assertThat(policy.delay(9, null, new FixedRandom(0.5))).as("capped first").isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void shouldDrawDecorrelatedJitterFromTheInitialToMultiplierTimesThePreviousWait() {
+        BackoffPolicy policy = BackoffPolicy.exponential(Duration.ofSeconds(1), 3.0, Duration.ofSeconds(20), 5, 0)
+                .withMode(BackoffPolicy.Jitter.DECORRELATED);
+        assertThat(policy.delay(1, null, new FixedRandom(0.9))).as("first: the initial wait").isEqualTo(Duration.ofSeconds(1));
+        assertThat(policy.delay(2, Duration.ofSeconds(4), new FixedRandom(0.0))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(policy.delay(2, Duration.ofSeconds(4), new FixedRandom(0.5))).isEqualTo(Duration.ofMillis(6500));
+        assertThat(policy.delay(3, Duration.ofSeconds(15), new FixedRandom(0.99))).as("capped").isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void shouldIgnoreRandomnessWithoutJitter() {
+        BackoffPolicy policy = BackoffPolicy.exponential(Duration.ofMillis(500), 2.0, Duration.ofMinutes(1), 5, 0.5)
+                .withMode(BackoffPolicy.Jitter.NONE);
+        assertThat(policy.delay(3, null, new FixedRandom(0.7))).as("the guide's delay = coefficient * delay").isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
     void shouldKeepSeededJitteredDelaysWithinBounds() {
         BackoffPolicy policy = BackoffPolicy.exponential(Duration.ofMillis(250), 3.0, Duration.ofSeconds(30), 10, 0.3);
         RandomGenerator seeded = new SplittableRandom(42);

@@ -255,6 +255,29 @@ class DeliveryProcessTest {
     }
 
     @Test
+    void shouldPaceAMessageInItsCampaignsCapToo() {
+        sender.script.add(SendResult.accepted(202, "a", 1));
+        sender.script.add(SendResult.accepted(202, "b", 1));
+        ProcessInstance first = start(null, "PENDING", Map.of("campaignRate", 20));
+        ProcessInstance second = start(null, "PENDING", Map.of("campaignRate", 20));
+        drive(first);
+        drive(second);
+        assertThat(Duration.between(sender.sent.get(0).at(), sender.sent.get(1).at()))
+                .as("20 segments a minute under the account's 60").isEqualTo(Duration.ofSeconds(3));
+        assertThat(pacer.scopes()).contains("campaign:c1");
+    }
+
+    @Test
+    void shouldExpireRatherThanBackOffPastTheDeadline() {
+        sender.script.add(SendResult.failed(SendResult.Kind.TRANSIENT, 503, null, "unavailable"));
+        ProcessInstance pi = start(T0.plusSeconds(1), "PENDING");
+        drive(pi);
+        assertThat(pi).hasPassed("End_ExpiredRetry").isEnded();
+        assertThat(outcome(pi)).isEqualTo("EXPIRED");
+        assertThat(sender.sent).hasSize(1);
+    }
+
+    @Test
     void shouldNeverRetryBandwidthSpamAndBlockedCodes() {
         for (String code : List.of("4470", "4481", "4482", "4770", "4772", "4775")) {
             sender.script.add(SendResult.failed(SendResult.Kind.TRANSIENT, 500, "message-failed", "blocked").withErrorCode(code));
@@ -289,13 +312,18 @@ class DeliveryProcessTest {
         execute(job(pi));
         assertThat(pi).isWaitingAt("Timer_RetryAfter");
         assertThat(pacer.view(e.userScope()).pausedUntil()).isAfterOrEqualTo(T0.plusSeconds(7));
-        assertThat(pacer.view(e.scope()).pausedUntil()).as("the account is not paused").isNull();
+        assertThat(pacer.view(e.userScope()).rateLimits()).isEqualTo(1);
+        assertThat(pacer.view(e.scope()).rateLimits()).as("the 429 is the user's: the account's pace is not cut").isZero();
         drive(pi);
         assertThat(outcome(pi)).isEqualTo("ACCEPTED");
     }
 
     private ProcessInstance start(Instant deadline, String outcome) {
-        Map<String, Object> vars = new HashMap<>();
+        return start(deadline, outcome, Map.of());
+    }
+
+    private ProcessInstance start(Instant deadline, String outcome, Map<String, Object> extra) {
+        Map<String, Object> vars = new HashMap<>(extra);
         vars.put("provider", "bandwidth");
         vars.put("from", "+12025550100");
         vars.put("to", "+12025550101");

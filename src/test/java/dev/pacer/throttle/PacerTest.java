@@ -151,6 +151,17 @@ class PacerTest {
     }
 
     @Test
+    void shouldHoldEveryScopeOfARateLimitedSendAtOnce() {
+        pacer.register(ScopeLimit.unlimited("user", REQUESTS, 8));
+        List<String> both = List.of(SCOPE, "user");
+        Grant booked = pacer.reserve(both, 1, Priority.REALTIME, -1);
+        pacer.hold(both, Duration.ofSeconds(3));
+        assertThat(pacer.holdOff(both, booked.generation())).contains(Duration.ofSeconds(3));
+        assertThat(pacer.holdOff(List.of("user"), 0)).as("each scope is held").contains(Duration.ofSeconds(3));
+        assertThat(pacer.view(SCOPE).pauses()).as("not counted as a pause of its own").isZero();
+    }
+
+    @Test
     void shouldGrantNoSlotInsideAPauseEvenToRealtime() {
         pacer.pause(SCOPE, Duration.ofSeconds(30));
         clock.advance(Duration.ofSeconds(5));
@@ -206,6 +217,17 @@ class PacerTest {
         // had the account been booked on its own (0, 1, 2 s) the next account-only slot would be at 3 s
         // and the sends at 2 and 4 s would have run ahead of their bookings
         assertThat(pacer.reserve(ONE, 1, Priority.REALTIME, -1).at()).isEqualTo(at(5));
+    }
+
+    @Test
+    void shouldNotLetAScopeWithoutARateHoldASendBehindAnotherScopesBooking() {
+        pacer.register(ScopeLimit.unlimited("user", REQUESTS, 8));
+        pacer.register(new ScopeLimit("sender-a", REQUESTS, 6, 1, 8));
+        pacer.register(new ScopeLimit("sender-b", REQUESTS, 6000, 1, 8));
+        pacer.reserve(List.of("user", "sender-a"), 1, Priority.REALTIME, -1);
+        assertThat(pacer.reserve(List.of("user", "sender-a"), 1, Priority.REALTIME, -1).at()).isEqualTo(at(10));
+        assertThat(pacer.reserve(List.of("user", "sender-b"), 1, Priority.REALTIME, -1).at())
+                .as("sender b's send is not held behind sender a's booking at 10 s").isEqualTo(at(0));
     }
 
     @Test
