@@ -116,6 +116,12 @@ public final class BandwidthSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Requests arriving this soon after a told wait reached the client were on their way before it
+     * (another thread's request, sent a moment earlier): refused, but not held against the client.
+     */
+    static final Duration IN_FLIGHT_GRACE = Duration.ofMillis(50);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     /** IMF-fixdate (RFC 9110): a two-digit day, unlike Java's RFC_1123_DATE_TIME. */
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
@@ -133,6 +139,8 @@ public final class BandwidthSimulator implements AutoCloseable {
     private double queueLevel;
     private Instant lastDrain;
     private Instant toldWaitUntil = Instant.EPOCH;
+    /** When the current told wait reached the client. */
+    private Instant toldSince = Instant.EPOCH;
     private Instant lockedUntil = Instant.EPOCH;
     private Instant cooldownUntil = Instant.EPOCH;
     private Instant drainedBy = Instant.EPOCH;
@@ -234,8 +242,11 @@ public final class BandwidthSimulator implements AutoCloseable {
     }
 
     private synchronized void told(Instant until) {
-        if (until != null) {
-            toldWaitUntil = max(toldWaitUntil, until);
+        if (until != null && until.isAfter(toldWaitUntil)) {
+            if (!clock.instant().isBefore(toldWaitUntil)) {
+                toldSince = clock.instant();
+            }
+            toldWaitUntil = until;
         }
     }
 
@@ -256,7 +267,7 @@ public final class BandwidthSimulator implements AutoCloseable {
         if (firstRequestAt == null) {
             firstRequestAt = now;
         }
-        if (now.isBefore(toldWaitUntil)) {
+        if (now.isBefore(toldWaitUntil) && !now.isBefore(toldSince.plus(IN_FLIGHT_GRACE))) {
             insideToldWait++;
             if (!settings.lockout().isZero()) {
                 lockouts++;

@@ -135,7 +135,10 @@ public final class Pacer {
         if (priority == Priority.BULK) {
             long waiting = queue.bulkTickets - queue.bulkServed;
             long ahead = returning ? Math.min(Math.max(0, ticket - queue.bulkServed), waiting) : waiting;
-            long turn = t + (long) (ahead * queue.interval(now));
+            // Turns are reckoned at the scope's ceiling, not its pace now: after a slow spell (a cut, a
+            // lockout) the queue must not stay asleep on timers set at the slow pace. At a pace below
+            // the ceiling a message comes back a little early and is told again.
+            long turn = t + (long) (ahead * queue.ceilingInterval());
             if (turn - now > settings.bulkHorizon().toNanos()) {
                 long place = returning ? ticket : queue.bulkTickets;
                 if (!returning) {
@@ -434,6 +437,12 @@ public final class Pacer {
 
         double ceiling() {
             return Math.min(limit.perMinute(), stated);
+        }
+
+        /** Nanoseconds per permit at the ceiling (zero for a scope with no rate). */
+        double ceilingInterval() {
+            double c = ceiling();
+            return Double.isInfinite(c) ? 0 : 60e9 / c;
         }
 
         /** Nanoseconds per permit at the current pace and quota. */

@@ -121,6 +121,9 @@ class BandwidthSimulatorTest {
         send(sim, "a");
         send(sim, "b");
         send(sim, "c");
+        Reply early = send(sim, "c");
+        assertThat(early.body()).as("on its way before the 429 arrived: refused, not punished").doesNotContain("account-locked");
+        clock.advance(Duration.ofMillis(100));
         Reply punished = send(sim, "c");
         assertThat(punished.status()).isEqualTo(429);
         assertThat(punished.body()).contains("account-locked");
@@ -153,6 +156,7 @@ class BandwidthSimulatorTest {
         send(sim, "a");
         send(sim, "b");
         send(sim, "c");
+        clock.advance(Duration.ofMillis(100));
         Reply locked = send(sim, "c");
         assertThat(locked.headers()).as("a lockout it understates too").containsEntry("Retry-After", "30");
         clock.advance(Duration.ofSeconds(31));

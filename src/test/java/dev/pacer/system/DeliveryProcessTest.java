@@ -25,7 +25,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -62,10 +61,7 @@ class DeliveryProcessTest {
         providers = new Providers(properties, pacer, clock);
         stats = new DeliveryStats();
         this.clock = clock;
-        Mocks.register("throttle", new ThrottleDelegate(pacer, providers, stats, clock));
-        Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, stats, clock, Duration.ZERO, Duration.ofMinutes(30)));
-        Mocks.register("scheduleRetry", new ScheduleRetryDelegate(properties.retry(), stats, clock, new SplittableRandom(5)));
-        Mocks.register("messageFinished", new CampaignDelegates.MessageFinished(stats));
+        DeliveryFixture.registerDelegates(pacer, providers, sender, stats, clock, properties.retry());
         runtime = engine.getRuntimeService();
         management = engine.getManagementService();
     }
@@ -323,18 +319,8 @@ class DeliveryProcessTest {
     }
 
     private ProcessInstance start(Instant deadline, String outcome, Map<String, Object> extra) {
-        Map<String, Object> vars = new HashMap<>(extra);
-        vars.put("provider", "bandwidth");
-        vars.put("from", "+12025550100");
-        vars.put("to", "+12025550101");
-        vars.put("text", "hello");
-        vars.put("segments", 1);
-        vars.put("priority", "BULK");
-        vars.put("deadline", deadline == null ? null : Date.from(deadline));
-        vars.put("outcome", outcome);
-        vars.put("attempts", 0);
-        vars.put("failures", 0);
-        vars.put("rateLimited", 0);
+        Map<String, Object> vars = DeliveryFixture.message("+12025550101", "hello", 1, deadline, outcome);
+        vars.putAll(extra);
         return runtime.startProcessInstanceByKey("delivery", "c1/" + (runtime.createProcessInstanceQuery().count() + 1), vars);
     }
 

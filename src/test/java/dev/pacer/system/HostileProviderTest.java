@@ -18,9 +18,9 @@ import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.camunda.bpm.engine.test.mock.Mocks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -92,11 +91,7 @@ class HostileProviderTest {
         Providers providers = new Providers(properties, pacer, clock);
         BandwidthSimulator simulator = new BandwidthSimulator(scenario.settings("acct", "user", "secret", TRUE_RATE, 60), clock, new SplittableRandom(11), false);
         ModelSender sender = new ModelSender(simulator, clock);
-        DeliveryStats stats = new DeliveryStats();
-        Mocks.register("throttle", new ThrottleDelegate(pacer, providers, stats, clock));
-        Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, stats, clock, Duration.ZERO, Duration.ofMinutes(30)));
-        Mocks.register("scheduleRetry", new ScheduleRetryDelegate(properties.retry(), stats, clock, new SplittableRandom(5)));
-        Mocks.register("messageFinished", new CampaignDelegates.MessageFinished(stats));
+        DeliveryFixture.registerDelegates(pacer, providers, sender, new DeliveryStats(), clock, properties.retry());
         runtime = engine.getRuntimeService();
         management = engine.getManagementService();
 
@@ -129,19 +124,8 @@ class HostileProviderTest {
     }
 
     private void start(int row, String text) {
-        Map<String, Object> vars = new HashMap<>();
-        vars.put("provider", "bandwidth");
-        vars.put("from", "+12025550100");
-        vars.put("to", "+1202555" + String.format("%04d", row));
-        vars.put("text", text);
-        vars.put("segments", Segments.count(text).segments());
-        vars.put("priority", "BULK");
-        vars.put("deadline", null);
-        vars.put("outcome", "PENDING");
-        vars.put("attempts", 0);
-        vars.put("failures", 0);
-        vars.put("rateLimited", 0);
-        runtime.startProcessInstanceByKey("delivery", "c1/" + row, vars);
+        runtime.startProcessInstanceByKey("delivery", "c1/" + row,
+                DeliveryFixture.message("+1202555" + String.format("%04d", row), text, Segments.count(text).segments(), null, "PENDING"));
     }
 
     /** A punctual job executor: always the job due first, at its due time. */
