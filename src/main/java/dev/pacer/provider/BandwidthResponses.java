@@ -51,8 +51,9 @@ public final class BandwidthResponses {
             return SendResult.accepted(status, text(json, "id"), count != null && count.canConvertToInt() ? count.asInt() : null);
         }
         if (status == 429) {
-            return SendResult.rateLimited(status, bounds.clamp(waitFor429(retryAfter, date, body, segments, now)), type, description)
-                    .withStated(ProviderHints.bandwidthQueueLimit(body).orElse(null));
+            Optional<ProviderHints.QueueLimit> stated = ProviderHints.bandwidthQueueLimit(body);
+            return SendResult.rateLimited(status, bounds.clamp(waitFor429(retryAfter, date, stated, body, segments, now)), type, description)
+                    .withStated(stated.orElse(null));
         }
         if (status >= 500 || status == 408) {
             // A 503 may say when to come back; the retry then waits at least that long.
@@ -63,14 +64,15 @@ public final class BandwidthResponses {
                 description == null ? text(json, "message") : description);
     }
 
-    private Duration waitFor429(String retryAfter, String date, String body, int segments, Instant now) {
+    private Duration waitFor429(String retryAfter, String date, Optional<ProviderHints.QueueLimit> stated, String body,
+                                int segments, Instant now) {
         Optional<Duration> told = RetryAfter.parse(retryAfter, date, now);
         if (told.isPresent()) {
             return told.get();
         }
         // Bandwidth documents no Retry-After here; its body names the drain rate: wait until this
         // message's segments have drained from the full queue.
-        Optional<Duration> fromQueue = ProviderHints.bandwidthQueueLimit(body)
+        Optional<Duration> fromQueue = stated
                 .filter(q -> q.messagesPerMinute() > 0)
                 .map(q -> Duration.ofMillis((long) Math.ceil(Math.max(1, segments) * 60_000d / q.messagesPerMinute())));
         return fromQueue.or(() -> ProviderHints.genesysRetrySeconds(body)).orElse(fallbackWait);

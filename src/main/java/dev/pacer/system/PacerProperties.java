@@ -89,7 +89,7 @@ public record PacerProperties(
                 return ScopeLimit.unlimited(scope, unit, inFlight);
             }
             double perMinute = limit * 60e9 / window.toNanos();
-            return new ScopeLimit(scope, unit, perMinute, burst > 0 ? burst : Math.max(1, (long) (perMinute / 60)), inFlight);
+            return new ScopeLimit(scope, unit, perMinute, burst > 0 ? burst : ScopeLimit.secondsWorth(perMinute), inFlight);
         }
     }
 

@@ -35,7 +35,12 @@ public record ScopeLimit(String scope, Unit unit, double perMinute, long burst, 
 
     /** A segment-counted limit whose burst is one second's worth (at least one). */
     public static ScopeLimit of(String scope, int segmentsPerMinute, int maxInFlight) {
-        return new ScopeLimit(scope, Unit.SEGMENTS, segmentsPerMinute, Math.max(1, segmentsPerMinute / 60), maxInFlight);
+        return new ScopeLimit(scope, Unit.SEGMENTS, segmentsPerMinute, secondsWorth(segmentsPerMinute), maxInFlight);
+    }
+
+    /** The default burst: one second's worth of permits at {@code perMinute}, at least one. */
+    public static long secondsWorth(double perMinute) {
+        return Math.max(1, (long) (perMinute / 60));
     }
 
     /** A scope with no rate of its own, only an in-flight cap. */
