@@ -67,6 +67,12 @@ public class ReportReader {
                 + "where s.NAME_ = 'segments' and s.PROC_INST_ID_ in (" + messages + ")", Long.class, prefix);
         Timestamp lastEnd = jdbc.queryForObject("select max(END_TIME_) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'delivery' and BUSINESS_KEY_ like ?",
                 Timestamp.class, prefix);
+        // a cancelled campaign's rows never dispatched have no instance each: they are counted as cancelled
+        Long undispatched = jdbc.queryForObject("select coalesce(max(LONG_), 0) from ACT_HI_VARINST where PROC_INST_ID_ = ? "
+                + "and NAME_ = 'cancelledUndispatched'", Long.class, campaignId);
+        if (undispatched != null && undispatched > 0) {
+            outcomes.merge("CANCELLED", undispatched, Long::sum);
+        }
         long total = outcomes.values().stream().mapToLong(Long::longValue).sum();
         long pending = outcomes.getOrDefault("PENDING", 0L);
         outcomes.remove("PENDING");

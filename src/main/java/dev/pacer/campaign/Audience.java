@@ -27,16 +27,31 @@ public final class Audience implements Iterator<Recipient>, AutoCloseable {
 
     private final Iterator<Recipient> rows;
     private final AutoCloseable resource;
+    /** Character position of the last row returned (CSV), to open at again. */
+    private final long[] position;
 
-    private Audience(Iterator<Recipient> rows, AutoCloseable resource) {
+    private Audience(Iterator<Recipient> rows, AutoCloseable resource, long[] position) {
         this.rows = rows;
         this.resource = resource;
+        this.position = position;
     }
 
     public static Audience open(CampaignSpec spec) {
+        return open(spec, 0, 0);
+    }
+
+    /**
+     * Opens the audience after row {@code cursor}, whose CSV record starts at character
+     * {@code position} (from an earlier {@link #position()}): a campaign dispatched in batches
+     * reads its file once in all, not once per batch.
+     */
+    public static Audience open(CampaignSpec spec, long position, int cursor) {
         if (spec.recipients() != null) {
             Iterator<JsonNode> nodes = spec.recipients().elements();
-            int[] row = {0};
+            for (int i = 0; i < cursor && nodes.hasNext(); i++) {
+                nodes.next();
+            }
+            int[] row = {cursor};
             return new Audience(new Iterator<>() {
                 public boolean hasNext() {
                     return nodes.hasNext();
@@ -51,19 +66,32 @@ public final class Audience implements Iterator<Recipient>, AutoCloseable {
                     }
                     return new Recipient(row[0], fields);
                 }
-            }, () -> { });
+            }, () -> { }, new long[1]);
         }
         try {
-            Reader reader = Files.newBufferedReader(spec.recipientsFile(), StandardCharsets.UTF_8);
-            CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
-                    .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).get().parse(reader);
+            CSVFormat.Builder format = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true);
+            CSVParser parser = format.setHeader().setSkipHeaderRecord(true).get()
+                    .parse(Files.newBufferedReader(spec.recipientsFile(), StandardCharsets.UTF_8));
             if (!parser.getHeaderMap().containsKey("to")) {
                 parser.close();
                 throw new InvalidCampaignException("recipientsFile: the CSV header has no 'to' column (found: "
                         + String.join(", ", parser.getHeaderNames()) + ")");
             }
+            if (cursor > 0) {
+                // Start again at the last row read (row `cursor`), with the header known, and skip it.
+                String[] header = parser.getHeaderNames().toArray(String[]::new);
+                parser.close();
+                Reader reader = Files.newBufferedReader(spec.recipientsFile(), StandardCharsets.UTF_8);
+                reader.skip(position);
+                parser = CSVParser.builder().setReader(reader).setFormat(format.setHeader(header).setSkipHeaderRecord(false).get())
+                        .setCharacterOffset(position).setRecordNumber(cursor - 1).get();
+            }
             Iterator<CSVRecord> records = parser.iterator();
-            int[] row = {0};
+            if (cursor > 0 && records.hasNext()) {
+                records.next();
+            }
+            int[] row = {cursor};
+            long[] at = {position};
             return new Audience(new Iterator<>() {
                 public boolean hasNext() {
                     return records.hasNext();
@@ -71,6 +99,7 @@ public final class Audience implements Iterator<Recipient>, AutoCloseable {
 
                 public Recipient next() {
                     CSVRecord record = records.next();
+                    at[0] = record.getCharacterPosition();
                     row[0]++;
                     Map<String, String> fields = new HashMap<>();
                     record.toMap().forEach((k, v) -> {
@@ -80,7 +109,7 @@ public final class Audience implements Iterator<Recipient>, AutoCloseable {
                     });
                     return new Recipient(row[0], fields);
                 }
-            }, parser);
+            }, parser, at);
         } catch (IOException | UncheckedIOException e) {
             throw new InvalidCampaignException("recipientsFile: cannot read " + spec.recipientsFile() + ": " + e.getMessage(), e);
         }
@@ -131,6 +160,11 @@ public final class Audience implements Iterator<Recipient>, AutoCloseable {
         public int duplicates() {
             return rows - firstOccurrence.cardinality();
         }
+    }
+
+    /** Where the last row returned starts in the CSV file (characters), for {@link #open(CampaignSpec, long, int)}. */
+    public long position() {
+        return position[0];
     }
 
     @Override

@@ -21,13 +21,15 @@ import java.util.Set;
  * @param recipients      the inline recipients, or null when they come from {@code recipientsFile}
  * @param recipientsFile  the CSV file, resolved against the campaign file's folder, or null
  * @param maxRate         the campaign's own cap in segments per minute, under the provider's limits, or null
+ * @param sendWindow      the hours, in each recipient's local time, in which messages may be sent, or null
  */
 public record CampaignSpec(String name, String provider, String from, Template text, JsonNode recipients,
-                           Path recipientsFile, Priority priority, Duration ttl, Instant deadline, Integer maxRate) {
+                           Path recipientsFile, Priority priority, Duration ttl, Instant deadline, Integer maxRate,
+                           SendWindow sendWindow) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("name", "provider", "from", "text", "recipients",
-            "recipientsFile", "priority", "ttl", "deadline", "maxRate");
+            "recipientsFile", "priority", "ttl", "deadline", "maxRate", "sendWindow");
     static final int MAX_TEXT = 2048;
 
     /**
@@ -51,7 +53,7 @@ public record CampaignSpec(String name, String provider, String from, Template t
             String field = it.next();
             if (!FIELDS.contains(field)) {
                 throw new InvalidCampaignException("unknown field '" + field + "' (known: name, provider, from, text, "
-                        + "recipients, recipientsFile, priority, ttl, deadline, maxRate)");
+                        + "recipients, recipientsFile, priority, ttl, deadline, maxRate, sendWindow)");
             }
         }
         String name = required(root, "name");
@@ -128,7 +130,9 @@ public record CampaignSpec(String name, String provider, String from, Template t
             }
             maxRate = rate.asInt();
         }
-        return new CampaignSpec(name, provider, from, new Template(text), recipients, recipientsFile, priority, ttl, deadline, maxRate);
+        String window = optional(root, "sendWindow");
+        return new CampaignSpec(name, provider, from, new Template(text), recipients, recipientsFile, priority, ttl, deadline, maxRate,
+                window == null ? null : SendWindow.parse(window));
     }
 
     /** The deadline of every message of a campaign started at {@code start}, or null. */

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pacer.audit.ReportReader;
 import dev.pacer.campaign.Audience;
 import dev.pacer.campaign.CampaignSpec;
-import dev.pacer.campaign.PhoneNumbers;
 import dev.pacer.campaign.Recipient;
-import dev.pacer.throttle.Segments;
+import dev.pacer.throttle.Pacer;
+import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.management.JobDefinition;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -20,7 +23,8 @@ import java.util.BitSet;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The delegates of the {@code campaign} process and the end listener of {@code delivery}. */
 final class CampaignDelegates {
@@ -72,6 +76,7 @@ final class CampaignDelegates {
             execution.setVariable(Vars.CURSOR, 0);
             execution.setVariable(Vars.STARTED_AT, Date.from(now));
             execution.setVariable(Vars.ALL_DONE, false);
+            execution.setVariable(Vars.STATE, CampaignControl.State.RUNNING.name());
         }
     }
 
@@ -92,6 +97,11 @@ final class CampaignDelegates {
             this.stats = stats;
         }
 
+        private static CampaignControl.State state(DelegateExecution execution) {
+            Object state = execution.getVariable(Vars.STATE);
+            return state == null ? CampaignControl.State.RUNNING : CampaignControl.State.valueOf(state.toString());
+        }
+
         @Override
         public void execute(DelegateExecution execution) {
             String prefix = messagePrefix(execution.getProcessInstanceId());
@@ -99,28 +109,33 @@ final class CampaignDelegates {
             int cursor = (Integer) execution.getVariable(Vars.CURSOR);
             long live = runtime.createProcessInstanceQuery().processDefinitionKey(DELIVERY)
                     .processInstanceBusinessKeyLike(prefix + "%").count();
-            long room = Math.min(settings.batch(), settings.window() - live);
+            CampaignControl.State state = state(execution);
+            BitSet first = BitSet.valueOf((byte[]) execution.getVariable(Vars.FIRST_ROWS));
+            if (state == CampaignControl.State.CANCELLED && cursor < rows) {
+                // the rows never dispatched end CANCELLED without an instance each: they are counted
+                execution.setVariable(Vars.CANCELLED_UNSENT, first.get(cursor + 1, rows + 1).cardinality());
+                cursor = rows;
+            }
+            long room = state == CampaignControl.State.RUNNING ? Math.min(settings.batch(), settings.window() - live) : 0;
             int started = 0;
             if (cursor < rows && room > 0) {
                 Instant startedAt = ((Date) execution.getVariable(Vars.STARTED_AT)).toInstant();
                 CampaignSpec spec = CampaignSpec.parse(campaignJson(execution), baseDir(execution), providers.names(), startedAt.minusSeconds(1));
-                BitSet first = BitSet.valueOf((byte[]) execution.getVariable(Vars.FIRST_ROWS));
                 Instant deadline = spec.deadlineFor(startedAt);
-                try (Audience audience = Audience.open(spec)) {
+                Object position = execution.getVariable(Vars.POSITION);
+                try (Audience audience = Audience.open(spec, position == null ? 0 : (Long) position, cursor)) {
                     while (audience.hasNext() && started < room) {
                         Recipient r = audience.next();
-                        if (r.row() <= cursor) {
-                            continue;
-                        }
                         cursor = r.row();
                         if (first.get(r.row())) {
-                            start(prefix + r.row(), spec, r, deadline);
+                            start(execution.getProcessInstanceId(), prefix + r.row(), spec, r, deadline);
                             started++;
                         }
                     }
                     if (!audience.hasNext()) {
                         cursor = rows;
                     }
+                    execution.setVariable(Vars.POSITION, audience.position());
                 }
                 stats.dispatched.add(started);
             }
@@ -128,35 +143,36 @@ final class CampaignDelegates {
             execution.setVariable(Vars.ALL_DONE, cursor >= rows && live + started == 0);
         }
 
-        private void start(String businessKey, CampaignSpec spec, Recipient r, Instant deadline) {
+        private void start(String campaignId, String businessKey, CampaignSpec spec, Recipient r, Instant deadline) {
             Map<String, Object> vars = new HashMap<>();
+            vars.put(Vars.CAMPAIGN_ID, campaignId);
             vars.put(Vars.PROVIDER, spec.provider());
             vars.put(Vars.FROM, spec.from());
             vars.put(Vars.TO, r.to());
             vars.put(Vars.PRIORITY, spec.priority().name());
             vars.put(Vars.DEADLINE, deadline == null ? null : Date.from(deadline));
-            vars.put(Vars.ATTEMPTS, 0);
-            vars.put(Vars.FAILURES, 0);
-            vars.put(Vars.RATE_LIMITED, 0);
             if (spec.maxRate() != null) {
                 vars.put(Vars.CAMPAIGN_RATE, spec.maxRate());
             }
-            Optional<String> problem = PhoneNumbers.problem(r.to());
-            String text = null;
-            if (problem.isEmpty()) {
-                try {
-                    text = spec.text().render(r.fields());
-                    if (text.isBlank()) {
-                        problem = Optional.of("the text is empty once filled in");
-                    }
-                } catch (IllegalArgumentException e) {
-                    problem = Optional.of(e.getMessage());
+            if (spec.sendWindow() != null) {
+                vars.put(Vars.SEND_WINDOW, spec.sendWindow().toString());
+                String zone = r.fields().get(Vars.TIMEZONE);
+                if (zone != null && !zone.isBlank()) {
+                    vars.put(Vars.TIMEZONE, zone);
                 }
             }
+            String text = null;
+            String problem = null;
+            try {
+                text = spec.text().render(r.fields());
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+            }
             vars.put(Vars.TEXT, text);
-            vars.put(Vars.SEGMENTS, problem.isPresent() || text == null ? 0 : Segments.count(text).segments());
-            vars.put(Vars.OUTCOME, problem.isPresent() ? Outcome.INVALID.name() : Outcome.PENDING.name());
-            problem.ifPresent(p -> vars.put(Vars.REASON, "invalid recipient in row " + r.row() + ": " + p));
+            if (problem != null) {
+                vars.put(Vars.OUTCOME, Outcome.INVALID.name());
+                vars.put(Vars.REASON, "invalid recipient in row " + r.row() + ": " + problem);
+            }
             runtime.createProcessInstanceByKey(DELIVERY).businessKey(businessKey).setVariables(vars).execute();
         }
     }
@@ -178,6 +194,98 @@ final class CampaignDelegates {
                     (Integer) execution.getVariable(Vars.ROWS), (Integer) execution.getVariable(Vars.DUPLICATES));
             execution.setVariable(Vars.REPORT, json.writeValueAsString(report));
         }
+    }
+
+    /**
+     * Pause: no new sends start (requests in flight finish); messages that reach their pacing step
+     * wait for the resume, and the campaign dispatches no more. A paused campaign stays paused
+     * across restarts (its state is a process variable).
+     */
+    static class Pause implements JavaDelegate {
+        private final CampaignControl control;
+
+        Pause(CampaignControl control) {
+            this.control = control;
+        }
+
+        @Override
+        public void execute(DelegateExecution execution) {
+            if (Dispatch.state(execution) == CampaignControl.State.CANCELLED) {
+                return;
+            }
+            execution.setVariable(Vars.STATE, CampaignControl.State.PAUSED.name());
+            control.set(execution.getProcessInstanceId(), CampaignControl.State.PAUSED);
+        }
+    }
+
+    /**
+     * Resume: the waiting messages are woken, and the campaign's idle scopes restart at their pace,
+     * one permit first, so the resume is no burst.
+     */
+    static class Resume implements JavaDelegate {
+        private final CampaignControl control;
+        private final Providers providers;
+        private final Pacer pacer;
+
+        Resume(CampaignControl control, Providers providers, Pacer pacer) {
+            this.control = control;
+            this.providers = providers;
+            this.pacer = pacer;
+        }
+
+        @Override
+        public void execute(DelegateExecution execution) {
+            if (Dispatch.state(execution) != CampaignControl.State.PAUSED) {
+                return;
+            }
+            execution.setVariable(Vars.STATE, CampaignControl.State.RUNNING.name());
+            control.set(execution.getProcessInstanceId(), CampaignControl.State.RUNNING);
+            CampaignSpec spec = CampaignSpec.parse(campaignJson(execution), baseDir(execution), providers.names(),
+                    ((Date) execution.getVariable(Vars.STARTED_AT)).toInstant().minusSeconds(1));
+            pacer.settle(providers.scopes(spec.provider(), spec.from(), null));
+            wake(execution);
+        }
+    }
+
+    /**
+     * Cancel: every message not yet sent ends {@code CANCELLED}, those never dispatched included;
+     * requests in flight finish and keep their outcome. Waiting messages are woken at once, so the
+     * campaign ends now rather than when their timers would have fired.
+     */
+    static class Cancel implements JavaDelegate {
+        private final CampaignControl control;
+        private final Clock clock;
+
+        Cancel(CampaignControl control, Clock clock) {
+            this.control = control;
+            this.clock = clock;
+        }
+
+        @Override
+        public void execute(DelegateExecution execution) {
+            execution.setVariable(Vars.STATE, CampaignControl.State.CANCELLED.name());
+            control.set(execution.getProcessInstanceId(), CampaignControl.State.CANCELLED);
+            wake(execution);
+            ManagementService management = execution.getProcessEngineServices().getManagementService();
+            Set<String> waits = Set.of("Timer_WaitSlot", "Timer_SendWindow", "Timer_RetryAfter", "Timer_Backoff");
+            Set<String> definitions = management.createJobDefinitionQuery().processDefinitionKey(DELIVERY).list().stream()
+                    .filter(d -> waits.contains(d.getActivityId())).map(JobDefinition::getId).collect(Collectors.toSet());
+            Date now = Date.from(clock.instant());
+            for (ProcessInstance message : execution.getProcessEngineServices().getRuntimeService().createProcessInstanceQuery()
+                    .processDefinitionKey(DELIVERY).processInstanceBusinessKeyLike(messagePrefix(execution.getProcessInstanceId()) + "%").list()) {
+                for (Job job : management.createJobQuery().processInstanceId(message.getId()).timers().list()) {
+                    if (definitions.contains(job.getJobDefinitionId()) && job.getDuedate().after(now)) {
+                        management.setJobDuedate(job.getId(), now);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Wakes the campaign's messages that wait for the resume: they go back to their pacing step. */
+    private static void wake(DelegateExecution execution) {
+        execution.getProcessEngineServices().getRuntimeService().createMessageCorrelation(CampaignControl.RESUMED)
+                .processInstanceVariableEquals(Vars.CAMPAIGN_ID, execution.getProcessInstanceId()).correlateAllWithResult();
     }
 
     /** Counts each message's outcome as it ends, for the live progress display. */

@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -36,7 +37,7 @@ class PacerConfiguration {
     Pacer pacer(Clock clock, PacerProperties properties, RandomGenerator random) {
         PacerProperties.Adaptive a = properties.adaptive();
         return new Pacer(clock, new Pacer.Settings(properties.dispatch().bulkHorizon(), properties.retry().pauseJitter(),
-                new Pacer.Adaptation(a.decrease(), a.increaseStep(), a.quietPeriod(), a.floor())), random);
+                new Pacer.Adaptation(a.decrease(), a.increaseStep(), a.quietPeriod(), a.floor()), properties.dispatch().bulkShare()), random);
     }
 
     @Bean(destroyMethod = "close")
@@ -66,18 +67,57 @@ class PacerConfiguration {
                 .map(PacerProperties.Provider::segmentsPerMinute).orElse(60));
     }
 
+    @Bean
+    CampaignControl campaignControl(Clock clock, PacerProperties properties) {
+        return new CampaignControl(clock, properties.dispatch().controlTtl());
+    }
+
+    @Bean
+    SuppressionList suppressionList(JdbcTemplate jdbc, Clock clock, PacerProperties properties) {
+        SuppressionList list = new SuppressionList(jdbc, clock);
+        if (properties.suppression().file() != null && !properties.suppression().file().isBlank()) {
+            list.importFile(Path.of(properties.suppression().file()));
+        }
+        return list;
+    }
+
     // Delegates, bound by name from the BPMN files (camunda:delegateExpression="${throttle}").
 
     @Bean
-    ThrottleDelegate throttle(Pacer pacer, Providers providers, DeliveryStats stats, Clock clock) {
-        return new ThrottleDelegate(pacer, providers, stats, clock);
+    PrepareDelegate prepareMessage(Providers providers, SuppressionList suppression, Clock clock, PacerProperties properties) {
+        return new PrepareDelegate(providers, suppression, clock, properties.dispatch().maxLifetime());
+    }
+
+    @Bean
+    ThrottleDelegate throttle(Pacer pacer, Providers providers, DeliveryStats stats, Clock clock, CampaignControl control) {
+        return new ThrottleDelegate(pacer, providers, stats, clock, control);
     }
 
     @Bean
     SendDelegate sendMessage(Pacer pacer, Providers providers, MessageSender sender, DeliveryStats stats, Clock clock,
-                             PacerProperties properties) {
+                             PacerProperties properties, CampaignControl control, SuppressionList suppression) {
         return new SendDelegate(pacer, providers, sender, stats, clock, properties.dispatch().inFlightWait(),
-                properties.retry().rateLimitBudget());
+                properties.retry().rateLimitBudget(), control, suppression);
+    }
+
+    @Bean
+    RecordExpiryDelegate recordExpiry(Pacer pacer, Providers providers, DeliveryStats stats) {
+        return new RecordExpiryDelegate(pacer, providers, stats);
+    }
+
+    @Bean
+    CampaignDelegates.Pause pauseCampaign(CampaignControl control) {
+        return new CampaignDelegates.Pause(control);
+    }
+
+    @Bean
+    CampaignDelegates.Resume resumeCampaign(CampaignControl control, Providers providers, Pacer pacer) {
+        return new CampaignDelegates.Resume(control, providers, pacer);
+    }
+
+    @Bean
+    CampaignDelegates.Cancel cancelCampaign(CampaignControl control, Clock clock) {
+        return new CampaignDelegates.Cancel(control, clock);
     }
 
     @Bean

@@ -29,7 +29,8 @@ public record PacerProperties(
         @Valid @NotNull @DefaultValue Retry retry,
         @Valid @NotNull @DefaultValue Adaptive adaptive,
         @Valid @NotNull @DefaultValue Dispatch dispatch,
-        @Valid @NotNull @DefaultValue Simulator simulator) {
+        @Valid @NotNull @DefaultValue Simulator simulator,
+        @Valid @NotNull @DefaultValue Suppression suppression) {
 
     public PacerProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
@@ -172,12 +173,27 @@ public record PacerProperties(
      *                    for real-time messages
      * @param inFlightWait how long a send waits for an in-flight place of its scope before it gives
      *                    its slot back and asks for a new one
+     * @param bulkShare   the share of a busy scope's sends bulk keeps however much real-time
+     *                    traffic there is
+     * @param maxLifetime how long a message with no deadline of its own may wait before it expires
+     * @param controlTtl  how long a node trusts what it last read of a campaign's state (paused,
+     *                    cancelled) set on another node
      */
     public record Dispatch(@Min(1) @DefaultValue("2000") int window,
                            @Min(1) @DefaultValue("500") int batch,
                            @NotNull @DefaultValue("PT0.5S") Duration interval,
                            @NotNull @DefaultValue("PT2S") Duration bulkHorizon,
-                           @NotNull @DefaultValue("PT2S") Duration inFlightWait) {
+                           @NotNull @DefaultValue("PT2S") Duration inFlightWait,
+                           @DecimalMin("0.0") @DecimalMax("0.99") @DefaultValue("0.1") double bulkShare,
+                           @NotNull @DefaultValue("P30D") Duration maxLifetime,
+                           @NotNull @DefaultValue("PT1S") Duration controlTtl) {
+    }
+
+    /**
+     * Numbers never sent to: the table {@code PACER_SUPPRESSION}, into which {@code file} (if set)
+     * is merged at start-up.
+     */
+    public record Suppression(String file) {
     }
 
     /**

@@ -42,13 +42,15 @@ public class SendDelegate implements JavaDelegate {
     private final Clock clock;
     private final Duration inFlightWait;
     private final Duration rateLimitBudget;
+    private final CampaignControl control;
+    private final SuppressionList suppression;
 
     /**
      * @param inFlightWait    how long a send waits for one of the scope's in-flight places before it steps back
      * @param rateLimitBudget the most one message spends waiting on 429s in all
      */
     SendDelegate(Pacer pacer, Providers providers, MessageSender sender, DeliveryStats stats, Clock clock,
-                 Duration inFlightWait, Duration rateLimitBudget) {
+                 Duration inFlightWait, Duration rateLimitBudget, CampaignControl control, SuppressionList suppression) {
         this.pacer = pacer;
         this.providers = providers;
         this.sender = sender;
@@ -56,6 +58,8 @@ public class SendDelegate implements JavaDelegate {
         this.clock = clock;
         this.inFlightWait = inFlightWait;
         this.rateLimitBudget = rateLimitBudget;
+        this.control = control;
+        this.suppression = suppression;
     }
 
     @Override
@@ -69,19 +73,42 @@ public class SendDelegate implements JavaDelegate {
         }
         String provider = (String) execution.getVariable(Vars.PROVIDER);
         String from = (String) execution.getVariable(Vars.FROM);
+        String to = (String) execution.getVariable(Vars.TO);
         List<String> scopes = ThrottleDelegate.scopes(execution, providers);
         int segments = (Integer) execution.getVariable(Vars.SEGMENTS);
+        Priority priority = Priority.valueOf((String) execution.getVariable(Vars.PRIORITY));
         Object slotGeneration = execution.getVariable(Vars.SLOT_GENERATION);
         long generation = slotGeneration == null ? -1 : (Long) slotGeneration;
-        Optional<Duration> hold = pacer.holdOff(scopes, generation);
+        Date slotAt = (Date) execution.getVariable(Vars.WAKE_AT);
+        Grant slot = new Grant(true, slotAt == null ? now : slotAt.toInstant(), generation, -1);
+        if (suppression.contains(to)) {
+            // the number opted out while the message waited
+            pacer.release(scopes, slot, segments);
+            end(execution, Outcome.SUPPRESSED, to + " is on the suppression list");
+            return;
+        }
+        if (ThrottleDelegate.campaignState(execution, control) != CampaignControl.State.RUNNING
+                || (slotAt != null && now.isBefore(slotAt.toInstant()))) {
+            // paused or cancelled since the slot was granted (or woken before its slot): no new send
+            // starts; the pacing step decides what the message does
+            pacer.release(scopes, slot, segments);
+            execution.setVariable(Vars.SLOT, ThrottleDelegate.RESLOT);
+            return;
+        }
+        Optional<Duration> hold = pacer.holdOff(scopes, generation, priority, segments);
+        if (hold.isPresent() && hold.get().isZero()) {
+            // the slot was voided by a pause that is over, or a real-time send took it: ask again now
+            execution.setVariable(Vars.SLOT, ThrottleDelegate.RESLOT);
+            return;
+        }
         if (hold.isPresent()) {
-            // A scope was paused or re-planned after this slot was granted: no request goes out inside the wait.
+            // A scope was paused after this slot was granted: no request goes out inside the wait.
             retryAt(execution, now.plus(hold.get()), deadline, "a scope of this send is paused");
             return;
         }
         if (!pacer.enter(scopes, inFlightWait)) {
             // The slot goes unused: give it back, or the slot taken on the way round is paid for twice.
-            pacer.release(scopes, new Grant(true, now, generation, -1), segments);
+            pacer.release(scopes, slot, segments);
             retryAt(execution, now, deadline, "a scope of this send has its maximum of requests in flight");
             return;
         }
@@ -89,8 +116,7 @@ public class SendDelegate implements JavaDelegate {
         SendResult result;
         try {
             result = sender.send(new OutgoingMessage(execution.getProcessBusinessKey(), provider, from,
-                    (String) execution.getVariable(Vars.TO), (String) execution.getVariable(Vars.TEXT), segments,
-                    Priority.valueOf((String) execution.getVariable(Vars.PRIORITY)), deadline));
+                    to, (String) execution.getVariable(Vars.TEXT), segments, priority, deadline));
         } finally {
             pacer.exit(scopes);
         }
@@ -170,6 +196,7 @@ public class SendDelegate implements JavaDelegate {
     }
 
     static void end(DelegateExecution execution, Outcome outcome, String reason) {
+        execution.setVariable(Vars.SLOT, ThrottleDelegate.END);
         execution.setVariable(Vars.OUTCOME, outcome.name());
         if (reason != null) {
             execution.setVariable(Vars.REASON, reason);

@@ -7,16 +7,22 @@ import dev.pacer.throttle.ScopeLimit;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 
+import dev.pacer.campaign.SendWindow;
+
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 
 /**
- * The throttle step: asks the pacer for a send slot in every scope of the message and sets the
- * timer the flow waits on ({@code wakeAt}). {@code slot} tells the flow what to do next: {@code NOW}
- * send, {@code LATER} wait for the reserved slot, {@code RECHECK} wait and ask again; a message
- * whose slot lies past its deadline ends {@code EXPIRED} here, without waiting.
+ * The throttle step: decides what the message does next and sets the timer it waits on
+ * ({@code wakeAt}). {@code slot} tells the flow: {@code NOW} send, {@code LATER} wait for the
+ * reserved slot, {@code RECHECK} wait and ask again, {@code WINDOW} wait until the recipient's send
+ * window opens, {@code PAUSED} wait until its campaign is resumed, {@code END} the message ends
+ * here ({@code EXPIRED} when no slot or window comes before its deadline, {@code CANCELLED} when its
+ * campaign was cancelled), without waiting.
  */
 public class ThrottleDelegate implements JavaDelegate {
 
@@ -24,17 +30,24 @@ public class ThrottleDelegate implements JavaDelegate {
     static final String LATER = "LATER";
     static final String RECHECK = "RECHECK";
     static final String RETRY = "RETRY";
+    static final String WINDOW = "WINDOW";
+    static final String PAUSED = "PAUSED";
+    static final String END = "END";
+    /** Set by the send step: the slot was voided (a pause, or a real-time send took it); ask again at once. */
+    static final String RESLOT = "RESLOT";
 
     private final Pacer pacer;
     private final Providers providers;
     private final DeliveryStats stats;
     private final Clock clock;
+    private final CampaignControl control;
 
-    ThrottleDelegate(Pacer pacer, Providers providers, DeliveryStats stats, Clock clock) {
+    ThrottleDelegate(Pacer pacer, Providers providers, DeliveryStats stats, Clock clock, CampaignControl control) {
         this.pacer = pacer;
         this.providers = providers;
         this.stats = stats;
         this.clock = clock;
+        this.control = control;
     }
 
     /**
@@ -45,31 +58,66 @@ public class ThrottleDelegate implements JavaDelegate {
         Object rate = execution.getVariable(Vars.CAMPAIGN_RATE);
         ScopeLimit campaign = null;
         if (rate != null) {
-            String key = execution.getProcessBusinessKey();
-            String campaignId = key == null ? execution.getProcessInstanceId() : key.substring(0, Math.max(0, key.indexOf('/')));
-            campaign = ScopeLimit.of("campaign:" + campaignId, (Integer) rate, Integer.MAX_VALUE);
+            Object id = execution.getVariable(Vars.CAMPAIGN_ID);
+            campaign = ScopeLimit.of("campaign:" + (id == null ? execution.getProcessInstanceId() : id), (Integer) rate, Integer.MAX_VALUE);
         }
         return providers.scopes((String) execution.getVariable(Vars.PROVIDER), (String) execution.getVariable(Vars.FROM), campaign);
     }
 
+    /** The campaign's state as this message sees it; read afresh when {@code fresh} (the message was just woken for it). */
+    static CampaignControl.State campaignState(DelegateExecution execution, CampaignControl control) {
+        Object id = execution.getVariable(Vars.CAMPAIGN_ID);
+        return id == null ? CampaignControl.State.RUNNING : control.state(execution.getProcessEngineServices(), id.toString());
+    }
+
     @Override
     public void execute(DelegateExecution execution) {
-        List<String> scopes = scopes(execution, providers);
-        int segments = (Integer) execution.getVariable(Vars.SEGMENTS);
-        Priority priority = Priority.valueOf((String) execution.getVariable(Vars.PRIORITY));
         Object previous = execution.getVariable(Vars.SLOT);
         if (RETRY.equals(previous)) {
             stats.retrying.decrement();
         }
-        Object ticket = RECHECK.equals(previous) ? execution.getVariable(Vars.TICKET) : null;
-        Grant grant = pacer.reserve(scopes, segments, priority, ticket == null ? -1 : (Long) ticket);
         Instant now = clock.instant();
-        Date deadline = (Date) execution.getVariable(Vars.DEADLINE);
-        if (deadline != null && grant.at().isAfter(deadline.toInstant())) {
+        Date deadlineDate = (Date) execution.getVariable(Vars.DEADLINE);
+        Instant deadline = deadlineDate == null ? null : deadlineDate.toInstant();
+        if (PAUSED.equals(previous) && execution.getVariable(Vars.CAMPAIGN_ID) != null) {
+            control.forget(execution.getVariable(Vars.CAMPAIGN_ID).toString());
+        }
+        switch (campaignState(execution, control)) {
+            case CANCELLED -> {
+                end(execution, Outcome.CANCELLED, "its campaign was cancelled before it was sent");
+                return;
+            }
+            case PAUSED -> {
+                execution.setVariable(Vars.SLOT, PAUSED);
+                return;
+            }
+            case RUNNING -> {
+            }
+        }
+        SendWindow window = window(execution);
+        List<ZoneId> zones = window == null ? List.of() : zones(execution);
+        if (window != null && !window.isOpen(now, zones)) {
+            waitForWindow(execution, window.nextOpening(now, zones), deadline, window);
+            return;
+        }
+        List<String> scopes = scopes(execution, providers);
+        int segments = (Integer) execution.getVariable(Vars.SEGMENTS);
+        Priority priority = Priority.valueOf((String) execution.getVariable(Vars.PRIORITY));
+        long ticket = -1;
+        if (RECHECK.equals(previous)) {
+            ticket = (Long) execution.getVariable(Vars.TICKET);
+        } else if (RESLOT.equals(previous) && priority == Priority.BULK) {
+            ticket = Pacer.FRONT;
+        }
+        Grant grant = pacer.reserve(scopes, segments, priority, ticket);
+        if (deadline != null && grant.at().isAfter(deadline)) {
             pacer.release(scopes, grant, segments);
-            execution.setVariable(Vars.SLOT, Outcome.EXPIRED.name());
-            execution.setVariable(Vars.OUTCOME, Outcome.EXPIRED.name());
-            execution.setVariable(Vars.REASON, "no send slot before the deadline " + deadline.toInstant());
+            end(execution, Outcome.EXPIRED, "no send slot before the deadline " + deadline);
+            return;
+        }
+        if (window != null && grant.reserved() && !window.isOpen(grant.at(), zones)) {
+            pacer.release(scopes, grant, segments);
+            waitForWindow(execution, window.nextOpening(grant.at(), zones), deadline, window);
             return;
         }
         execution.setVariable(Vars.SLOT, !grant.reserved() ? RECHECK : grant.at().isAfter(now) ? LATER : NOW);
@@ -78,5 +126,29 @@ public class ThrottleDelegate implements JavaDelegate {
             execution.setVariable(Vars.TICKET, grant.ticket());
         }
         execution.setVariable(Vars.WAKE_AT, Vars.wakeAt(grant.at()));
+    }
+
+    private void waitForWindow(DelegateExecution execution, Instant opens, Instant deadline, SendWindow window) {
+        if (deadline != null && opens.isAfter(deadline)) {
+            end(execution, Outcome.EXPIRED, "the send window " + window + " opens at " + opens + ", after the deadline " + deadline);
+            return;
+        }
+        execution.setVariable(Vars.SLOT, WINDOW);
+        execution.setVariable(Vars.WAKE_AT, Vars.wakeAt(opens));
+    }
+
+    static SendWindow window(DelegateExecution execution) {
+        Object w = execution.getVariable(Vars.SEND_WINDOW);
+        return w == null ? null : SendWindow.parse(w.toString());
+    }
+
+    static List<ZoneId> zones(DelegateExecution execution) {
+        return Arrays.stream(((String) execution.getVariable(Vars.TIME_ZONES)).split(",")).map(ZoneId::of).toList();
+    }
+
+    private static void end(DelegateExecution execution, Outcome outcome, String reason) {
+        execution.setVariable(Vars.SLOT, END);
+        execution.setVariable(Vars.OUTCOME, outcome.name());
+        execution.setVariable(Vars.REASON, reason);
     }
 }

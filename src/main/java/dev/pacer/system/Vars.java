@@ -9,9 +9,12 @@ final class Vars {
     static final String DUPLICATES = "duplicates";
     static final String FIRST_ROWS = "firstRows";
     static final String CURSOR = "cursor";
+    static final String POSITION = "position";
     static final String STARTED_AT = "startedAt";
     static final String ALL_DONE = "allDone";
     static final String REPORT = "report";
+    static final String STATE = "state";
+    static final String CANCELLED_UNSENT = "cancelledUndispatched";
 
     // delivery process
     static final String PROVIDER = "provider";
@@ -21,6 +24,13 @@ final class Vars {
     static final String SEGMENTS = "segments";
     static final String PRIORITY = "priority";
     static final String DEADLINE = "deadline";
+    static final String TTL = "ttl";
+    static final String EXPIRES_AT = "expiresAt";
+    static final String CAMPAIGN_ID = "campaignId";
+    static final String SEND_WINDOW = "sendWindow";
+    static final String TIMEZONE = "timezone";
+    static final String TIME_ZONES = "timeZones";
+    static final String SUBMITTED_AT = "submittedAt";
     static final String OUTCOME = "outcome";
     static final String REASON = "reason";
     static final String SLOT = "slot";

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,13 +45,30 @@ public final class Pacer {
      * @param pauseJitter the most added at random to a pause, so that scopes paused together do not
      *                    resume together
      */
-    public record Settings(Duration bulkHorizon, Duration pauseJitter, Adaptation adaptation) {
+    public record Settings(Duration bulkHorizon, Duration pauseJitter, Adaptation adaptation, double bulkShare) {
         public Settings {
             if (bulkHorizon.isNegative() || pauseJitter.isNegative()) {
                 throw new IllegalArgumentException("bulk-horizon and pause-jitter must not be negative");
             }
+            if (!(bulkShare >= 0 && bulkShare < 1)) {
+                throw new IllegalArgumentException("bulk-share must be in [0, 1), got " + bulkShare);
+            }
+        }
+
+        /** With bulk's minimum share at 10%. */
+        public Settings(Duration bulkHorizon, Duration pauseJitter, Adaptation adaptation) {
+            this(bulkHorizon, pauseJitter, adaptation, DEFAULT_BULK_SHARE);
         }
     }
+
+    /** The share of a busy scope's sends that bulk keeps however much real-time traffic there is. */
+    public static final double DEFAULT_BULK_SHARE = 0.1;
+
+    /**
+     * The ticket that puts a message at the front of the bulk queue: a bulk send that gave its slot
+     * up to a real-time one asks again with it.
+     */
+    public static final long FRONT = -2;
 
     /**
      * Additive increase, multiplicative decrease.
@@ -80,6 +98,8 @@ public final class Pacer {
     }
 
     private static final long ROLL_NANOS = 2_000_000_000L;
+    /** Time constant of the decaying count of recent real-time and total permits. */
+    private static final double SHARE_NANOS = 10e9;
 
     private final Clock clock;
     private final Settings settings;
@@ -110,7 +130,15 @@ public final class Pacer {
      * counted in permits, and is told to ask again a horizon before its turn. Coming back with its
      * ticket it keeps its place, however the pace changed meanwhile.
      *
-     * @param ticket the ticket of an earlier unreserved grant of this message, or -1
+     * <p>A real-time message overtakes the bulk sends already booked (not other real-time ones): it
+     * is granted the slot of the next bulk send booked, so it waits at most one slot and the scope's
+     * bookings do not grow; that bulk send owes its slot and pays when it checks in
+     * ({@link #holdOff}), by stepping back to the front of the queue. While real-time traffic has
+     * taken more than {@code 1 - bulkShare} of a
+     * busy scope's recent sends it waits in the bulk queue instead, so bulk is never starved.
+     *
+     * @param ticket the ticket of an earlier unreserved grant of this message, {@link #FRONT} for a
+     *               bulk send that stepped back for a real-time one, or -1
      */
     public synchronized Grant reserve(List<String> names, int segments, Priority priority, long ticket) {
         if (segments < 1) {
@@ -118,21 +146,34 @@ public final class Pacer {
         }
         List<Scope> ss = resolve(names);
         long now = now();
+        Scope queue = ss.get(0);
+        boolean overtake = priority == Priority.REALTIME && ss.stream().noneMatch(s -> s.realtimeCrowding(now, settings.bulkShare()));
+        Priority lane = priority == Priority.REALTIME && !overtake ? Priority.BULK : priority;
         long t = now;
+        long fifo = now;
         long generation = 0;
         for (Scope s : ss) {
             int n = s.limit.permits(segments);
             s.adapt(now, settings.adaptation());
             double interval = s.interval(now);
+            if (s.tat <= now) {
+                s.owed = 0;
+            }
             // A scope with no pace of its own (yet) only holds a send back while it is paused.
             long earliest = interval == 0 ? s.pausedUntil : Math.max(s.pausedUntil, s.tat - (long) ((s.tolerance - n) * interval));
+            fifo = Math.max(fifo, earliest);
+            if (overtake && interval > 0 && s.bulkAhead(now) > s.owed) {
+                // the slot of the next bulk send booked (and not yet given up), behind the real-time sends
+                long realtimeLane = s.realtimeTat - (long) ((s.tolerance - n) * interval);
+                long next = Math.max(Math.max(s.pausedUntil, realtimeLane), s.bulkSlotAfter(now, s.owed));
+                earliest = Math.min(earliest, next);
+            }
             t = Math.max(t, earliest);
             generation += s.generation;
         }
-        Scope queue = ss.get(0);
         int queued = queue.limit.permits(segments);
         boolean returning = ticket >= 0 && ticket < queue.bulkTickets;
-        if (priority == Priority.BULK) {
+        if (lane == Priority.BULK && ticket != FRONT) {
             long waiting = queue.bulkTickets - queue.bulkServed;
             long ahead = returning ? Math.min(Math.max(0, ticket - queue.bulkServed), waiting) : waiting;
             // Turns are reckoned at the scope's ceiling, not its pace now: after a slow spell (a cut, a
@@ -152,8 +193,26 @@ public final class Pacer {
         }
         for (Scope s : ss) {
             int n = s.limit.permits(segments);
-            s.tat = Math.max(s.tat, t) + (long) (n * s.interval(now));
-            s.count(now, n);
+            double interval = s.interval(now);
+            int covered = 0;
+            if (t < fifo && interval > 0 && t < s.tat - (long) ((s.tolerance - n) * interval)) {
+                // The real-time send takes the slot of a bulk send booked ahead, which steps back when
+                // it checks in: the scope's bookings do not grow, so no slot is lost to the overtaking.
+                covered = (int) Math.max(0, Math.min(n, s.bulkAhead(now) - s.owed));
+                s.owed += covered;
+            }
+            s.tat = Math.max(s.tat, t) + (long) ((n - covered) * interval);
+            if (priority == Priority.REALTIME) {
+                s.realtimeTat = Math.max(s.realtimeTat, t) + (long) (n * interval);
+            }
+            if (priority == Priority.BULK) {
+                s.bulkSlots.merge(t, n, Integer::sum);
+                s.bulkBooked += n;
+            }
+            if (ticket != FRONT) {
+                // a bulk send booking again after stepping back replaces a booking already counted
+                s.count(now, n, priority == Priority.REALTIME);
+            }
         }
         return new Grant(true, instant(t), generation, -1);
     }
@@ -198,6 +257,20 @@ public final class Pacer {
             s.pauses++;
         }
         return instant(s.pausedUntil);
+    }
+
+    /**
+     * Lets idle scopes start again at their pace, one permit first, rather than with the burst they
+     * saved while idle (a campaign resumed after a pause). A busy scope is left as it is: its
+     * bookings already pace it, and none of them is voided.
+     */
+    public synchronized void settle(List<String> names) {
+        long now = now();
+        for (Scope s : resolve(names)) {
+            long full = now + (long) ((s.tolerance - 1) * s.interval(now));
+            s.tat = Math.max(s.tat, full);
+            s.realtimeTat = Math.max(s.realtimeTat, full);
+        }
     }
 
     /**
@@ -297,17 +370,27 @@ public final class Pacer {
 
     /**
      * Checks, just before a send, that its slot is still good: empty when it may go; otherwise how
-     * long to hold off (zero when the slot was voided by a pause that is already over, so the
-     * message only needs a new slot).
+     * long to hold off (zero when the message only needs a new slot: its slot was voided by a pause
+     * that is already over, or, for a bulk send, a real-time one took it; it asks again with
+     * {@link #FRONT}).
      */
-    public synchronized Optional<Duration> holdOff(List<String> names, long generation) {
+    public synchronized Optional<Duration> holdOff(List<String> names, long generation, Priority priority, int segments) {
         List<Scope> ss = resolve(names);
         long now = now();
         long until = ss.stream().mapToLong(s -> s.pausedUntil).max().orElse(0);
         if (now < until) {
             return Optional.of(Duration.ofNanos(until - now));
         }
-        return generation == generation(ss) ? Optional.empty() : Optional.of(Duration.ZERO);
+        if (generation != generation(ss)) {
+            return Optional.of(Duration.ZERO);
+        }
+        if (priority == Priority.BULK && ss.stream().anyMatch(s -> s.owed > 0)) {
+            for (Scope s : ss) {
+                s.owed = Math.max(0, s.owed - s.limit.permits(segments));
+            }
+            return Optional.of(Duration.ZERO);
+        }
+        return Optional.empty();
     }
 
     /**
@@ -335,9 +418,11 @@ public final class Pacer {
     public synchronized ScopeView view(String scope) {
         Scope s = resolve(scope);
         long now = now();
+        s.decay(now);
         return new ScopeView(s.limit, s.rate, s.ceiling(), now < s.pausedUntil ? instant(s.pausedUntil) : null,
                 s.limit.maxInFlight() - s.inFlight.availablePermits(), s.bulkTickets - s.bulkServed, s.pauses, s.holds, s.rateLimits,
-                s.limit.unit() == ScopeLimit.Unit.SEGMENTS ? s.queueAt(now) : 0);
+                s.limit.unit() == ScopeLimit.Unit.SEGMENTS ? s.queueAt(now) : 0,
+                s.recentAll == 0 ? 0 : s.recentRealtime / s.recentAll);
     }
 
     public List<String> scopes() {
@@ -353,9 +438,11 @@ public final class Pacer {
      * @param holds          of those, holds because the quota the headers reported ran out
      * @param waitingBulk    permits of bulk messages queued for a turn beyond the horizon
      * @param queueEstimate  permits estimated to wait in the provider's queue
+     * @param realtimeShare  the share of recent permits that real-time sends took
      */
     public record ScopeView(ScopeLimit limit, double rate, double ceiling, Instant pausedUntil, int inFlight,
-                            long waitingBulk, long pauses, long holds, long rateLimits, double queueEstimate) {
+                            long waitingBulk, long pauses, long holds, long rateLimits, double queueEstimate,
+                            double realtimeShare) {
     }
 
     private long generation(List<Scope> ss) {
@@ -423,6 +510,17 @@ public final class Pacer {
         long windowStart;
         long windowPermits;
         double lastAchieved;
+        /** Permits real-time sends took ahead of bulk sends already booked, not yet given back. */
+        long owed;
+        /** Bulk permits booked, by slot time, while their slot is to come (at most a horizon's worth). */
+        final TreeMap<Long, Integer> bulkSlots = new TreeMap<>();
+        long bulkBooked;
+        /** Theoretical arrival time of the real-time lane: where the last real-time booking left it. */
+        long realtimeTat;
+        /** Decaying counts of recent real-time and of all permits, and when they were last decayed. */
+        double recentRealtime;
+        double recentAll;
+        long recentAt;
 
         Scope(ScopeLimit limit, long now) {
             this.limit = limit;
@@ -431,6 +529,7 @@ public final class Pacer {
             this.stepBase = limit.perMinute();
             this.tolerance = limit.burst();
             this.tat = now;
+            this.realtimeTat = now;
             this.lastChange = now;
             this.windowStart = now;
         }
@@ -467,16 +566,65 @@ public final class Pacer {
         void restart(long from, long now) {
             pausedUntil = Math.max(pausedUntil, from);
             generation++;
+            owed = 0;
+            bulkSlots.clear();
+            bulkBooked = 0;
             tat = from + (long) ((tolerance - 1) * interval(now));
+            realtimeTat = tat;
         }
 
-        void count(long now, int permits) {
+        void count(long now, int permits, boolean realtime) {
+            decay(now);
+            recentAll += permits;
+            if (realtime) {
+                recentRealtime += permits;
+            }
             if (now - windowStart >= ROLL_NANOS) {
                 lastAchieved = windowPermits * 60e9 / (now - windowStart);
                 windowStart = now;
                 windowPermits = 0;
             }
             windowPermits += permits;
+        }
+
+        /** Bulk permits booked for slots still to come. */
+        long bulkAhead(long now) {
+            for (var e = bulkSlots.firstEntry(); e != null && e.getKey() <= now; e = bulkSlots.firstEntry()) {
+                bulkBooked -= e.getValue();
+                bulkSlots.pollFirstEntry();
+            }
+            return bulkBooked;
+        }
+
+        /** The slot time of the first bulk permit booked after now beyond the first {@code skip}. */
+        long bulkSlotAfter(long now, long skip) {
+            long seen = 0;
+            for (var e : bulkSlots.tailMap(now, false).entrySet()) {
+                seen += e.getValue();
+                if (seen > skip) {
+                    return e.getKey();
+                }
+            }
+            return tat;
+        }
+
+        void decay(long now) {
+            if (now > recentAt) {
+                double f = Math.exp(-(now - recentAt) / SHARE_NANOS);
+                recentRealtime *= f;
+                recentAll *= f;
+                recentAt = now;
+            }
+        }
+
+        /**
+         * Real-time sends have lately taken more than their share of a scope that has bulk sends
+         * waiting: the next one must queue with bulk.
+         */
+        boolean realtimeCrowding(long now, double bulkShare) {
+            decay(now);
+            boolean bulkWaiting = bulkAhead(now) > 0 || bulkTickets > bulkServed;
+            return bulkWaiting && recentAll > 0 && recentRealtime > (1 - bulkShare) * recentAll;
         }
 
         /** Permits per minute booked lately (for a scope with no rate of its own that gets a 429). */

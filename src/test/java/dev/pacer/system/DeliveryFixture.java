@@ -2,7 +2,10 @@ package dev.pacer.system;
 
 import dev.pacer.provider.MessageSender;
 import dev.pacer.throttle.Pacer;
+import org.camunda.bpm.engine.ProcessEngines;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.test.mock.Mocks;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +23,29 @@ final class DeliveryFixture {
     /** Binds the flow's delegates ({@code ${throttle}}, {@code ${sendMessage}}...) for the process-test engine. */
     static void registerDelegates(Pacer pacer, Providers providers, MessageSender sender, DeliveryStats stats, CamundaClock clock,
                                   PacerProperties.Retry retry) {
-        Mocks.register("throttle", new ThrottleDelegate(pacer, providers, stats, clock));
-        Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, stats, clock, Duration.ZERO, retry.rateLimitBudget()));
+        registerDelegates(pacer, providers, sender, stats, clock, retry, suppression(clock));
+    }
+
+    /** A suppression list in the process-test engine's database, emptied. */
+    static SuppressionList suppression(CamundaClock clock) {
+        JdbcTemplate jdbc = new JdbcTemplate(((ProcessEngineConfigurationImpl) ProcessEngines.getProcessEngine("process-test")
+                .getProcessEngineConfiguration()).getDataSource());
+        SuppressionList list = new SuppressionList(jdbc, clock);
+        jdbc.update("delete from " + SuppressionList.TABLE);
+        return list;
+    }
+
+    static void registerDelegates(Pacer pacer, Providers providers, MessageSender sender, DeliveryStats stats, CamundaClock clock,
+                                  PacerProperties.Retry retry, SuppressionList suppression) {
+        CampaignControl control = new CampaignControl(clock, Duration.ofSeconds(1));
+        Mocks.register("prepareMessage", new PrepareDelegate(providers, suppression, clock, Duration.ofDays(30)));
+        Mocks.register("throttle", new ThrottleDelegate(pacer, providers, stats, clock, control));
+        Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, stats, clock, Duration.ZERO, retry.rateLimitBudget(),
+                control, suppression));
+        Mocks.register("recordExpiry", new RecordExpiryDelegate(pacer, providers, stats));
+        Mocks.register("pauseCampaign", new CampaignDelegates.Pause(control));
+        Mocks.register("resumeCampaign", new CampaignDelegates.Resume(control, providers, pacer));
+        Mocks.register("cancelCampaign", new CampaignDelegates.Cancel(control, clock));
         Mocks.register("scheduleRetry", new ScheduleRetryDelegate(retry, stats, clock, new SplittableRandom(5)));
         Mocks.register("messageFinished", new CampaignDelegates.MessageFinished(stats));
     }

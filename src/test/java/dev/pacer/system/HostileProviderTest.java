@@ -87,7 +87,8 @@ class HostileProviderTest {
         PacerProperties.Provider p = properties.providers().get("bandwidth");
         properties = new PacerProperties(Map.of("bandwidth", new PacerProperties.Provider(p.baseUrl(), p.accountId(), p.applicationId(),
                 p.username(), p.password(), scenario.configuredRate(TRUE_RATE), 20, 4, p.user(), p.sender(), "user")),
-                TestProperties.retry(Duration.ofMinutes(30)), properties.adaptive(), properties.dispatch(), properties.simulator());
+                TestProperties.retry(Duration.ofMinutes(30)), properties.adaptive(), properties.dispatch(), properties.simulator(),
+                properties.suppression());
         Providers providers = new Providers(properties, pacer, clock);
         BandwidthSimulator simulator = new BandwidthSimulator(scenario.settings("acct", "user", "secret", TRUE_RATE, 60), clock, new SplittableRandom(11), false);
         ModelSender sender = new ModelSender(simulator, clock);

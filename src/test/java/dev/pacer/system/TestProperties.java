@@ -19,9 +19,11 @@ final class TestProperties {
                         PacerProperties.Layer.none(), PacerProperties.Layer.none(), "user")),
                 retry(Duration.ofMinutes(30)),
                 new PacerProperties.Adaptive(0.7, 0.05, Duration.ofSeconds(5), 0.05),
-                new PacerProperties.Dispatch(100, 50, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ZERO),
+                new PacerProperties.Dispatch(100, 50, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ZERO, 0.1,
+                        Duration.ofDays(30), Duration.ofSeconds(1)),
                 new PacerProperties.Simulator(null, 600, 20, BandwidthSimulator.RetryAfterMode.NONE, 1, true, Duration.ZERO, 0, Duration.ZERO,
-                        0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO));
+                        0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO),
+                new PacerProperties.Suppression(null));
     }
 
     static PacerProperties.Retry retry(Duration rateLimitBudget) {

@@ -44,8 +44,8 @@ class PacerTest {
 
     @Test
     void shouldSpaceSlotsAtTheScopeRateCountingSegments() {
-        assertThat(pacer.reserve(ONE, 1, Priority.BULK, -1).at()).isEqualTo(at(0));
-        assertThat(pacer.reserve(ONE, 1, Priority.BULK, -1).at()).isEqualTo(at(1));
+        assertThat(pacer.reserve(ONE, 1, Priority.REALTIME, -1).at()).isEqualTo(at(0));
+        assertThat(pacer.reserve(ONE, 1, Priority.REALTIME, -1).at()).isEqualTo(at(1));
         // two segments need two seconds' worth of tokens after the previous slot
         Grant two = pacer.reserve(ONE, 2, Priority.REALTIME, -1);
         assertThat(two.at()).isEqualTo(at(3));
@@ -84,10 +84,73 @@ class PacerTest {
         }
         Grant bulk = pacer.reserve(ONE, 1, Priority.BULK, -1);
         assertThat(bulk.reserved()).as("slot at 3 s lies beyond the 2 s horizon").isFalse();
+        assertThat(bulk.at()).as("the bulk message asks again before its turn could come").isBefore(at(3));
+    }
+
+    @Test
+    void shouldLetARealtimeMessageOvertakeBookedBulkWithinOneSlot() {
+        List<Grant> bulk = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            bulk.add(pacer.reserve(ONE, 1, Priority.BULK, -1));
+        }
+        clock.advance(Duration.ofMillis(100));
         Grant realtime = pacer.reserve(ONE, 1, Priority.REALTIME, -1);
         assertThat(realtime.reserved()).isTrue();
-        assertThat(realtime.at()).isEqualTo(at(3));
-        assertThat(bulk.at()).as("the bulk message asks again before its turn could come").isBefore(at(3));
+        assertThat(realtime.at()).as("the next bulk slot, not after the bulk slots at 1 and 2 s").isEqualTo(at(1));
+        Grant second = pacer.reserve(ONE, 1, Priority.REALTIME, -1);
+        assertThat(second.at()).as("behind the first real-time send, in the bulk slot after").isEqualTo(at(2));
+
+        // the scope owes the two slots back: the next two bulk sends to check in step back, the third goes
+        clock.set(at(1));
+        assertThat(pacer.holdOff(ONE, bulk.get(1).generation(), Priority.BULK, 1)).contains(Duration.ZERO);
+        assertThat(pacer.holdOff(ONE, realtime.generation(), Priority.REALTIME, 1)).as("real time never steps back").isEmpty();
+        clock.set(at(2));
+        assertThat(pacer.holdOff(ONE, bulk.get(2).generation(), Priority.BULK, 1)).contains(Duration.ZERO);
+        Grant again = pacer.reserve(ONE, 1, Priority.BULK, Pacer.FRONT);
+        assertThat(again.reserved()).as("a bulk send that stepped back keeps the front of the queue").isTrue();
+        assertThat(again.at()).as("the slot after those booked: the real-time sends took the two it gave up").isEqualTo(at(3));
+        assertThat(pacer.holdOff(ONE, again.generation(), Priority.BULK, 1)).as("the debt is paid").isEmpty();
+    }
+
+    @Test
+    void shouldKeepBulksMinimumShareUnderARealtimeFlood() {
+        pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 600, 1, 10));
+        record Waiting(Priority priority, Grant grant) {
+        }
+        List<Waiting> waiting = new ArrayList<>();
+        int[] sent = new int[2];
+        int bulkWaiting = 0;
+        // 60 s of real-time messages at twice the scope's rate, with 40 bulk messages always waiting
+        for (int step = 0; step < 1200; step++) {
+            waiting.add(new Waiting(Priority.REALTIME, pacer.reserve(ONE, 1, Priority.REALTIME, -1)));
+            for (; bulkWaiting < 40; bulkWaiting++) {
+                waiting.add(new Waiting(Priority.BULK, pacer.reserve(ONE, 1, Priority.BULK, -1)));
+            }
+            Instant now = clock.instant();
+            List<Waiting> next = new ArrayList<>();
+            for (Waiting w : waiting) {
+                Grant g = w.grant();
+                if (g.at().isAfter(now)) {
+                    next.add(w);
+                } else if (!g.reserved()) {
+                    next.add(new Waiting(w.priority(), pacer.reserve(ONE, 1, w.priority(), g.ticket())));
+                } else if (pacer.holdOff(ONE, g.generation(), w.priority(), 1).isPresent()) {
+                    next.add(new Waiting(w.priority(), pacer.reserve(ONE, 1, w.priority(), Pacer.FRONT)));
+                } else {
+                    sent[w.priority().ordinal()]++;
+                    if (w.priority() == Priority.BULK) {
+                        bulkWaiting--;
+                    }
+                }
+            }
+            waiting = next;
+            clock.advance(Duration.ofMillis(50));
+        }
+        int realtime = sent[Priority.REALTIME.ordinal()];
+        int bulk = sent[Priority.BULK.ordinal()];
+        assertThat(realtime + bulk).as("the scope's rate, 600 a minute, plus its burst").isBetween(590, 612);
+        assertThat(bulk).as("bulk keeps about its 10%% share").isGreaterThanOrEqualTo((int) (0.09 * (realtime + bulk)));
+        assertThat(realtime).as("real time gets the rest").isGreaterThanOrEqualTo(480);
     }
 
     @Test
@@ -119,16 +182,15 @@ class PacerTest {
         for (int i = 0; i < 5; i++) {
             queued.add(pacer.reserve(ONE, 1, Priority.BULK, -1));
         }
-        // two real-time messages take the slots at 3 and 4 s: every bulk turn slips by two seconds
-        pacer.reserve(ONE, 1, Priority.REALTIME, -1);
-        pacer.reserve(ONE, 1, Priority.REALTIME, -1);
+        // a 429 pauses the scope until 4 s: every bulk turn slips
+        pacer.pause(SCOPE, Duration.ofSeconds(4));
         clock.set(queued.get(0).at());
         Grant again = pacer.reserve(ONE, 1, Priority.BULK, queued.get(0).ticket());
         assertThat(again.reserved()).isFalse();
         assertThat(again.ticket()).as("same place in the queue").isEqualTo(queued.get(0).ticket());
-        assertThat(again.at()).as("its turn is now at 5 s, not behind the four after it").isEqualTo(at(3));
-        clock.set(at(3));
-        assertThat(pacer.reserve(ONE, 1, Priority.BULK, again.ticket()).at()).isEqualTo(at(5));
+        assertThat(again.at()).as("its turn is now at 4 s, not behind the four after it").isEqualTo(at(2));
+        clock.set(at(2));
+        assertThat(pacer.reserve(ONE, 1, Priority.BULK, again.ticket()).at()).isEqualTo(at(4));
         assertThat(pacer.view(SCOPE).waitingBulk()).isEqualTo(4);
     }
 
@@ -139,15 +201,15 @@ class PacerTest {
         Instant until = pacer.pause(SCOPE, Duration.ofSeconds(10));
         assertThat(until).isEqualTo(at(10));
 
-        assertThat(pacer.holdOff(ONE, later.generation())).contains(Duration.ofSeconds(10));
+        assertThat(pacer.holdOff(ONE, later.generation(), Priority.BULK, 1)).contains(Duration.ofSeconds(10));
         clock.set(at(10));
-        assertThat(pacer.holdOff(ONE, before.generation())).as("slot from before the pause must be taken again").contains(Duration.ZERO);
+        assertThat(pacer.holdOff(ONE, before.generation(), Priority.BULK, 1)).as("slot from before the pause must be taken again").contains(Duration.ZERO);
 
         Grant after = pacer.reserve(ONE, 1, Priority.REALTIME, -1);
         Grant next = pacer.reserve(ONE, 1, Priority.REALTIME, -1);
         assertThat(after.at()).isAfterOrEqualTo(until);
         assertThat(Duration.between(after.at(), next.at())).as("no herd after the pause").isEqualTo(Duration.ofSeconds(1));
-        assertThat(pacer.holdOff(ONE, after.generation())).isEmpty();
+        assertThat(pacer.holdOff(ONE, after.generation(), Priority.BULK, 1)).isEmpty();
     }
 
     @Test
@@ -156,8 +218,8 @@ class PacerTest {
         List<String> both = List.of(SCOPE, "user");
         Grant booked = pacer.reserve(both, 1, Priority.REALTIME, -1);
         pacer.hold(both, Duration.ofSeconds(3));
-        assertThat(pacer.holdOff(both, booked.generation())).contains(Duration.ofSeconds(3));
-        assertThat(pacer.holdOff(List.of("user"), 0)).as("each scope is held").contains(Duration.ofSeconds(3));
+        assertThat(pacer.holdOff(both, booked.generation(), Priority.BULK, 1)).contains(Duration.ofSeconds(3));
+        assertThat(pacer.holdOff(List.of("user"), 0, Priority.BULK, 1)).as("each scope is held").contains(Duration.ofSeconds(3));
         assertThat(pacer.view(SCOPE).pauses()).as("not counted as a pause of its own").isZero();
     }
 
@@ -322,7 +384,7 @@ class PacerTest {
         assertThat(pacer.enter(user, Duration.ZERO)).isTrue();
         // one request still in flight and one left: that one may already be spoken for
         pacer.observe("user", new Quota(20, 1, Duration.ofMillis(700)));
-        assertThat(pacer.holdOff(user, booked.generation())).contains(Duration.ofMillis(700));
+        assertThat(pacer.holdOff(user, booked.generation(), Priority.BULK, 1)).contains(Duration.ofMillis(700));
         assertThat(pacer.reserve(user, 1, Priority.REALTIME, -1).at()).isEqualTo(at(0.7));
         assertThat(pacer.view("user").holds()).isEqualTo(1);
         assertThat(pacer.view("user").rateLimits()).isZero();
@@ -338,7 +400,7 @@ class PacerTest {
         }
         assertThat(booked.at()).isEqualTo(at(1.99));
         pacer.observe("user", new Quota(10, 10, Duration.ofSeconds(1)));
-        assertThat(pacer.holdOff(user, booked.generation())).as("booked at the old pace: ask again").contains(Duration.ZERO);
+        assertThat(pacer.holdOff(user, booked.generation(), Priority.BULK, 1)).as("booked at the old pace: ask again").contains(Duration.ZERO);
         Grant again = pacer.reserve(user, 1, Priority.REALTIME, -1);
         Grant next = pacer.reserve(user, 1, Priority.REALTIME, -1);
         assertThat(Duration.between(again.at(), next.at())).isEqualTo(Duration.ofMillis(100));
