@@ -16,6 +16,10 @@ import picocli.CommandLine.Unmatched;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,15 +33,15 @@ import java.util.concurrent.Callable;
 /** The {@code pacer} command line. Arguments it does not know ({@code --spring.x=y}) go to Spring. */
 @Command(name = "pacer", mixinStandardHelpOptions = true, version = "pacer 0.1.0",
         description = "Runs outbound messaging campaigns through rate-limited provider APIs.",
-        subcommands = {PacerCommand.Run.class, PacerCommand.Serve.class, PacerCommand.Report.class, PacerCommand.BenchTimers.class,
-                PacerCommand.BenchLimits.class})
+        subcommands = {PacerCommand.Run.class, PacerCommand.Serve.class, PacerCommand.Report.class, PacerCommand.Pause.class,
+                PacerCommand.Resume.class, PacerCommand.Cancel.class, PacerCommand.BenchTimers.class, PacerCommand.BenchLimits.class})
 class PacerCommand implements Runnable {
 
     static final int INVALID = 2;
 
     @Override
     public void run() {
-        System.err.println("Give a command: run FILE, serve, or report CAMPAIGN (--help for more).");
+        System.err.println("Give a command: run FILE, serve, pause|resume|cancel NAME, or report CAMPAIGN (--help for more).");
     }
 
     /** Without a web server the REST API and Cockpit have nothing to run in, so they are left out. */
@@ -123,6 +127,91 @@ class PacerCommand implements Runnable {
             Thread.currentThread().join();
             context.close();
             return 0;
+        }
+    }
+
+    /**
+     * Pause, resume and cancel: a BPMN message to the running campaign through the server's Camunda
+     * REST API ({@code POST /engine-rest/message}), correlated by the campaign's name.
+     */
+    abstract static class Control implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME", description = "the running campaign's name")
+        String campaign;
+
+        @Option(names = "--server", defaultValue = "http://127.0.0.1:8080", description = "the Pacer server (default: ${DEFAULT-VALUE})")
+        URI server;
+
+        abstract String message();
+
+        abstract String done();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            String body = new ObjectMapper().createObjectNode().put("messageName", message()).put("businessKey", campaign).toString();
+            HttpRequest request = HttpRequest.newBuilder(server.resolve("/engine-rest/message"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            HttpResponse<String> response;
+            try {
+                response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+                // The message meets the campaign instance while its own jobs run: the engine refuses one
+                // of two concurrent updates (optimistic locking), and the message is simply sent again.
+                for (int attempt = 1; attempt < 20 && response.statusCode() == 500 && response.body().contains("OptimisticLocking"); attempt++) {
+                    Thread.sleep(50L * attempt);
+                    response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+                }
+            } catch (IOException e) {
+                System.err.println("no Pacer server answers at " + server + " (start one with `pacer serve`): " + e);
+                return 1;
+            }
+            if (response.statusCode() / 100 == 2) {
+                System.out.println("campaign " + campaign + " " + done());
+                return 0;
+            }
+            String said = response.body();
+            try {
+                said = new ObjectMapper().readTree(response.body()).path("message").asText(said);
+            } catch (IOException e) {
+                // not JSON: show it as it came
+            }
+            if (said.contains("No process definition or execution matches")) {
+                System.err.println("no running campaign named '" + campaign + "' on " + server);
+            } else {
+                System.err.println("the server refused (HTTP " + response.statusCode() + "): " + said);
+            }
+            return 1;
+        }
+    }
+
+    @Command(name = "pause", description = "Pauses a running campaign: no new sends start; requests in flight finish.")
+    static class Pause extends Control {
+        String message() {
+            return CampaignControl.PAUSE;
+        }
+
+        String done() {
+            return "paused";
+        }
+    }
+
+    @Command(name = "resume", description = "Resumes a paused campaign at its scopes' pace, without a burst.")
+    static class Resume extends Control {
+        String message() {
+            return CampaignControl.RESUME;
+        }
+
+        String done() {
+            return "resumed";
+        }
+    }
+
+    @Command(name = "cancel", description = "Cancels a campaign: every message not yet sent ends CANCELLED.")
+    static class Cancel extends Control {
+        String message() {
+            return CampaignControl.CANCEL;
+        }
+
+        String done() {
+            return "cancelled";
         }
     }
 

@@ -35,6 +35,8 @@ class CampaignEndToEndTest {
     Providers providers;
     @Autowired
     HistoryService history;
+    @Autowired
+    org.camunda.bpm.engine.RuntimeService runtime;
     @LocalServerPort
     int port;
 
@@ -102,6 +104,80 @@ class CampaignEndToEndTest {
                 body.replace("bandwidth", "carrier-pigeon"));
         assertThat(refused.statusCode()).isGreaterThanOrEqualTo(400);
         assertThat(refused.body()).contains("carrier-pigeon");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldSendARealtimeMessageSubmittedThroughTheRestApiAndRefuseOneWithoutText() throws Exception {
+        String body = """
+                {"businessKey": "otp-rest", "variables": {
+                  "to": {"value": "+12025554000"}, "from": {"value": "+12025550100"},
+                  "text": {"value": "Your code is 424242"}, "ttl": {"value": "PT2M"}}}""";
+        HttpResponse<String> response = post("/engine-rest/process-definition/key/delivery/start", body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("id").asText();
+        until(() -> history.createHistoricProcessInstanceQuery().processInstanceId(id).finished().count() == 1);
+        assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(id).variableName("outcome").singleResult().getValue())
+                .isEqualTo("ACCEPTED");
+        assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(id).variableName("priority").singleResult().getValue())
+                .as("a message on its own is real-time").isEqualTo("REALTIME");
+
+        HttpResponse<String> refused = post("/engine-rest/process-definition/key/delivery/start", body.replace("\"text\"", "\"txt\""));
+        assertThat(refused.statusCode()).isGreaterThanOrEqualTo(400);
+        assertThat(refused.body()).contains("message refused: missing variable 'text'");
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldPauseResumeAndCancelARunningCampaignFromTheCommandLine() throws Exception {
+        StringBuilder r = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            r.append(i == 0 ? "" : ",").append("{\"to\": \"+1202555%04d\"}".formatted(5000 + i));
+        }
+        String json = """
+                {"name": "ctl", "provider": "bandwidth", "from": "+12025550100", "text": "Hi", "maxRate": 60, "recipients": [%s]}"""
+                .formatted(r);
+        String id = runner.start(json, Path.of("."));
+        String server = "http://127.0.0.1:" + port;
+        until(() -> accepted(id) >= 2);
+        assertThat(cli("pause", "ctl", "--server", server)).isZero();
+        assertThat(runtime.getVariable(id, "state")).isEqualTo("PAUSED");
+        // every live message of the campaign comes to rest waiting for the resume
+        until(() -> {
+            long live = runtime.createProcessInstanceQuery().processDefinitionKey("delivery").processInstanceBusinessKeyLike(id + "/%").count();
+            long parked = runtime.createExecutionQuery().activityId("Event_Resumed").count();
+            return live > 0 && live == parked;
+        });
+        long sent = accepted(id);
+        assertThat(sent).as("at 1 a second, the pause came well before the end").isLessThan(20);
+
+        assertThat(cli("resume", "ctl", "--server", server)).isZero();
+        assertThat(runtime.getVariable(id, "state")).isEqualTo("RUNNING");
+        until(() -> accepted(id) > sent);
+        assertThat(cli("cancel", "ctl", "--server", server)).isZero();
+        CampaignReport report = runner.awaitEnd(id, null);
+        assertThat(report.outcomes().get("CANCELLED")).isPositive();
+        assertThat(report.outcomes().get("ACCEPTED") + report.outcomes().get("CANCELLED")).isEqualTo(20);
+        assertThat(report.pending()).isZero();
+
+        assertThat(cli("pause", "no-such-campaign", "--server", server)).isEqualTo(1);
+    }
+
+    private long accepted(String campaignId) {
+        return history.createHistoricVariableInstanceQuery().variableName("outcome").variableValueEquals("outcome", "ACCEPTED").list().stream()
+                .filter(v -> history.createHistoricProcessInstanceQuery().processInstanceId(v.getProcessInstanceId())
+                        .processInstanceBusinessKeyLike(campaignId + "/%").count() == 1).count();
+    }
+
+    private static int cli(String... args) {
+        return new picocli.CommandLine(new PacerCommand()).execute(args);
+    }
+
+    /** Waits for a condition the server reaches on its own, checking every 50 ms. */
+    private static void until(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        while (!condition.getAsBoolean()) {
+            Thread.sleep(50);
+        }
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
