@@ -95,9 +95,14 @@ public final class BandwidthSimulator implements AutoCloseable {
      *
      * @param firstRequestAt when the first request came, or null
      * @param drainedBy      when the queue will have sent the last segment accepted so far
+     * @param highAccepted   messages accepted with {@code priority: high}
+     * @param highAheadMax   the most segments a high-priority message found ahead of it in the queue
+     *                       (high-priority messages drain before the rest)
+     * @param defaultAheadMax the same for default-priority messages
      */
     public record Stats(long requests, long accepted, long acceptedSegments, long rateLimited, long serverErrors,
-                        long rejected, long insideToldWait, long lockouts, long duplicates, Instant firstRequestAt, Instant drainedBy) {
+                        long rejected, long insideToldWait, long lockouts, long duplicates, Instant firstRequestAt, Instant drainedBy,
+                        long highAccepted, double highAheadMax, double defaultAheadMax) {
     }
 
     /** One HTTP request as the model sees it. */
@@ -136,7 +141,12 @@ public final class BandwidthSimulator implements AutoCloseable {
     private final Path baseDir;
     private final int port;
 
+    /** Segments waiting in the account queue, and of those the high-priority ones (sent first). */
     private double queueLevel;
+    private double highLevel;
+    private long highAccepted;
+    private double highAheadMax;
+    private double defaultAheadMax;
     private Instant lastDrain;
     private Instant toldWaitUntil = Instant.EPOCH;
     /** When the current told wait reached the client. */
@@ -204,7 +214,7 @@ public final class BandwidthSimulator implements AutoCloseable {
 
     public synchronized Stats stats() {
         return new Stats(requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates,
-                firstRequestAt, drainedBy);
+                firstRequestAt, drainedBy, highAccepted, highAheadMax, defaultAheadMax);
     }
 
     private final class Front extends HttpServlet {
@@ -334,6 +344,13 @@ public final class BandwidthSimulator implements AutoCloseable {
                     + " minutes). " : "") + "Reduce your message sending rate, or contact support to increase your allowed rate.";
             return new Reply(429, headers, errorBody("max-message-queue-size-exceeded", description));
         }
+        if ("high".equals(request.path("priority").asText())) {
+            highAheadMax = Math.max(highAheadMax, highLevel);
+            highLevel += segments;
+            highAccepted++;
+        } else {
+            defaultAheadMax = Math.max(defaultAheadMax, queueLevel);
+        }
         queueLevel += segments;
         drainedBy = now.plusNanos((long) (queueLevel / perSecond * 1e9));
         accepted++;
@@ -412,7 +429,9 @@ public final class BandwidthSimulator implements AutoCloseable {
     private void drain(Instant now) {
         if (now.isAfter(lastDrain)) {
             double seconds = Duration.between(lastDrain, now).toNanos() / 1e9;
-            queueLevel = Math.max(0, queueLevel - seconds * settings.segmentsPerMinute() / 60d);
+            double sent = seconds * settings.segmentsPerMinute() / 60d;
+            queueLevel = Math.max(0, queueLevel - sent);
+            highLevel = Math.max(0, Math.min(queueLevel, highLevel - sent));
             lastDrain = now;
         }
     }

@@ -4,20 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pacer.provider.SimulatorScenario;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Runs one campaign against each hostile simulator scenario, each run in a fresh JVM with a fresh
@@ -67,11 +63,11 @@ final class LimitsBenchmark {
                 results.add(r);
             }
             table.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %d | %d | %s |%n", scenario.description(),
-                    spread(results.stream().map(Result::ratio).toList(), "%.3f"),
-                    spread(results.stream().map(Result::per1000).toList(), "%.1f"),
+                    ChildRun.spread(results.stream().map(Result::ratio).toList(), "%.3f"),
+                    ChildRun.spread(results.stream().map(Result::per1000).toList(), "%.1f"),
                     results.stream().mapToLong(Result::insideToldWait).sum(), results.stream().mapToLong(Result::lockouts).sum(),
                     results.stream().mapToLong(Result::lost).sum(), results.stream().mapToLong(Result::duplicated).sum(),
-                    spread(results.stream().map(Result::firstSend).toList(), "%.1f")));
+                    ChildRun.spread(results.stream().map(Result::firstSend).toList(), "%.1f")));
         }
         table.append("\nInside told wait, lockouts, lost and duplicated are totals over all runs. The makespan runs from the provider's\n"
                 + "first request to the moment its queue has sent the last segment; first send is the time from the campaign's start\n"
@@ -87,17 +83,7 @@ final class LimitsBenchmark {
         Path dir = Files.createTempDirectory("pacer-bench-limits");
         try {
             Path campaign = writeCampaign(dir, scenario.name().toLowerCase(Locale.ROOT) + "-" + run);
-            List<String> command = new ArrayList<>();
-            command.add(ProcessHandle.current().info().command().orElse("java"));
-            command.addAll(javaOptions);
-            command.add("-Dpacer.home=" + PacerApplication.home());
-            String classPath = System.getProperty("java.class.path");
-            if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
-                command.addAll(List.of("-jar", classPath));
-            } else {
-                command.addAll(List.of("-cp", classPath, PacerApplication.class.getName()));
-            }
-            command.addAll(List.of("run", campaign.toString(), "--report-json", dir.resolve("report.json").toString(),
+            List<String> args = List.of("run", campaign.toString(), "--report-json", dir.resolve("report.json").toString(),
                     "--simulator-json", dir.resolve("simulator.json").toString(),
                     "--pacer.data-dir=" + dir.resolve("data"),
                     "--pacer.providers.bandwidth.segments-per-minute=" + scenario.configuredRate(rate),
@@ -105,14 +91,10 @@ final class LimitsBenchmark {
                     "--pacer.simulator.scenario=" + scenario.name(),
                     "--pacer.simulator.segments-per-minute=" + rate,
                     "--pacer.simulator.queue-capacity=" + queueCapacity(),
-                    "--logging.level.dev.pacer=WARN"));
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile()).start();
-            if (!p.waitFor(Duration.ofMinutes(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(scenario + " run " + run + " did not end within 30 minutes; see " + dir.resolve("run.log"));
-            }
+                    "--logging.level.dev.pacer=WARN");
+            int exit = ChildRun.pacer(javaOptions, args, dir.resolve("run.log"), Duration.ofMinutes(30));
             if (!Files.exists(dir.resolve("simulator.json"))) {
-                throw new IllegalStateException(scenario + " run " + run + " failed (exit " + p.exitValue() + "):\n"
+                throw new IllegalStateException(scenario + " run " + run + " failed (exit " + exit + "):\n"
                         + Files.readString(dir.resolve("run.log")));
             }
             JsonNode report = JSON.readTree(dir.resolve("report.json").toFile());
@@ -131,7 +113,7 @@ final class LimitsBenchmark {
             return new Result(makespan / minimum, Duration.between(started, start).toMillis() / 1000.0, 1000.0 * sim.path("rateLimited").asLong() / requests,
                     sim.path("insideToldWait").asLong(), sim.path("lockouts").asLong(), notAccepted, sim.path("duplicates").asLong());
         } finally {
-            deleteTree(dir);
+            ChildRun.deleteTree(dir);
         }
     }
 
@@ -149,20 +131,4 @@ final class LimitsBenchmark {
         return campaign;
     }
 
-    private static String spread(List<Double> values, String format) {
-        List<Double> sorted = values.stream().sorted().toList();
-        double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
-                : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-        String m = String.format(Locale.ROOT, format, median);
-        return sorted.size() == 1 ? m : m + " (" + String.format(Locale.ROOT, format, sorted.get(0)) + "-"
-                + String.format(Locale.ROOT, format, sorted.get(sorted.size() - 1)) + ")";
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -34,7 +34,8 @@ import java.util.concurrent.Callable;
 @Command(name = "pacer", mixinStandardHelpOptions = true, version = "pacer 0.1.0",
         description = "Runs outbound messaging campaigns through rate-limited provider APIs.",
         subcommands = {PacerCommand.Run.class, PacerCommand.Serve.class, PacerCommand.Report.class, PacerCommand.Pause.class,
-                PacerCommand.Resume.class, PacerCommand.Cancel.class, PacerCommand.BenchTimers.class, PacerCommand.BenchLimits.class})
+                PacerCommand.Resume.class, PacerCommand.Cancel.class, PacerCommand.BenchTimers.class, PacerCommand.BenchLimits.class,
+                PacerCommand.BenchQueue.class})
 class PacerCommand implements Runnable {
 
     static final int INVALID = 2;
@@ -73,6 +74,14 @@ class PacerCommand implements Runnable {
                 description = "write the built-in simulators' score (requests inside a told wait, lockouts...) as JSON to OUT")
         Path simulatorJson;
 
+        @Option(names = "--metrics-json", paramLabel = "OUT", hidden = true,
+                description = "write the heap's peak and the real-time probes' latencies as JSON to OUT")
+        Path metricsJson;
+
+        @Option(names = "--realtime-probes", hidden = true, defaultValue = "0",
+                description = "submit this many real-time messages, one a second, from 5 s after the start")
+        int probes;
+
         @Unmatched
         List<String> springArgs = new ArrayList<>();
 
@@ -86,7 +95,7 @@ class PacerCommand implements Runnable {
                 return INVALID;
             }
             Path dir = file.toAbsolutePath().getParent();
-            try (ConfigurableApplicationContext context = start(false, springArgs)) {
+            try (ConfigurableApplicationContext context = start(false, springArgs); RunMetrics metrics = new RunMetrics()) {
                 CampaignRunner runner = context.getBean(CampaignRunner.class);
                 String id;
                 try {
@@ -94,6 +103,10 @@ class PacerCommand implements Runnable {
                 } catch (InvalidCampaignException e) {
                     System.err.println("invalid campaign " + file + ": " + e.getMessage());
                     return INVALID;
+                }
+                if (probes > 0) {
+                    metrics.probe(context.getBean(org.camunda.bpm.engine.RuntimeService.class), probes, java.time.Duration.ofSeconds(5),
+                            java.time.Duration.ofSeconds(1), new ObjectMapper().readTree(json).path("from").asText());
                 }
                 Providers providers = context.getBean(Providers.class);
                 String scope = providers.endpoint(providers.names().iterator().next()).scope();
@@ -105,6 +118,11 @@ class PacerCommand implements Runnable {
                 if (reportJson != null) {
                     reportJson(context).writeValue(reportJson.toFile(), report);
                     System.out.println("  report written to " + reportJson);
+                }
+                if (metricsJson != null) {
+                    var history = context.getBean(org.camunda.bpm.engine.HistoryService.class);
+                    metrics.awaitProbes(history, probes);
+                    reportJson(context).writeValue(metricsJson.toFile(), metrics.snapshot(history));
                 }
                 if (simulatorJson != null) {
                     Map<String, Object> scores = new LinkedHashMap<>();
@@ -291,6 +309,45 @@ class PacerCommand implements Runnable {
             List<dev.pacer.provider.SimulatorScenario> which = scenarios.isEmpty()
                     ? List.of(dev.pacer.provider.SimulatorScenario.values()) : scenarios;
             System.out.print(new LimitsBenchmark(messages, rate, runs, javaOptions, System.err).run(which));
+            return 0;
+        }
+    }
+
+    @Command(name = "bench-queue", description = "Measures the real-time lane's latency under a saturating bulk campaign, and a big "
+            + "campaign's heap, database size, first send and sustained rate with the heap capped (docs/benchmarks.md).")
+    static class BenchQueue implements Callable<Integer> {
+        @Option(names = "--realtime-runs", defaultValue = "3")
+        int realtimeRuns;
+
+        @Option(names = "--bulk", defaultValue = "2500", description = "bulk messages in the real-time runs")
+        int bulk;
+
+        @Option(names = "--rate", defaultValue = "3000", description = "the provider's rate in the real-time runs, segments per minute")
+        int rate;
+
+        @Option(names = "--probes", defaultValue = "30", description = "real-time messages per run")
+        int probes;
+
+        @Option(names = "--big-runs", defaultValue = "1")
+        int bigRuns;
+
+        @Option(names = "--recipients", defaultValue = "100000", description = "recipients in the big campaign")
+        int recipients;
+
+        @Option(names = "--heap", defaultValue = "512m", description = "the big campaign's -Xmx")
+        String heap;
+
+        @Override
+        public Integer call() throws Exception {
+            QueueBenchmark bench = new QueueBenchmark(System.err);
+            StringBuilder out = new StringBuilder();
+            if (realtimeRuns > 0) {
+                out.append(bench.realtime(realtimeRuns, bulk, rate, probes)).append('\n');
+            }
+            if (bigRuns > 0) {
+                out.append(bench.big(bigRuns, recipients, heap));
+            }
+            System.out.print(out);
             return 0;
         }
     }

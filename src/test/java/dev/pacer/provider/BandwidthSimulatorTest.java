@@ -38,11 +38,32 @@ class BandwidthSimulatorTest {
     }
 
     private static Reply send(BandwidthSimulator sim, String text) {
+        return send(sim, text, "default");
+    }
+
+    private static Reply send(BandwidthSimulator sim, String text, String priority) {
         String body = "{\"applicationId\":\"app\",\"to\":[\"+12025550101\"],\"from\":\"+12025550100\",\"text\":\"" + text
-                + "\",\"tag\":\"t" + TAGS.incrementAndGet() + "\"}";
+                + "\",\"tag\":\"t" + TAGS.incrementAndGet() + "\",\"priority\":\"" + priority + "\"}";
         return sim.answer(new Request("POST", "/api/v2/users/acct/messages",
                 "Basic " + Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8)), "application/json",
                 body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void shouldSendHighPriorityMessagesAheadOfTheQueue() throws IOException {
+        BandwidthSimulator sim = model(Settings.of("acct", "u", "p", 60, 10));
+        for (int i = 0; i < 6; i++) {
+            assertThat(send(sim, "bulk " + i).status()).isEqualTo(202);
+        }
+        assertThat(send(sim, "code", "high").status()).isEqualTo(202);
+        clock.advance(Duration.ofMillis(500));
+        assertThat(send(sim, "code 2", "high").status()).isEqualTo(202);
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(send(sim, "code 3", "high").status()).isEqualTo(202);
+        BandwidthSimulator.Stats stats = sim.stats();
+        assertThat(stats.highAccepted()).isEqualTo(3);
+        assertThat(stats.highAheadMax()).as("only the first code, half sent, was ahead of the second").isEqualTo(0.5);
+        assertThat(stats.defaultAheadMax()).isEqualTo(5);
     }
 
     @Test

@@ -230,6 +230,24 @@ class QueueManagementProcessTest {
         assertThat(sender.sent).extracting(s -> s.message().to()).doesNotContain("+12025550400", "+12025550420").hasSize(2);
     }
 
+    @Test
+    void shouldRemoveAMessagesHistoryOnceItsTimeToLiveHasPassed() {
+        ProcessInstance pi = start(bulk("+12025550500"));
+        runAllJobs();
+        assertThat(pi).isEnded();
+        var history = engine.getHistoryService();
+        assertThat(history.createHistoricProcessInstanceQuery().processInstanceId(pi.getId()).singleResult().getRemovalTime())
+                .as("ended + the process's historyTimeToLive of 30 days").isEqualTo(Date.from(T0.plus(Duration.ofDays(30))));
+
+        ClockUtil.setCurrentTime(Date.from(T0.plus(Duration.ofDays(29))));
+        management.executeJob(history.cleanUpHistoryAsync(true).getId());
+        assertThat(history.createHistoricProcessInstanceQuery().processInstanceId(pi.getId()).count()).isEqualTo(1);
+        ClockUtil.setCurrentTime(Date.from(T0.plus(Duration.ofDays(31))));
+        management.executeJob(history.cleanUpHistoryAsync(true).getId());
+        assertThat(history.createHistoricProcessInstanceQuery().processInstanceId(pi.getId()).count()).isZero();
+        assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(pi.getId()).count()).isZero();
+    }
+
     private Map<String, Object> bulk(String to) {
         return DeliveryFixture.message(to, "hello", 1, null, null);
     }

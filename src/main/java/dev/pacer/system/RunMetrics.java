@@ -1,0 +1,108 @@
+package dev.pacer.system;
+
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.history.HistoricActivityInstance;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a benchmark wants of one {@code pacer run} beyond its report: the heap's peak, and real-time
+ * probes (single messages submitted through the process API while the campaign runs) with their
+ * latency to the provider.
+ */
+final class RunMetrics implements AutoCloseable {
+
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pacer-heap-sampler");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile long heapPeak;
+    private final List<String> probes = new ArrayList<>();
+
+    RunMetrics() {
+        sampler.scheduleAtFixedRate(() -> heapPeak = Math.max(heapPeak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()),
+                0, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Submits {@code count} real-time messages, one every {@code every}, starting {@code after} from
+     * now, from a background thread.
+     */
+    void probe(RuntimeService runtime, int count, Duration after, Duration every, String from) {
+        for (int i = 0; i < count; i++) {
+            int n = i;
+            sampler.schedule(() -> {
+                Map<String, Object> vars = new LinkedHashMap<>();
+                vars.put(Vars.FROM, from);
+                vars.put(Vars.TO, "+1202556%04d".formatted(n));
+                vars.put(Vars.TEXT, "Your code is " + (100000 + n));
+                vars.put(Vars.TTL, "PT5M");
+                String id = runtime.startProcessInstanceByKey(CampaignDelegates.DELIVERY, "probe-" + n, vars).getId();
+                synchronized (probes) {
+                    probes.add(id);
+                }
+            }, after.plus(every.multipliedBy(i)).toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Waits for every probe submitted to end. */
+    void awaitProbes(HistoryService history, int count) throws InterruptedException {
+        while (true) {
+            List<String> ids;
+            synchronized (probes) {
+                ids = List.copyOf(probes);
+            }
+            if (ids.size() == count && ids.stream().allMatch(id ->
+                    history.createHistoricProcessInstanceQuery().processInstanceId(id).finished().count() == 1)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    Map<String, Object> snapshot(HistoryService history) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("heapPeakSampledBytes", heapPeak);
+        m.put("heapPoolPeaksBytes", ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .map(MemoryPoolMXBean::getPeakUsage).mapToLong(u -> u.getUsed()).sum());
+        m.put("heapMaxBytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax());
+        List<Map<String, Object>> latencies = new ArrayList<>();
+        synchronized (probes) {
+            for (String id : probes) {
+                HistoricProcessInstance pi = history.createHistoricProcessInstanceQuery().processInstanceId(id).singleResult();
+                List<HistoricActivityInstance> sends = history.createHistoricActivityInstanceQuery().processInstanceId(id)
+                        .activityId("Task_Send").orderByHistoricActivityInstanceStartTime().desc().list();
+                Object outcome = history.createHistoricVariableInstanceQuery().processInstanceId(id).variableName(Vars.OUTCOME)
+                        .singleResult().getValue();
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("outcome", outcome);
+                p.put("submittedAt", pi.getStartTime().toInstant().toString());
+                p.put("toProviderMillis", sends.isEmpty() ? -1
+                        : Duration.between(pi.getStartTime().toInstant(), sends.get(0).getStartTime().toInstant()).toMillis());
+                latencies.add(p);
+            }
+        }
+        m.put("probes", latencies);
+        m.put("at", Instant.now().toString());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+    }
+}
