@@ -32,6 +32,8 @@ public class PacerApplication {
         }
         try {
             String location = PacerApplication.class.getProtectionDomain().getCodeSource().getLocation().toURI().getSchemeSpecificPart();
+            // inside the executable jar the location reads "nested:/path/pacer.jar/!BOOT-INF/classes/!/"
+            location = location.substring(Math.max(0, location.indexOf('/')));
             int jar = location.indexOf(".jar");
             Path start = Path.of(jar >= 0 ? location.substring(0, jar + 4) : location).toAbsolutePath();
             for (Path p = start; p != null; p = p.getParent()) {

@@ -319,10 +319,10 @@ class PacerCommand implements Runnable {
         @Option(names = "--realtime-runs", defaultValue = "3")
         int realtimeRuns;
 
-        @Option(names = "--bulk", defaultValue = "2500", description = "bulk messages in the real-time runs")
+        @Option(names = "--bulk", defaultValue = "1000", description = "bulk messages in the real-time runs")
         int bulk;
 
-        @Option(names = "--rate", defaultValue = "3000", description = "the provider's rate in the real-time runs, segments per minute")
+        @Option(names = "--rate", defaultValue = "1200", description = "the provider's rate in the real-time runs, segments per minute")
         int rate;
 
         @Option(names = "--probes", defaultValue = "30", description = "real-time messages per run")

@@ -31,11 +31,23 @@ final class RunMetrics implements AutoCloseable {
         return t;
     });
     private volatile long heapPeak;
+    private volatile long liveAfterGcPeak;
     private final List<String> probes = new ArrayList<>();
 
     RunMetrics() {
-        sampler.scheduleAtFixedRate(() -> heapPeak = Math.max(heapPeak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()),
-                0, 50, TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(this::sample, 0, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /** The heap in use, and what the last collection of each pool left (the live set, garbage aside). */
+    private void sample() {
+        heapPeak = Math.max(heapPeak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        long afterGc = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                afterGc += pool.getCollectionUsage().getUsed();
+            }
+        }
+        liveAfterGcPeak = Math.max(liveAfterGcPeak, afterGc);
     }
 
     /**
@@ -77,6 +89,7 @@ final class RunMetrics implements AutoCloseable {
     Map<String, Object> snapshot(HistoryService history) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("heapPeakSampledBytes", heapPeak);
+        m.put("heapAfterGcPeakBytes", liveAfterGcPeak);
         m.put("heapPoolPeaksBytes", ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .map(MemoryPoolMXBean::getPeakUsage).mapToLong(u -> u.getUsed()).sum());
         m.put("heapMaxBytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax());
