@@ -50,7 +50,9 @@ class CampaignSpecTest {
                 new Refusal("{\"name\"", "{\"ttl\": \"PT1H\", \"deadline\": \"2031-01-01T00:00:00Z\", \"name\"", "ttl"),
                 new Refusal("{\"name\"", "{\"maxRate\": 0, \"name\"", "maxRate"),
                 new Refusal("{\"name\"", "{\"maxRate\": \"fast\", \"name\"", "maxRate"),
-                new Refusal("{\"name\"", "{\"maxRate\": 1.5, \"name\"", "maxRate"));
+                new Refusal("{\"name\"", "{\"maxRate\": 1.5, \"name\"", "maxRate"),
+                new Refusal("{\"name\"", "{\"sendWindow\": \"8am-9pm\", \"name\"", "sendWindow"),
+                new Refusal("{\"name\"", "{\"sendWindow\": \"09:00-09:00\", \"name\"", "sendWindow"));
     }
 
     @ParameterizedTest
@@ -67,6 +69,13 @@ class CampaignSpecTest {
         assertThat(spec.priority()).isEqualTo(Priority.REALTIME);
         assertThat(spec.deadlineFor(NOW)).isEqualTo(NOW.plusSeconds(7200));
         assertThat(spec.text().render(Map.of("first", "Ada"))).isEqualTo("Hi Ada");
+    }
+
+    @Test
+    void shouldReadTheSendWindow() {
+        assertThat(parse(VALID).sendWindow()).isNull();
+        assertThat(parse(VALID.replace("{\"name\"", "{\"sendWindow\": \"08:00-21:00\", \"name\"")).sendWindow())
+                .isEqualTo(SendWindow.parse("08:00-21:00"));
     }
 
     @Test

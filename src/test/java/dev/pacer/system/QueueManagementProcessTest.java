@@ -246,6 +246,7 @@ class QueueManagementProcessTest {
         management.executeJob(history.cleanUpHistoryAsync(true).getId());
         assertThat(history.createHistoricProcessInstanceQuery().processInstanceId(pi.getId()).count()).isZero();
         assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(pi.getId()).count()).isZero();
+        history.findHistoryCleanupJobs().forEach(job -> management.deleteJob(job.getId()));
     }
 
     private Map<String, Object> bulk(String to) {
@@ -259,7 +260,7 @@ class QueueManagementProcessTest {
     /** Runs every job already due, in due order, without moving the clock. */
     private void runDueJobs() {
         for (int i = 0; i < 500; i++) {
-            List<Job> due = management.createJobQuery().executable()
+            List<Job> due = management.createJobQuery().processDefinitionKey("delivery").executable()
                     .orderByJobDuedate().asc().listPage(0, 1);
             if (due.isEmpty()) {
                 return;
@@ -272,7 +273,7 @@ class QueueManagementProcessTest {
     /** Runs every job in due order, moving the clock to each timer's due date, until none is left. */
     private void runAllJobs() {
         for (int i = 0; i < 500; i++) {
-            List<Job> next = management.createJobQuery().orderByJobDuedate().asc().listPage(0, 1);
+            List<Job> next = management.createJobQuery().processDefinitionKey("delivery").orderByJobDuedate().asc().listPage(0, 1);
             if (next.isEmpty()) {
                 return;
             }
