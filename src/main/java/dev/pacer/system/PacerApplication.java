@@ -16,7 +16,17 @@ public class PacerApplication {
         if (System.getProperty("pacer.home") == null) {
             System.setProperty("pacer.home", home().toString());
         }
-        int code = new CommandLine(new PacerCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int code = new CommandLine(new PacerCommand()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, command, parsed) -> {
+                    // a setting Pacer cannot start with (a bad suppression file, an unknown property
+                    // value): its reason in one line, not a stack trace
+                    Throwable root = e;
+                    while (root.getCause() != null && root.getCause() != root) {
+                        root = root.getCause();
+                    }
+                    System.err.println("pacer " + command.getCommandName() + ": " + root.getMessage());
+                    return 1;
+                }).execute(args);
         System.exit(code);
     }
 

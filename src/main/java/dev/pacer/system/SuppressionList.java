@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * Numbers that opted out: never sent to. The list is the table {@code PACER_SUPPRESSION} in Pacer's
  * database, shared by every node; a file (one E.164 number per line, {@code #} comments, an optional
- * {@code number} header; extra CSV columns are ignored) is merged into it at start-up.
+ * {@code number} header as its first line that is not a comment; extra CSV columns are ignored) is
+ * merged into it at start-up.
  */
 public class SuppressionList {
 
@@ -78,11 +79,17 @@ public class SuppressionList {
             throw new UncheckedIOException("cannot read the suppression list " + file + ": " + e.getMessage(), e);
         }
         List<String> numbers = new ArrayList<>();
+        boolean first = true;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             int comma = line.indexOf(',');
             String number = (comma >= 0 ? line.substring(0, comma) : line).strip().replace("\"", "");
-            if (number.isEmpty() || number.startsWith("#") || (i == 0 && number.equalsIgnoreCase("number"))) {
+            if (number.isEmpty() || number.startsWith("#")) {
+                continue;
+            }
+            boolean header = first && number.equalsIgnoreCase("number");
+            first = false;
+            if (header) {
                 continue;
             }
             int lineNo = i + 1;
