@@ -153,20 +153,7 @@ class CampaignControlProcessTest {
 
     /** Runs jobs in due order, moving the clock to each one's due date, until the next is due after {@code until}. */
     private void runJobsUntil(Instant until) {
-        for (int i = 0; i < 2000; i++) {
-            List<Job> next = management.createJobQuery().orderByJobDuedate().asc().listPage(0, 1);
-            if (next.isEmpty() || (next.get(0).getDuedate() != null && next.get(0).getDuedate().toInstant().isAfter(until))) {
-                break;
-            }
-            Job job = next.get(0);
-            if (job.getDuedate() != null && job.getDuedate().after(ClockUtil.getCurrentTime())) {
-                ClockUtil.setCurrentTime(job.getDuedate());
-            }
-            management.executeJob(job.getId());
-        }
-        if (ClockUtil.getCurrentTime().toInstant().isBefore(until)) {
-            ClockUtil.setCurrentTime(Date.from(until));
-        }
+        new JobDriver(management, null).runUntil(until, 2000);
     }
 
     private Object variable(ProcessInstance pi, String name) {

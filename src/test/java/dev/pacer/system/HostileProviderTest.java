@@ -12,7 +12,6 @@ import dev.pacer.throttle.Segments;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
-import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.test.Deployment;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.camunda.bpm.engine.test.mock.Mocks;
@@ -131,18 +130,7 @@ class HostileProviderTest {
 
     /** A punctual job executor: always the job due first, at its due time. */
     private void runAllJobs() {
-        for (int i = 0; i < 40 * MESSAGES; i++) {
-            List<Job> next = management.createJobQuery().orderByJobDuedate().asc().listPage(0, 1);
-            if (next.isEmpty()) {
-                return;
-            }
-            Job job = next.get(0);
-            if (job.getDuedate() != null && job.getDuedate().after(ClockUtil.getCurrentTime())) {
-                ClockUtil.setCurrentTime(job.getDuedate());
-            }
-            management.executeJob(job.getId());
-        }
-        throw new AssertionError("the messages did not all end within " + 40 * MESSAGES + " jobs");
+        new JobDriver(management, null).runAll(40 * MESSAGES);
     }
 
     /** The Bandwidth route without HTTP: the request body it would send, the simulator's answer, the route's reader. */

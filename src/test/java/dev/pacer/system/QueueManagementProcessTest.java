@@ -257,33 +257,12 @@ class QueueManagementProcessTest {
         return runtime.startProcessInstanceByKey("delivery", "c1/" + (runtime.createProcessInstanceQuery().count() + 1), vars);
     }
 
-    /** Runs every job already due, in due order, without moving the clock. */
     private void runDueJobs() {
-        for (int i = 0; i < 500; i++) {
-            List<Job> due = management.createJobQuery().processDefinitionKey("delivery").executable()
-                    .orderByJobDuedate().asc().listPage(0, 1);
-            if (due.isEmpty()) {
-                return;
-            }
-            management.executeJob(due.get(0).getId());
-        }
-        throw new AssertionError("jobs did not settle");
+        new JobDriver(management, "delivery").runDue();
     }
 
-    /** Runs every job in due order, moving the clock to each timer's due date, until none is left. */
     private void runAllJobs() {
-        for (int i = 0; i < 500; i++) {
-            List<Job> next = management.createJobQuery().processDefinitionKey("delivery").orderByJobDuedate().asc().listPage(0, 1);
-            if (next.isEmpty()) {
-                return;
-            }
-            Job job = next.get(0);
-            if (job.getDuedate() != null && job.getDuedate().after(ClockUtil.getCurrentTime())) {
-                ClockUtil.setCurrentTime(job.getDuedate());
-            }
-            management.executeJob(job.getId());
-        }
-        throw new AssertionError("jobs did not settle");
+        new JobDriver(management, "delivery").runAll(500);
     }
 
     private Object variable(ProcessInstance pi, String name) {
