@@ -17,8 +17,11 @@ final class ResponseRules {
 
     static final String CLASSIFY = "classify-response";
 
-    /** The decision: the response's class, and for a 429 the layer of limits it belongs to (or null). */
-    record Classification(Outcome.Response responseClass, String limitLayer) {
+    /**
+     * The decision: the response's class, for a 429 the layer of limits it belongs to (or null), and
+     * whether the recipient goes on the suppression list (it opted out, or the provider blocks it).
+     */
+    record Classification(Outcome.Response responseClass, String limitLayer, boolean suppress) {
     }
 
     private ResponseRules() {
@@ -37,10 +40,11 @@ final class ResponseRules {
         Object cls = rule == null ? null : rule.getEntryMap().get("responseClass");
         if (cls == null) {
             // A table edited so that no rule matches: never retry blindly.
-            return new Classification(Outcome.Response.PERMANENT, null);
+            return new Classification(Outcome.Response.PERMANENT, null, false);
         }
         try {
-            return new Classification(Outcome.Response.valueOf(cls.toString()), (String) rule.getEntryMap().get("limitLayer"));
+            return new Classification(Outcome.Response.valueOf(cls.toString()), (String) rule.getEntryMap().get("limitLayer"),
+                    Boolean.TRUE.equals(rule.getEntryMap().get("suppress")));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(CLASSIFY + " gave the response class '" + cls + "'; expected one of "
                     + java.util.Arrays.toString(Outcome.Response.values()), e);

@@ -143,7 +143,12 @@ public class SendDelegate implements JavaDelegate {
                 execution.removeVariable(Vars.REASON);
                 end(execution, Outcome.ACCEPTED, null);
             }
-            case PERMANENT -> end(execution, Outcome.REJECTED, result.reason());
+            case PERMANENT -> {
+                if (rule.suppress()) {
+                    suppression.add(to, provider + " error " + result.errorCode() + ": " + result.reason());
+                }
+                end(execution, Outcome.REJECTED, result.reason());
+            }
             case RATE_LIMITED -> rateLimited(execution, result, rule.limitLayer(), endpoint, from, sentAt, now, deadline);
             case TRANSIENT -> {
                 stats.transientFailures.increment();

@@ -275,13 +275,25 @@ class DeliveryProcessTest {
 
     @Test
     void shouldNeverRetryBandwidthSpamAndBlockedCodes() {
-        for (String code : List.of("4470", "4481", "4482", "4770", "4772", "4775")) {
+        SuppressionList suppression = new SuppressionList(new org.springframework.jdbc.core.JdbcTemplate(
+                ((org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl) engine.getProcessEngine().getProcessEngineConfiguration())
+                        .getDataSource()), clock);
+        List<String> codes = List.of("4470", "4481", "4482", "4770", "4772", "4775");
+        for (int i = 0; i < codes.size(); i++) {
+            String code = codes.get(i);
+            String to = "+1202555020" + i;
             sender.script.add(SendResult.failed(SendResult.Kind.TRANSIENT, 500, "message-failed", "blocked").withErrorCode(code));
-            ProcessInstance pi = start(null, "PENDING");
+            ProcessInstance pi = start(null, "PENDING", Map.of("to", to));
             drive(pi);
             assertThat(outcome(pi)).as("code %s", code).isEqualTo("REJECTED");
             assertThat(variable(pi, "responseClass")).isEqualTo("PERMANENT");
+            assertThat(suppression.contains(to)).as("code %s: blacklisted or opted out, never sent to again", code)
+                    .isEqualTo(List.of("4481", "4482", "4775").contains(code));
         }
+        assertThat(sender.sent).hasSize(6);
+        ProcessInstance again = start(null, "PENDING", Map.of("to", "+12025550205"));
+        drive(again);
+        assertThat(outcome(again)).as("the recipient who opted out").isEqualTo("SUPPRESSED");
         assertThat(sender.sent).hasSize(6);
     }
 
