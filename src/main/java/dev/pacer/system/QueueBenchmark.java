@@ -80,12 +80,12 @@ final class QueueBenchmark {
         return String.format(Locale.ROOT, """
                 %d bulk messages of one segment at %d segments/min (one slot: %.0f ms), provider queue %d segments; %d real-time
                 messages submitted through the process API, one a second, while the bulk campaign saturates the limit.
-                Median of %d runs (min-max).
+                %s
 
                 | real-time to provider, p50 (ms) | real-time to provider, max (ms) | provider queue ahead of a real-time message, max (segments) | provider queue ahead of a bulk message, max (segments) |
                 |---|---|---|---|
                 | %s | %s | %s | %s |
-                """, bulk, rate, 60_000.0 / rate, rate / 12, probes, runs, ChildRun.spread(p50, "%.0f"), ChildRun.spread(max, "%.0f"),
+                """, bulk, rate, 60_000.0 / rate, rate / 12, probes, runs == 1 ? "One run." : "Median of " + runs + " runs (min-max).", ChildRun.spread(p50, "%.0f"), ChildRun.spread(max, "%.0f"),
                 ChildRun.spread(highAhead, "%.1f"), ChildRun.spread(defaultAhead, "%.1f"));
     }
 
@@ -126,12 +126,12 @@ final class QueueBenchmark {
         }
         return String.format(Locale.ROOT, """
                 %,d recipients from a CSV file, JVM heap capped at -Xmx%s, simulator and limits out of reach, H2 on disk, history on
-                (audit). Median of %d runs (min-max).
+                (audit). %s
 
                 | heap in use, peak (MiB) | heap left after a collection, peak (MiB) | database at the end (MiB) | first send after start (s) | sustained messages/s |
                 |---|---|---|---|---|
                 | %s | %s | %s | %s | %s |
-                """, recipients, heap, runs, ChildRun.spread(heapPeak, "%.0f"), ChildRun.spread(live, "%.0f"), ChildRun.spread(dbSize, "%.0f"),
+                """, recipients, heap, runs == 1 ? "One run." : "Median of " + runs + " runs (min-max).", ChildRun.spread(heapPeak, "%.0f"), ChildRun.spread(live, "%.0f"), ChildRun.spread(dbSize, "%.0f"),
                 ChildRun.spread(firstSend, "%.1f"), ChildRun.spread(sustained, "%.1f"));
     }
 
