@@ -159,13 +159,17 @@ class PacerCommand implements Runnable {
         @Option(names = "--server", defaultValue = "http://127.0.0.1:8080", description = "the Pacer server (default: ${DEFAULT-VALUE})")
         URI server;
 
-        abstract String message();
+        private final String message;
+        private final String done;
 
-        abstract String done();
+        Control(String message, String done) {
+            this.message = message;
+            this.done = done;
+        }
 
         @Override
         public Integer call() throws InterruptedException {
-            String body = new ObjectMapper().createObjectNode().put("messageName", message()).put("businessKey", campaign).toString();
+            String body = new ObjectMapper().createObjectNode().put("messageName", message).put("businessKey", campaign).toString();
             HttpRequest request = HttpRequest.newBuilder(server.resolve("/engine-rest/message"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
             HttpResponse<String> response;
@@ -182,7 +186,7 @@ class PacerCommand implements Runnable {
                 return 1;
             }
             if (response.statusCode() / 100 == 2) {
-                System.out.println("campaign " + campaign + " " + done());
+                System.out.println("campaign " + campaign + " " + done);
                 return 0;
             }
             String said = response.body();
@@ -202,34 +206,22 @@ class PacerCommand implements Runnable {
 
     @Command(name = "pause", description = "Pauses a running campaign: no new sends start; requests in flight finish.")
     static class Pause extends Control {
-        String message() {
-            return CampaignControl.PAUSE;
-        }
-
-        String done() {
-            return "paused";
+        Pause() {
+            super(CampaignControl.PAUSE, "paused");
         }
     }
 
     @Command(name = "resume", description = "Resumes a paused campaign at its scopes' pace, without a burst.")
     static class Resume extends Control {
-        String message() {
-            return CampaignControl.RESUME;
-        }
-
-        String done() {
-            return "resumed";
+        Resume() {
+            super(CampaignControl.RESUME, "resumed");
         }
     }
 
     @Command(name = "cancel", description = "Cancels a campaign: every message not yet sent ends CANCELLED.")
     static class Cancel extends Control {
-        String message() {
-            return CampaignControl.CANCEL;
-        }
-
-        String done() {
-            return "cancelled";
+        Cancel() {
+            super(CampaignControl.CANCEL, "cancelled");
         }
     }
 
