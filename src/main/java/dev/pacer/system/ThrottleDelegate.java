@@ -64,7 +64,7 @@ public class ThrottleDelegate implements JavaDelegate {
         return providers.scopes((String) execution.getVariable(Vars.PROVIDER), (String) execution.getVariable(Vars.FROM), campaign);
     }
 
-    /** The campaign's state as this message sees it; read afresh when {@code fresh} (the message was just woken for it). */
+    /** The state of the message's campaign (running for a message on its own). */
     static CampaignControl.State campaignState(DelegateExecution execution, CampaignControl control) {
         Object id = execution.getVariable(Vars.CAMPAIGN_ID);
         return id == null ? CampaignControl.State.RUNNING : control.state(execution.getProcessEngineServices(), id.toString());
@@ -80,9 +80,27 @@ public class ThrottleDelegate implements JavaDelegate {
         Date deadlineDate = (Date) execution.getVariable(Vars.DEADLINE);
         Instant deadline = deadlineDate == null ? null : deadlineDate.toInstant();
         if (PAUSED.equals(previous) && execution.getVariable(Vars.CAMPAIGN_ID) != null) {
+            // woken by the resume: read the campaign's state afresh, not what this node last saw
             control.forget(execution.getVariable(Vars.CAMPAIGN_ID).toString());
         }
-        switch (campaignState(execution, control)) {
+        List<String> scopes = scopes(execution, providers);
+        int segments = (Integer) execution.getVariable(Vars.SEGMENTS);
+        Priority priority = Priority.valueOf((String) execution.getVariable(Vars.PRIORITY));
+        long ticket = -1;
+        if (RECHECK.equals(previous)) {
+            ticket = (Long) execution.getVariable(Vars.TICKET);
+        } else if (RESLOT.equals(previous) && priority == Priority.BULK) {
+            ticket = Pacer.FRONT;
+        }
+        CampaignControl.State state = campaignState(execution, control);
+        SendWindow window = window(execution);
+        List<ZoneId> zones = window == null ? List.of() : zones(execution);
+        boolean windowShut = window != null && !window.isOpen(now, zones);
+        if (ticket >= 0 && (state != CampaignControl.State.RUNNING || windowShut)) {
+            // leaving the bulk queue for a while: its place must not hold back the messages behind it
+            pacer.release(scopes, new Grant(false, now, 0, ticket), segments);
+        }
+        switch (state) {
             case CANCELLED -> {
                 end(execution, Outcome.CANCELLED, "its campaign was cancelled before it was sent");
                 return;
@@ -94,20 +112,9 @@ public class ThrottleDelegate implements JavaDelegate {
             case RUNNING -> {
             }
         }
-        SendWindow window = window(execution);
-        List<ZoneId> zones = window == null ? List.of() : zones(execution);
-        if (window != null && !window.isOpen(now, zones)) {
+        if (windowShut) {
             waitForWindow(execution, window.nextOpening(now, zones), deadline, window);
             return;
-        }
-        List<String> scopes = scopes(execution, providers);
-        int segments = (Integer) execution.getVariable(Vars.SEGMENTS);
-        Priority priority = Priority.valueOf((String) execution.getVariable(Vars.PRIORITY));
-        long ticket = -1;
-        if (RECHECK.equals(previous)) {
-            ticket = (Long) execution.getVariable(Vars.TICKET);
-        } else if (RESLOT.equals(previous) && priority == Priority.BULK) {
-            ticket = Pacer.FRONT;
         }
         Grant grant = pacer.reserve(scopes, segments, priority, ticket);
         if (deadline != null && grant.at().isAfter(deadline)) {

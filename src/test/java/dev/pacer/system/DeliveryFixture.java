@@ -37,7 +37,11 @@ final class DeliveryFixture {
 
     static void registerDelegates(Pacer pacer, Providers providers, MessageSender sender, DeliveryStats stats, CamundaClock clock,
                                   PacerProperties.Retry retry, SuppressionList suppression) {
-        CampaignControl control = new CampaignControl(clock, Duration.ofSeconds(1));
+        registerDelegates(pacer, providers, sender, stats, clock, retry, suppression, new CampaignControl(clock, Duration.ofSeconds(1)));
+    }
+
+    static void registerDelegates(Pacer pacer, Providers providers, MessageSender sender, DeliveryStats stats, CamundaClock clock,
+                                  PacerProperties.Retry retry, SuppressionList suppression, CampaignControl control) {
         Mocks.register("prepareMessage", new PrepareDelegate(providers, suppression, clock, Duration.ofDays(30)));
         Mocks.register("throttle", new ThrottleDelegate(pacer, providers, stats, clock, control));
         Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, stats, clock, Duration.ZERO, retry.rateLimitBudget(),

@@ -143,6 +143,29 @@ class QueueManagementProcessTest {
     }
 
     @Test
+    void shouldLeaveTheBulkQueueWhenItsCampaignIsPaused() {
+        CampaignControl control = new CampaignControl(clock, Duration.ofDays(1));
+        PacerProperties properties = TestProperties.withProvider("http://127.0.0.1:9", 60);
+        DeliveryFixture.registerDelegates(pacer, new Providers(properties, pacer, clock), sender, new DeliveryStats(), clock,
+                properties.retry(), suppression, control);
+        List<ProcessInstance> messages = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Map<String, Object> vars = bulk("+1202555060" + i);
+            vars.put("campaignId", "to-pause");
+            messages.add(start(vars));
+        }
+        runDueJobs();   // sent at 0 s, booked at 1 and 2 s, two queued beyond the horizon
+        assertThat(pacer.view("bandwidth:acct").waitingBulk()).isEqualTo(2);
+        control.set("to-pause", CampaignControl.State.PAUSED);
+        new JobDriver(management, "delivery").runUntil(T0.plusSeconds(10), 500);
+        assertThat(messages.subList(1, 5)).allSatisfy(pi -> assertThat(pi).isWaitingAt("Event_Resumed"));
+        assertThat(pacer.view("bandwidth:acct").waitingBulk()).as("the paused messages left the bulk queue").isZero();
+        assertThat(sender.sent).as("no send started after the pause, booked or not").hasSize(1);
+        assertThat(pacer.reserve(List.of("bandwidth:acct"), 1, Priority.BULK, -1).at())
+                .as("another campaign's message is not held behind them").isEqualTo(T0.plusSeconds(10));
+    }
+
+    @Test
     void shouldGiveTheSlotBackWhenTheDeadlineInterruptsAWaitForIt() {
         for (int i = 0; i < 3; i++) {
             start(bulk("+1202555020" + i));   // slots at 0, 1 and 2 s
