@@ -63,17 +63,22 @@ final class RunMetrics implements AutoCloseable {
                 vars.put(Vars.TO, "+1202556%04d".formatted(n));
                 vars.put(Vars.TEXT, "Your code is " + (100000 + n));
                 vars.put(Vars.TTL, "PT5M");
-                String id = runtime.startProcessInstanceByKey(CampaignDelegates.DELIVERY, "probe-" + n, vars).getId();
-                synchronized (probes) {
-                    probes.add(id);
+                try {
+                    String id = runtime.startProcessInstanceByKey(CampaignDelegates.DELIVERY, "probe-" + n, vars).getId();
+                    synchronized (probes) {
+                        probes.add(id);
+                    }
+                } catch (RuntimeException e) {
+                    System.err.println("real-time probe " + n + " was refused: " + e.getMessage());
                 }
             }, after.plus(every.multipliedBy(i)).toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    /** Waits for every probe submitted to end. */
+    /** Waits for every probe submitted to end; fails after ten minutes (a probe that could not be submitted). */
     void awaitProbes(HistoryService history, int count) throws InterruptedException {
-        while (true) {
+        long giveUp = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < giveUp) {
             List<String> ids;
             synchronized (probes) {
                 ids = List.copyOf(probes);
@@ -84,6 +89,7 @@ final class RunMetrics implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+        throw new IllegalStateException("the real-time probes did not all end within ten minutes");
     }
 
     Map<String, Object> snapshot(HistoryService history) {
