@@ -45,6 +45,15 @@ final class ChildRun {
         return p.exitValue();
     }
 
+    /** Distinct valid numbers for benchmark audiences: ten area codes of 10,000 numbers each. */
+    static final int MAX_RECIPIENTS = 100_000;
+    private static final String[] AREA_CODES = {"202", "303", "312", "415", "617", "718", "305", "206", "512", "702"};
+
+    /** The {@code i}-th benchmark recipient's number, 0 <= i < {@link #MAX_RECIPIENTS}. */
+    static String number(int i) {
+        return "+1" + AREA_CODES[i / 10_000] + "555" + String.format(Locale.ROOT, "%04d", i % 10_000);
+    }
+
     /** The median and, for more than one value, the range: {@code 1.003 (1.002-1.004)}. */
     static String spread(List<Double> values, String format) {
         List<Double> sorted = values.stream().sorted().toList();

@@ -26,7 +26,6 @@ final class LimitsBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int[] NOTE_LENGTHS = {100, 200, 400};
-    private static final String[] AREA_CODES = {"202", "303", "312", "415", "617", "718", "305", "206", "512", "702"};
 
     private final int messages;
     private final int rate;
@@ -35,7 +34,7 @@ final class LimitsBenchmark {
     private final PrintStream log;
 
     LimitsBenchmark(int messages, int rate, int runs, List<String> javaOptions, PrintStream log) {
-        if (messages < 1 || messages > 100_000 || rate < 60 || runs < 1) {
+        if (messages < 1 || messages > ChildRun.MAX_RECIPIENTS || rate < 60 || runs < 1) {
             throw new IllegalArgumentException("messages must be 1-100000, rate at least 60 segments/min, runs at least 1");
         }
         this.messages = messages;
@@ -120,8 +119,7 @@ final class LimitsBenchmark {
     private Path writeCampaign(Path dir, String name) throws IOException {
         StringBuilder csv = new StringBuilder("to,n,note\n");
         for (int i = 0; i < messages; i++) {
-            csv.append('+').append(1).append(AREA_CODES[i / 10_000]).append("555").append(String.format(Locale.ROOT, "%04d", i % 10_000))
-                    .append(',').append(i).append(',').append("x".repeat(NOTE_LENGTHS[i % NOTE_LENGTHS.length])).append('\n');
+            csv.append(ChildRun.number(i)).append(',').append(i).append(',').append("x".repeat(NOTE_LENGTHS[i % NOTE_LENGTHS.length])).append('\n');
         }
         Files.writeString(dir.resolve("recipients.csv"), csv, StandardCharsets.UTF_8);
         Path campaign = dir.resolve("campaign.json");

@@ -31,7 +31,6 @@ import java.util.Locale;
 final class QueueBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] AREA_CODES = {"202", "303", "312", "415", "617", "718", "305", "206", "512", "702"};
     private static final String UNLIMITED = "60000000";
 
     private final PrintStream log;
@@ -143,13 +142,13 @@ final class QueueBenchmark {
     }
 
     private static Path writeCampaign(Path dir, String name, int recipients) throws IOException {
-        if (recipients < 1 || recipients > AREA_CODES.length * 10_000) {
-            throw new IllegalArgumentException("recipients must be 1-" + AREA_CODES.length * 10_000);
+        if (recipients < 1 || recipients > ChildRun.MAX_RECIPIENTS) {
+            throw new IllegalArgumentException("recipients must be 1-" + ChildRun.MAX_RECIPIENTS);
         }
         try (BufferedWriter csv = Files.newBufferedWriter(dir.resolve("recipients.csv"), StandardCharsets.UTF_8)) {
             csv.write("to,n\n");
             for (int i = 0; i < recipients; i++) {
-                csv.write("+1" + AREA_CODES[i / 10_000] + "555" + String.format(Locale.ROOT, "%04d", i % 10_000) + "," + i + "\n");
+                csv.write(ChildRun.number(i) + "," + i + "\n");
             }
         }
         Path campaign = dir.resolve("campaign.json");

@@ -52,8 +52,6 @@ public class RecordExpiryDelegate implements JavaDelegate {
         String reason = deadline != null
                 ? "the deadline " + deadline.toInstant() + " passed while it waited for " + waiting
                 : "its longest lifetime (pacer.dispatch.max-lifetime) ran out while it waited for " + waiting;
-        execution.setVariable(Vars.SLOT, ThrottleDelegate.END);
-        execution.setVariable(Vars.OUTCOME, Outcome.EXPIRED.name());
-        execution.setVariable(Vars.REASON, reason);
+        SendDelegate.end(execution, Outcome.EXPIRED, reason);
     }
 }

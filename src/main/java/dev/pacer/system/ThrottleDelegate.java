@@ -102,7 +102,7 @@ public class ThrottleDelegate implements JavaDelegate {
         }
         switch (state) {
             case CANCELLED -> {
-                end(execution, Outcome.CANCELLED, "its campaign was cancelled before it was sent");
+                SendDelegate.end(execution, Outcome.CANCELLED, "its campaign was cancelled before it was sent");
                 return;
             }
             case PAUSED -> {
@@ -119,7 +119,7 @@ public class ThrottleDelegate implements JavaDelegate {
         Grant grant = pacer.reserve(scopes, segments, priority, ticket);
         if (deadline != null && grant.at().isAfter(deadline)) {
             pacer.release(scopes, grant, segments);
-            end(execution, Outcome.EXPIRED, "no send slot before the deadline " + deadline);
+            SendDelegate.end(execution, Outcome.EXPIRED, "no send slot before the deadline " + deadline);
             return;
         }
         if (window != null && grant.reserved() && !window.isOpen(grant.at(), zones)) {
@@ -137,7 +137,7 @@ public class ThrottleDelegate implements JavaDelegate {
 
     private void waitForWindow(DelegateExecution execution, Instant opens, Instant deadline, SendWindow window) {
         if (deadline != null && opens.isAfter(deadline)) {
-            end(execution, Outcome.EXPIRED, "the send window " + window + " opens at " + opens + ", after the deadline " + deadline);
+            SendDelegate.end(execution, Outcome.EXPIRED, "the send window " + window + " opens at " + opens + ", after the deadline " + deadline);
             return;
         }
         execution.setVariable(Vars.SLOT, WINDOW);
@@ -151,11 +151,5 @@ public class ThrottleDelegate implements JavaDelegate {
 
     static List<ZoneId> zones(DelegateExecution execution) {
         return Arrays.stream(((String) execution.getVariable(Vars.TIME_ZONES)).split(",")).map(ZoneId::of).toList();
-    }
-
-    private static void end(DelegateExecution execution, Outcome outcome, String reason) {
-        execution.setVariable(Vars.SLOT, END);
-        execution.setVariable(Vars.OUTCOME, outcome.name());
-        execution.setVariable(Vars.REASON, reason);
     }
 }

@@ -5,7 +5,6 @@ import dev.pacer.audit.ReportReader;
 import dev.pacer.throttle.Pacer;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -52,8 +50,7 @@ class CampaignControlProcessTest {
         ClockUtil.setCurrentTime(Date.from(T0));
         runtime = engine.getRuntimeService();
         management = engine.getManagementService();
-        reports = new ReportReader(new JdbcTemplate(((ProcessEngineConfigurationImpl) engine.getProcessEngine()
-                .getProcessEngineConfiguration()).getDataSource()), 60);
+        reports = new ReportReader(DeliveryFixture.jdbc(), 60);
         node(2);
     }
 

@@ -26,10 +26,15 @@ final class DeliveryFixture {
         registerDelegates(pacer, providers, sender, stats, clock, retry, suppression(clock));
     }
 
+    /** The process-test engine's database. */
+    static JdbcTemplate jdbc() {
+        return new JdbcTemplate(((ProcessEngineConfigurationImpl) ProcessEngines.getProcessEngine("process-test")
+                .getProcessEngineConfiguration()).getDataSource());
+    }
+
     /** A suppression list in the process-test engine's database, emptied. */
     static SuppressionList suppression(CamundaClock clock) {
-        JdbcTemplate jdbc = new JdbcTemplate(((ProcessEngineConfigurationImpl) ProcessEngines.getProcessEngine("process-test")
-                .getProcessEngineConfiguration()).getDataSource());
+        JdbcTemplate jdbc = jdbc();
         SuppressionList list = new SuppressionList(jdbc, clock);
         jdbc.update("delete from " + SuppressionList.TABLE);
         return list;

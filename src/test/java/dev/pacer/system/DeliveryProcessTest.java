@@ -275,9 +275,7 @@ class DeliveryProcessTest {
 
     @Test
     void shouldNeverRetryBandwidthSpamAndBlockedCodes() {
-        SuppressionList suppression = new SuppressionList(new org.springframework.jdbc.core.JdbcTemplate(
-                ((org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl) engine.getProcessEngine().getProcessEngineConfiguration())
-                        .getDataSource()), clock);
+        SuppressionList suppression = new SuppressionList(DeliveryFixture.jdbc(), clock);
         List<String> codes = List.of("4470", "4481", "4482", "4770", "4772", "4775");
         for (int i = 0; i < codes.size(); i++) {
             String code = codes.get(i);
