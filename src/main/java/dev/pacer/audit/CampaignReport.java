@@ -1,5 +1,6 @@
 package dev.pacer.audit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.Duration;
@@ -10,36 +11,80 @@ import java.util.Map;
 /**
  * A campaign's outcome as the history tables record it.
  *
- * @param recipients               rows in the audience, duplicates included
- * @param messages                 distinct recipients, each one message
- * @param segments                 segments of every valid message
- * @param theoreticalMinimumSeconds accepted segments divided by the provider's configured rate
+ * @param recipients                rows in the audience, duplicates included
+ * @param messages                  distinct recipients, each one message
+ * @param segments                  segments of every valid message
+ * @param acceptedSegments          segments the provider took
+ * @param rateLimitedResponses      429s the provider answered
+ * @param rateLimitWaitSeconds      time messages spent waiting after 429s: told waits, and scopes held after another send's 429
+ * @param retriesByCause            waits before a send was tried again, by cause: {@code 429}, {@code scope held},
+ *                                  {@code in-flight limit}, or the failed attempt's HTTP status (a back-off)
+ * @param waits                     every kind of wait: how many and how long in all (pace, Retry-After, back-off,
+ *                                  send window, paused)
+ * @param configuredSegmentsPerMinute the provider's configured limit
+ * @param theoreticalMinimumSeconds accepted segments divided by the configured limit
+ * @param chart                     where the campaign's chart was written, when it was
  */
-public record CampaignReport(String campaign, String campaignId, int recipients, int duplicates, long messages,
-                             long segments, Map<String, Long> outcomes, long sendAttempts, long rateLimitedResponses,
-                             long transientFailures, Instant startedAt, Instant finishedAt, double makespanSeconds,
-                             double theoreticalMinimumSeconds, long pending) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CampaignReport(String campaign, String campaignId, String provider, int recipients, int duplicates, long messages,
+                             long segments, long acceptedSegments, Map<String, Long> outcomes, long sendAttempts,
+                             long rateLimitedResponses, double rateLimitWaitSeconds, long transientFailures,
+                             Map<String, Long> retriesByCause, Map<String, WaitTotal> waits, Instant startedAt, Instant finishedAt,
+                             double makespanSeconds, int configuredSegmentsPerMinute, double theoreticalMinimumSeconds,
+                             long pending, String chart) {
+
+    /** How many waits of one kind the campaign's messages went through, and their total length. */
+    public record WaitTotal(long count, double seconds) {
+    }
 
     @JsonProperty("makespanRatio")
     public double makespanRatio() {
         return theoreticalMinimumSeconds <= 0 ? 0 : makespanSeconds / theoreticalMinimumSeconds;
     }
 
+    /** Accepted segments per minute over the makespan. */
+    @JsonProperty("achievedSegmentsPerMinute")
+    public double achievedSegmentsPerMinute() {
+        return makespanSeconds <= 0 ? 0 : acceptedSegments * 60 / makespanSeconds;
+    }
+
+    public CampaignReport withChart(String chart) {
+        return new CampaignReport(campaign, campaignId, provider, recipients, duplicates, messages, segments, acceptedSegments, outcomes,
+                sendAttempts, rateLimitedResponses, rateLimitWaitSeconds, transientFailures, retriesByCause, waits, startedAt,
+                finishedAt, makespanSeconds, configuredSegmentsPerMinute, theoreticalMinimumSeconds, pending, chart);
+    }
+
     public String toText() {
         StringBuilder s = new StringBuilder();
         s.append("Campaign ").append(campaign).append(" (").append(campaignId).append(")\n");
-        s.append(String.format(Locale.ROOT, "  recipients %d (%d duplicates skipped), messages %d, segments %d%n",
-                recipients, duplicates, messages, segments));
+        s.append(String.format(Locale.ROOT, "  recipients %d (%d duplicates skipped), messages %d, segments %d (%d accepted)%n",
+                recipients, duplicates, messages, segments, acceptedSegments));
         s.append("  outcomes  ");
         outcomes.forEach((k, v) -> s.append(k).append(' ').append(v).append("  "));
         s.append('\n');
-        s.append(String.format(Locale.ROOT, "  send attempts %d, 429 responses %d, transient failures %d%n",
-                sendAttempts, rateLimitedResponses, transientFailures));
+        s.append(String.format(Locale.ROOT, "  send attempts %d, 429 responses %d (%.1f s waited after 429s), transient failures %d%n",
+                sendAttempts, rateLimitedResponses, rateLimitWaitSeconds, transientFailures));
+        if (!retriesByCause.isEmpty()) {
+            s.append("  retries by cause  ");
+            retriesByCause.forEach((k, v) -> s.append(k).append(' ').append(v).append("  "));
+            s.append('\n');
+        }
+        if (!waits.isEmpty()) {
+            s.append("  waits  ");
+            waits.forEach((k, v) -> s.append(String.format(Locale.ROOT, "%s %d (%.1f s)  ", k, v.count(), v.seconds())));
+            s.append('\n');
+        }
         s.append(String.format(Locale.ROOT, "  started %s, finished %s%n", startedAt, finishedAt));
         s.append(String.format(Locale.ROOT, "  makespan %.1f s, theoretical minimum %.1f s (ratio %.3f)%n",
                 makespanSeconds, theoreticalMinimumSeconds, makespanRatio()));
+        s.append(String.format(Locale.ROOT, "  achieved %.0f segments/min against a configured limit of %d (%.0f%%)%n",
+                achievedSegmentsPerMinute(), configuredSegmentsPerMinute,
+                configuredSegmentsPerMinute == 0 ? 0 : 100 * achievedSegmentsPerMinute() / configuredSegmentsPerMinute));
         if (pending > 0) {
             s.append("  ").append(pending).append(" messages have not reached an outcome yet\n");
+        }
+        if (chart != null) {
+            s.append("  chart ").append(chart).append('\n');
         }
         return s.toString();
     }

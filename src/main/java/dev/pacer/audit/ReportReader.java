@@ -4,29 +4,45 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 
 /**
- * Reads campaign reports from Camunda's history tables ({@code ACT_HI_PROCINST}, {@code ACT_HI_VARINST}),
- * so that a report is the same after a restart as at the end of the run. Messages are the
- * {@code delivery} instances whose business key starts with {@code <campaign instance id>/}.
+ * Reads campaign reports from Camunda's history tables ({@code ACT_HI_PROCINST}, {@code ACT_HI_VARINST},
+ * {@code ACT_HI_ACTINST}, {@code ACT_HI_DETAIL}), so that a report is the same after a restart as at
+ * the end of the run. Messages are the {@code delivery} instances whose business key starts with
+ * {@code <campaign instance id>/}.
  */
 public class ReportReader {
 
-    private final JdbcTemplate jdbc;
-    private final int segmentsPerMinute;
+    /** The delivery flow's waits, by the report's name for them. */
+    static final Map<String, String> WAITS = Map.of(
+            "Timer_WaitSlot", "pace",
+            "Timer_RetryAfter", "retryAfter",
+            "Timer_Backoff", "backoff",
+            "Timer_SendWindow", "sendWindow",
+            "Event_Resumed", "paused");
 
-    /** @param segmentsPerMinute the provider's configured rate, which the theoretical minimum is measured against */
-    public ReportReader(JdbcTemplate jdbc, int segmentsPerMinute) {
+    private final JdbcTemplate jdbc;
+    private final ToIntFunction<String> segmentsPerMinute;
+
+    /** @param segmentsPerMinute a provider's configured rate, which the theoretical minimum is measured against */
+    public ReportReader(JdbcTemplate jdbc, ToIntFunction<String> segmentsPerMinute) {
         this.jdbc = jdbc;
         this.segmentsPerMinute = segmentsPerMinute;
     }
 
-    public int segmentsPerMinute() {
-        return segmentsPerMinute;
+    JdbcTemplate jdbc() {
+        return jdbc;
+    }
+
+    /** The configured rate of {@code provider}, segments per minute. */
+    public int segmentsPerMinute(String provider) {
+        return segmentsPerMinute.applyAsInt(provider);
     }
 
     /** The newest campaign instance with this name (business key), or with this instance id. */
@@ -65,12 +81,27 @@ public class ReportReader {
                 + "group by v.NAME_", rs -> {
                     sums.put(rs.getString(1), rs.getLong(2));
                 }, prefix);
+        String provider = jdbc.queryForObject("select max(v.TEXT_)" + messages + "v.NAME_ = 'provider'", String.class, prefix);
         Long acceptedSegments = jdbc.queryForObject("select coalesce(sum(s.LONG_), 0) from ACT_HI_PROCINST p "
                 + "join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = 'outcome' and v.TEXT_ = 'ACCEPTED' "
                 + "join ACT_HI_VARINST s on s.PROC_INST_ID_ = p.PROC_INST_ID_ and s.NAME_ = 'segments' "
                 + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ?", Long.class, prefix);
         Timestamp lastEnd = jdbc.queryForObject("select max(END_TIME_) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'delivery' and BUSINESS_KEY_ like ?",
                 Timestamp.class, prefix);
+        Map<String, CampaignReport.WaitTotal> waits = new TreeMap<>();
+        jdbc.query("select a.ACT_ID_, count(*), coalesce(sum(a.DURATION_), 0) from ACT_HI_ACTINST a join ACT_HI_PROCINST p "
+                + "on p.PROC_INST_ID_ = a.PROC_INST_ID_ where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? "
+                + "and a.ACT_ID_ in ('" + String.join("', '", WAITS.keySet()) + "') group by a.ACT_ID_", rs -> {
+                    waits.put(WAITS.get(rs.getString(1)), new CampaignReport.WaitTotal(rs.getLong(2), rs.getLong(3) / 1000d));
+                }, prefix);
+        Map<String, Long> retries = new LinkedHashMap<>();
+        jdbc.query("select d.TEXT_ from ACT_HI_DETAIL d join ACT_HI_PROCINST p on p.PROC_INST_ID_ = d.PROC_INST_ID_ "
+                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? and d.NAME_ = 'waitReason'", rs -> {
+                    String cause = WaitReason.cause(rs.getString(1));
+                    if (WaitReason.isRetry(cause)) {
+                        retries.merge(cause, 1L, Long::sum);
+                    }
+                }, prefix);
         // a cancelled campaign's rows never dispatched have no instance each: they are counted as cancelled
         Long undispatched = jdbc.queryForObject("select coalesce(max(LONG_), 0) from ACT_HI_VARINST where PROC_INST_ID_ = ? "
                 + "and NAME_ = 'cancelledUndispatched'", Long.class, campaignId);
@@ -81,9 +112,13 @@ public class ReportReader {
         long pending = outcomes.getOrDefault("PENDING", 0L);
         outcomes.remove("PENDING");
         Instant finished = lastEnd == null ? null : lastEnd.toInstant();
-        double minimum = acceptedSegments == null ? 0 : acceptedSegments * 60d / segmentsPerMinute;
-        return new CampaignReport(name, campaignId, rows, duplicates, total, sums.getOrDefault("segments", 0L), outcomes,
-                sums.getOrDefault("attempts", 0L), sums.getOrDefault("rateLimited", 0L), sums.getOrDefault("failures", 0L),
-                startedAt, finished, CampaignReport.seconds(startedAt, finished), minimum, pending);
+        int rate = provider == null ? 0 : segmentsPerMinute(provider);
+        long accepted = acceptedSegments == null ? 0 : acceptedSegments;
+        double minimum = rate == 0 ? 0 : accepted * 60d / rate;
+        CampaignReport.WaitTotal retryAfter = waits.get("retryAfter");
+        return new CampaignReport(name, campaignId, provider, rows, duplicates, total, sums.getOrDefault("segments", 0L), accepted,
+                outcomes, sums.getOrDefault("attempts", 0L), sums.getOrDefault("rateLimited", 0L),
+                retryAfter == null ? 0 : retryAfter.seconds(), sums.getOrDefault("failures", 0L), retries, waits, startedAt, finished,
+                CampaignReport.seconds(startedAt, finished), rate, minimum, pending, null);
     }
 }

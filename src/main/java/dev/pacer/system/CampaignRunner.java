@@ -11,7 +11,6 @@ import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.function.Consumer;
 
 /** Starts a campaign through the Java process API and follows it to its end. */
 @Component
@@ -22,11 +21,8 @@ public class CampaignRunner {
     private final ReportReader reports;
     private final Providers providers;
     private final Clock clock;
-    private final DeliveryStats stats;
 
-    CampaignRunner(RuntimeService runtime, HistoryService history, ReportReader reports, Providers providers, Clock clock,
-                   DeliveryStats stats) {
-        this.stats = stats;
+    CampaignRunner(RuntimeService runtime, HistoryService history, ReportReader reports, Providers providers, Clock clock) {
         this.runtime = runtime;
         this.history = history;
         this.reports = reports;
@@ -50,14 +46,14 @@ public class CampaignRunner {
     }
 
     /** Waits for the campaign instance to end, calling {@code progress} about twice a second. */
-    public CampaignReport awaitEnd(String campaignId, Consumer<DeliveryStats.Snapshot> progress) throws InterruptedException {
+    public CampaignReport awaitEnd(String campaignId, Runnable progress) throws InterruptedException {
         while (true) {
             HistoricProcessInstance pi = history.createHistoricProcessInstanceQuery().processInstanceId(campaignId).singleResult();
             if (pi != null && pi.getEndTime() != null) {
                 return reports.read(campaignId);
             }
             if (progress != null) {
-                progress.accept(stats.snapshot());
+                progress.run();
             }
             Thread.sleep(500);
         }

@@ -4,7 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Live counters of this node's deliveries, for the progress display; the audit trail is the history tables. */
+/** Live counters of this node's deliveries, which {@link PacerMetrics} publishes; the audit trail is the history tables. */
 public class DeliveryStats {
 
     final LongAdder dispatched = new LongAdder();
@@ -23,6 +23,11 @@ public class DeliveryStats {
 
     void finished(Outcome outcome) {
         finished.get(outcome).increment();
+    }
+
+    /** Messages that reached {@code outcome} on this node. */
+    long count(Outcome outcome) {
+        return finished.get(outcome).sum();
     }
 
     public Snapshot snapshot() {

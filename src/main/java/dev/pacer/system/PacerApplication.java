@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Pacer's entry point: the {@code pacer} command line ({@code run}, {@code serve}, {@code report}). */
-@SpringBootApplication(scanBasePackages = "dev.pacer.system")
+@SpringBootApplication(scanBasePackages = {"dev.pacer.system", "dev.pacer.web"})
 public class PacerApplication {
 
     public static void main(String[] args) {

@@ -2,7 +2,9 @@ package dev.pacer.system;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pacer.audit.AuditFiles;
 import dev.pacer.audit.CampaignReport;
+import dev.pacer.audit.TrailReader;
 import dev.pacer.audit.ReportReader;
 import dev.pacer.throttle.Pacer;
 import dev.pacer.campaign.InvalidCampaignException;
@@ -33,7 +35,7 @@ import java.util.concurrent.Callable;
 /** The {@code pacer} command line. Arguments it does not know ({@code --spring.x=y}) go to Spring. */
 @Command(name = "pacer", mixinStandardHelpOptions = true, version = "pacer 0.1.0",
         description = "Runs outbound messaging campaigns through rate-limited provider APIs.",
-        subcommands = {PacerCommand.Run.class, PacerCommand.Serve.class, PacerCommand.Report.class, PacerCommand.Pause.class,
+        subcommands = {PacerCommand.Run.class, PacerCommand.Serve.class, PacerCommand.Report.class, PacerCommand.Trail.class, PacerCommand.Pause.class,
                 PacerCommand.Resume.class, PacerCommand.Cancel.class, PacerCommand.BenchTimers.class, PacerCommand.BenchLimits.class,
                 PacerCommand.BenchQueue.class})
 class PacerCommand implements Runnable {
@@ -69,6 +71,10 @@ class PacerCommand implements Runnable {
 
         @Option(names = "--report-json", paramLabel = "OUT", description = "also write the report as JSON to OUT")
         Path reportJson;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "where the audit files go: report.json, messages.csv, "
+                + "chart.svg, chart.png (default: reports/NAME beside the data directory)")
+        Path out;
 
         @Option(names = "--simulator-json", paramLabel = "OUT", hidden = true,
                 description = "write the built-in simulators' score (requests inside a told wait, lockouts...) as JSON to OUT")
@@ -111,10 +117,15 @@ class PacerCommand implements Runnable {
                 Providers providers = context.getBean(Providers.class);
                 String scope = providers.endpoint(providers.names().iterator().next()).scope();
                 Pacer pacer = context.getBean(Pacer.class);
-                CampaignReport report = runner.awaitEnd(id, new ProgressPrinter(System.out, System.console() != null,
-                        () -> pacer.view(scope)));
+                PacerMetrics live = context.getBean(PacerMetrics.class);
+                CampaignReport report = runner.awaitEnd(id, new ProgressPrinter(System.out, System.console() != null, live::read,
+                        pacer::view, scope));
                 System.out.println();
+                Path audit = out != null ? out : Path.of(context.getEnvironment().getProperty("pacer.data-dir", "./data"))
+                        .toAbsolutePath().normalize().resolveSibling("reports").resolve(report.campaign());
+                report = AuditFiles.write(context.getBean(ReportReader.class), report, audit, reportJson(context));
                 System.out.print(report.toText());
+                System.out.println("  report, per-message CSV and chart written to " + audit);
                 if (reportJson != null) {
                     reportJson(context).writeValue(reportJson.toFile(), report);
                     System.out.println("  report written to " + reportJson);
@@ -225,7 +236,8 @@ class PacerCommand implements Runnable {
         }
     }
 
-    @Command(name = "report", description = "Prints the report of a campaign (by name or instance id) from the history tables.")
+    @Command(name = "report", description = "Prints the report of a campaign (by name or instance id) from the history tables, "
+            + "and with --out writes its audit files: report.json, messages.csv (every message's outcome), chart.svg and chart.png.")
     static class Report implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "CAMPAIGN")
         String campaign;
@@ -233,14 +245,15 @@ class PacerCommand implements Runnable {
         @Option(names = "--json", paramLabel = "OUT", description = "write the report as JSON to OUT")
         Path json;
 
+        @Option(names = "--out", paramLabel = "DIR", description = "write the audit files into DIR")
+        Path out;
+
         @Unmatched
         List<String> springArgs = new ArrayList<>();
 
         @Override
         public Integer call() throws IOException {
-            List<String> args = new ArrayList<>(springArgs);
-            args.add("--camunda.bpm.job-execution.enabled=false");
-            try (ConfigurableApplicationContext context = start(false, args)) {
+            try (ConfigurableApplicationContext context = start(false, historyOnly(springArgs))) {
                 ReportReader reader = context.getBean(ReportReader.class);
                 var id = reader.findCampaign(campaign);
                 if (id.isEmpty()) {
@@ -248,11 +261,55 @@ class PacerCommand implements Runnable {
                     return 1;
                 }
                 CampaignReport report = reader.read(id.get());
-                PrintStream out = System.out;
-                out.print(report.toText());
+                if (out != null) {
+                    report = AuditFiles.write(reader, report, out, reportJson(context));
+                }
+                System.out.print(report.toText());
                 if (json != null) {
                     reportJson(context).writeValue(json.toFile(), report);
                 }
+                return 0;
+            }
+        }
+    }
+
+    /** Reading history needs the engine without its job executor: no flow moves on while the report is read. */
+    static List<String> historyOnly(List<String> springArgs) {
+        List<String> args = new ArrayList<>(springArgs);
+        args.add("--camunda.bpm.job-execution.enabled=false");
+        return args;
+    }
+
+    @Command(name = "trail", description = "Prints one message's path from the history tables: each send attempt with the provider's "
+            + "answer, each wait with its reason and length, and the outcome.")
+    static class Trail implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "the campaign's name or instance id")
+        String campaign;
+
+        @Parameters(index = "1", paramLabel = "NUMBER", description = "the recipient's number, E.164 (+12025550123)")
+        String number;
+
+        @Option(names = "--json", description = "print the trail as JSON")
+        boolean json;
+
+        @Unmatched
+        List<String> springArgs = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            try (ConfigurableApplicationContext context = start(false, historyOnly(springArgs))) {
+                var id = context.getBean(ReportReader.class).findCampaign(campaign);
+                if (id.isEmpty()) {
+                    System.err.println("no campaign named '" + campaign + "' in the history tables");
+                    return 1;
+                }
+                TrailReader trails = context.getBean(TrailReader.class);
+                var trail = trails.findMessage(id.get(), number).flatMap(trails::read);
+                if (trail.isEmpty()) {
+                    System.err.println("campaign '" + campaign + "' has no message to " + number);
+                    return 1;
+                }
+                System.out.print(json ? reportJson(context).writeValueAsString(trail.get()) + "\n" : trail.get().toText());
                 return 0;
             }
         }

@@ -2,6 +2,8 @@ package dev.pacer.system;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pacer.audit.ReportReader;
+import dev.pacer.audit.TrailHistoryLevel;
+import dev.pacer.audit.TrailReader;
 import dev.pacer.provider.BandwidthResponses;
 import dev.pacer.provider.MessageSender;
 import dev.pacer.retry.WaitBounds;
@@ -13,7 +15,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -26,6 +31,12 @@ class PacerConfiguration {
     @Bean
     Clock pacerClock() {
         return new CamundaClock();
+    }
+
+    /** Registers the history level {@code trail} with the engine ({@code camunda.bpm.history-level}). */
+    @Bean
+    static TrailHistoryLevel.Plugin trailHistoryLevel() {
+        return new TrailHistoryLevel.Plugin();
     }
 
     @Bean
@@ -63,8 +74,21 @@ class PacerConfiguration {
 
     @Bean
     ReportReader reportReader(JdbcTemplate jdbc, PacerProperties properties) {
-        return new ReportReader(jdbc, properties.providers().values().stream().findFirst()
-                .map(PacerProperties.Provider::segmentsPerMinute).orElse(60));
+        return new ReportReader(jdbc, provider -> {
+            PacerProperties.Provider p = properties.providers().get(provider);
+            return p == null ? 0 : p.segmentsPerMinute();
+        });
+    }
+
+    @Bean
+    PacerMetrics pacerMetrics(MeterRegistry registry, DeliveryStats stats, Pacer pacer, Providers providers, JdbcTemplate jdbc) {
+        // providers first: the scopes they register get their gauges from the start
+        return new PacerMetrics(registry, stats, pacer, jdbc, Clock.systemUTC(), Duration.ofSeconds(1));
+    }
+
+    @Bean
+    TrailReader trailReader(JdbcTemplate jdbc, Clock clock) {
+        return new TrailReader(jdbc, clock);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.pacer.system;
 
+import dev.pacer.audit.WaitReason;
 import dev.pacer.retry.BackoffPolicy;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -53,6 +54,10 @@ public class ScheduleRetryDelegate implements JavaDelegate {
             return;
         }
         execution.setVariable(Vars.LAST_BACKOFF, delay.toMillis());
+        Object status = execution.getVariable(Vars.HTTP_STATUS);
+        String cause = status == null || ((Integer) status) == 0 ? WaitReason.NO_RESPONSE : status.toString();
+        execution.setVariable(Vars.WAIT_REASON, WaitReason.of(cause, "back-off " + delay.toMillis() + " ms after failed attempt "
+                + failures + " (retry policy " + name + "): " + last));
         execution.setVariable(Vars.WAKE_AT, Vars.wakeAt(at));
         execution.setVariable(Vars.SLOT, ThrottleDelegate.RETRY);
         stats.retrying.increment();

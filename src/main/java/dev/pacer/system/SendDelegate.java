@@ -1,5 +1,7 @@
 package dev.pacer.system;
 
+import dev.pacer.audit.Attempt;
+import dev.pacer.audit.WaitReason;
 import dev.pacer.provider.MessageSender;
 import dev.pacer.provider.OutgoingMessage;
 import dev.pacer.provider.SendResult;
@@ -103,13 +105,13 @@ public class SendDelegate implements JavaDelegate {
         }
         if (hold.isPresent()) {
             // A scope was paused after this slot was granted: no request goes out inside the wait.
-            retryAt(execution, now.plus(hold.get()), deadline, "a scope of this send is paused");
+            retryAt(execution, now.plus(hold.get()), deadline, WaitReason.SCOPE_HELD, "a scope of this send is paused after a 429");
             return;
         }
         if (!pacer.enter(scopes, inFlightWait)) {
             // The slot goes unused: give it back, or the slot taken on the way round is paid for twice.
             pacer.release(scopes, slot, segments);
-            retryAt(execution, now, deadline, "a scope of this send has its maximum of requests in flight");
+            retryAt(execution, now, deadline, WaitReason.IN_FLIGHT, "a scope of this send has its maximum of requests in flight");
             return;
         }
         Instant sentAt = clock.instant();
@@ -124,8 +126,12 @@ public class SendDelegate implements JavaDelegate {
             pacer.hold(scopes, result.retryWait() == null ? Duration.ZERO : result.retryWait());
         }
         stats.attempts.increment();
-        execution.setVariable(Vars.ATTEMPTS, (Integer) execution.getVariable(Vars.ATTEMPTS) + 1);
+        int attempt = (Integer) execution.getVariable(Vars.ATTEMPTS) + 1;
+        execution.setVariable(Vars.ATTEMPTS, attempt);
         ResponseRules.Classification rule = ResponseRules.classify(execution.getProcessEngineServices(), provider, result);
+        execution.setVariable(Vars.ATTEMPT, new Attempt(attempt, sentAt, Duration.between(sentAt, clock.instant()).toMillis(),
+                result.status(), rule.responseClass().name(), result.errorType(), result.errorCode(), result.reason(),
+                result.providerMessageId(), result.retryWait() == null ? null : result.retryWait().toMillis()).toJson());
         execution.setVariable(Vars.RESPONSE_CLASS, rule.responseClass().name());
         execution.setVariable(Vars.HTTP_STATUS, result.status());
         execution.setVariable(Vars.ERROR_CODE, result.errorCode());
@@ -186,14 +192,15 @@ public class SendDelegate implements JavaDelegate {
                     + rateLimitBudget + " (" + result.reason() + ")");
             return;
         }
-        retryAt(execution, until, deadline, result.reason());
+        retryAt(execution, until, deadline, WaitReason.RATE_LIMITED, "pausing " + scope + " until " + until + " (" + result.reason() + ")");
     }
 
-    private void retryAt(DelegateExecution execution, Instant at, Instant deadline, String reason) {
+    private void retryAt(DelegateExecution execution, Instant at, Instant deadline, String cause, String reason) {
         if (deadline != null && at.isAfter(deadline)) {
             end(execution, Outcome.EXPIRED, "retry at " + at + " would come after the deadline " + deadline + " (" + reason + ")");
             return;
         }
+        execution.setVariable(Vars.WAIT_REASON, WaitReason.of(cause, reason));
         execution.setVariable(Vars.WAKE_AT, Vars.wakeAt(at));
         execution.setVariable(Vars.SLOT, ThrottleDelegate.RETRY);
         stats.retrying.increment();

@@ -7,6 +7,7 @@ import dev.pacer.throttle.ScopeLimit;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 
+import dev.pacer.audit.WaitReason;
 import dev.pacer.campaign.SendWindow;
 
 import java.time.Clock;
@@ -106,6 +107,9 @@ public class ThrottleDelegate implements JavaDelegate {
                 return;
             }
             case PAUSED -> {
+                if (!PAUSED.equals(previous)) {
+                    execution.setVariable(Vars.WAIT_REASON, WaitReason.of(WaitReason.PAUSED, "waiting for the campaign to be resumed"));
+                }
                 execution.setVariable(Vars.SLOT, PAUSED);
                 return;
             }
@@ -142,6 +146,8 @@ public class ThrottleDelegate implements JavaDelegate {
         }
         execution.setVariable(Vars.SLOT, WINDOW);
         execution.setVariable(Vars.WAKE_AT, Vars.wakeAt(opens));
+        execution.setVariable(Vars.WAIT_REASON, WaitReason.of(WaitReason.SEND_WINDOW, window + " in " + execution.getVariable(Vars.TIME_ZONES)
+                + " opens at " + opens));
     }
 
     static SendWindow window(DelegateExecution execution) {

@@ -49,6 +49,10 @@ final class Vars {
     static final String RETRY_NOT_BEFORE = "retryNotBefore";
     static final String LAST_BACKOFF = "lastBackoffMillis";
     static final String RATE_LIMIT_WAITED = "rateLimitWaitedMillis";
+    /** The last send attempt's record ({@link dev.pacer.audit.Attempt}); history keeps every one. */
+    static final String ATTEMPT = "attempt";
+    /** Why the message waits next, when it is not the pace ({@link dev.pacer.audit.WaitReason}); history keeps every one. */
+    static final String WAIT_REASON = "waitReason";
 
     private Vars() {
     }

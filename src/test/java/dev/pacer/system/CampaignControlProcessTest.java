@@ -50,7 +50,7 @@ class CampaignControlProcessTest {
         ClockUtil.setCurrentTime(Date.from(T0));
         runtime = engine.getRuntimeService();
         management = engine.getManagementService();
-        reports = new ReportReader(DeliveryFixture.jdbc(), 60);
+        reports = new ReportReader(DeliveryFixture.jdbc(), provider -> 60);
         node(2);
     }
 

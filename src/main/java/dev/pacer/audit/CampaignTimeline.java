@@ -1,0 +1,69 @@
+package dev.pacer.audit;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the campaign chart shows, read from history: every send attempt (when, the HTTP status,
+ * the message's segments), the pauses, and the configured limit.
+ *
+ * @param start the campaign's start, time zero of the chart
+ * @param end   the last message's outcome (or the last attempt while it runs)
+ */
+public record CampaignTimeline(String campaign, Instant start, Instant end, int segmentsPerMinute, List<Send> sends,
+                               List<Pause> pauses) {
+
+    /** One send attempt. */
+    public record Send(Instant at, int status, int segments) {
+    }
+
+    /** The campaign was paused from {@code from} to {@code to} (null: still paused at the end). */
+    public record Pause(Instant from, Instant to) {
+    }
+
+    /** Reads the timeline of campaign instance {@code campaignId}. */
+    public static CampaignTimeline read(ReportReader reports, String campaignId) {
+        var jdbc = reports.jdbc();
+        var campaign = jdbc.queryForMap("select BUSINESS_KEY_, START_TIME_, END_TIME_ from ACT_HI_PROCINST where PROC_INST_ID_ = ?", campaignId);
+        List<Send> sends = new ArrayList<>();
+        jdbc.query("select d.TEXT_, s.LONG_ from ACT_HI_DETAIL d join ACT_HI_PROCINST p on p.PROC_INST_ID_ = d.PROC_INST_ID_ "
+                + "join ACT_HI_VARINST s on s.PROC_INST_ID_ = d.PROC_INST_ID_ and s.NAME_ = 'segments' "
+                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? and d.NAME_ = 'attempt'", rs -> {
+                    Attempt a = Attempt.parse(rs.getString(1));
+                    sends.add(new Send(a.sentAt(), a.status(), (int) rs.getLong(2)));
+                }, campaignId + "/%");
+        sends.sort((a, b) -> a.at().compareTo(b.at()));
+        List<Pause> pauses = new ArrayList<>();
+        Instant pausedAt = null;
+        for (var act : jdbc.queryForList("select ACT_ID_, START_TIME_ from ACT_HI_ACTINST where PROC_INST_ID_ = ? "
+                + "and ACT_ID_ in ('Task_Pause', 'Task_Resume', 'Task_Cancel') order by START_TIME_", campaignId)) {
+            Instant at = ((Timestamp) act.get("START_TIME_")).toInstant();
+            if ("Task_Pause".equals(act.get("ACT_ID_"))) {
+                pausedAt = pausedAt == null ? at : pausedAt;
+            } else if (pausedAt != null) {
+                pauses.add(new Pause(pausedAt, at));
+                pausedAt = null;
+            }
+        }
+        Timestamp lastEnd = jdbc.queryForObject("select max(END_TIME_) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'delivery' "
+                + "and BUSINESS_KEY_ like ?", Timestamp.class, campaignId + "/%");
+        Instant start = ((Timestamp) campaign.get("START_TIME_")).toInstant();
+        Instant end = lastEnd != null ? lastEnd.toInstant() : sends.isEmpty() ? start : sends.get(sends.size() - 1).at();
+        if (pausedAt != null) {
+            pauses.add(new Pause(pausedAt, null));
+        }
+        String provider = jdbc.queryForObject("select max(v.TEXT_) from ACT_HI_PROCINST p join ACT_HI_VARINST v "
+                + "on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = 'provider' where p.PROC_DEF_KEY_ = 'delivery' "
+                + "and p.BUSINESS_KEY_ like ?", String.class, campaignId + "/%");
+        return new CampaignTimeline((String) campaign.get("BUSINESS_KEY_"), start, end,
+                provider == null ? 0 : reports.segmentsPerMinute(provider), sends, pauses);
+    }
+
+    /** Seconds from the start to {@code at}. */
+    public double offset(Instant at) {
+        return Duration.between(start, at).toMillis() / 1000d;
+    }
+}

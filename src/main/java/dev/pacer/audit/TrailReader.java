@@ -1,0 +1,122 @@
+package dev.pacer.audit;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads one message's trail ({@link MessageTrail}) from {@code ACT_HI_ACTINST} (the steps and how
+ * long each wait lasted) and {@code ACT_HI_DETAIL} (every attempt record and wait reason, kept by
+ * the {@link TrailHistoryLevel}), joined on the activity instance that set them.
+ */
+public class TrailReader {
+
+    private static final Map<String, String> WAITS = Map.of(
+            "Timer_WaitSlot", "for a send slot",
+            "Timer_RetryAfter", "Retry-After",
+            "Timer_Backoff", "back-off",
+            "Timer_SendWindow", "for the send window",
+            "Event_Resumed", "for the campaign to resume");
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public TrailReader(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** The message of campaign instance {@code campaignId} to {@code number} (E.164, as the campaign was sent). */
+    public Optional<String> findMessage(String campaignId, String number) {
+        List<String> ids = jdbc.queryForList("select p.PROC_INST_ID_ from ACT_HI_PROCINST p join ACT_HI_VARINST v "
+                + "on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = 'to' and v.TEXT_ = ? "
+                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? order by p.START_TIME_", String.class,
+                normalize(number), campaignId + "/%");
+        return ids.stream().findFirst();
+    }
+
+    /** Spaces, dashes, dots and brackets are dropped, as people write numbers: {@code +1 (202) 555-0101}. */
+    static String normalize(String number) {
+        return number.replaceAll("[\\s().-]", "");
+    }
+
+    /** The trail of delivery instance {@code messageId}, or empty when history has no such message. */
+    public Optional<MessageTrail> read(String messageId) {
+        List<Map<String, Object>> instance = jdbc.queryForList("select BUSINESS_KEY_, START_TIME_, END_TIME_ from ACT_HI_PROCINST "
+                + "where PROC_INST_ID_ = ? and PROC_DEF_KEY_ = 'delivery'", messageId);
+        if (instance.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> vars = new HashMap<>();
+        jdbc.query("select NAME_, VAR_TYPE_, TEXT_, LONG_ from ACT_HI_VARINST where PROC_INST_ID_ = ?", rs -> {
+            vars.put(rs.getString(1), "string".equals(rs.getString(2)) ? rs.getString(3) : rs.getObject(4));
+        }, messageId);
+        Map<String, List<String[]>> details = new HashMap<>();
+        jdbc.query("select ACT_INST_ID_, NAME_, TEXT_ from ACT_HI_DETAIL where PROC_INST_ID_ = ? and TYPE_ = 'VariableUpdate' "
+                + "order by TIME_, SEQUENCE_COUNTER_", rs -> {
+            details.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new String[]{rs.getString(2), rs.getString(3)});
+        }, messageId);
+        List<MessageTrail.Step> steps = new ArrayList<>();
+        String waitReason = null;
+        MessageTrail.Step pace = null;
+        for (Map<String, Object> act : jdbc.queryForList("select ID_, ACT_ID_, ACT_NAME_, START_TIME_, END_TIME_ from ACT_HI_ACTINST "
+                + "where PROC_INST_ID_ = ? order by START_TIME_, SEQUENCE_COUNTER_", messageId)) {
+            String activity = (String) act.get("ACT_ID_");
+            Instant start = instant(act.get("START_TIME_"));
+            Instant end = instant(act.get("END_TIME_"));
+            long millis = Duration.between(start, end == null ? clock.instant() : end).toMillis();
+            if ("Timer_WaitSlot".equals(activity) && pace != null) {
+                // a bulk message asks again and again while the queue ahead is long: one wait
+                pace = new MessageTrail.Step(pace.at(), "wait", pace.what(), null, pace.millis() + millis, pace.count() + 1, null);
+                steps.set(steps.size() - 1, pace);
+                continue;
+            }
+            if (!"Task_Throttle".equals(activity)) {
+                pace = null; // asking for the slot again does not end the pace wait; anything else does
+            }
+            for (String[] d : details.getOrDefault((String) act.get("ID_"), List.of())) {
+                if ("waitReason".equals(d[0])) {
+                    waitReason = d[1];
+                } else if ("attempt".equals(d[0]) && d[1] != null) {
+                    steps.add(new MessageTrail.Step(start, "attempt", "send", null, null, null, Attempt.parse(d[1])));
+                }
+            }
+            if (WAITS.containsKey(activity)) {
+                boolean paced = "Timer_WaitSlot".equals(activity);
+                MessageTrail.Step wait = new MessageTrail.Step(start, "wait", WAITS.get(activity), paced ? null : waitReason, millis,
+                        paced ? 1 : null, null);
+                steps.add(wait);
+                pace = paced ? wait : null;
+            } else if ("Boundary_Deadline".equals(activity)) {
+                steps.add(new MessageTrail.Step(start, "deadline", "the deadline passed", null, null, null, null));
+            } else if (activity.startsWith("End_") && !"End_Sent".equals(activity) && !"End_NoSlot".equals(activity)
+                    && !"End_NoRetry".equals(activity)) {
+                steps.add(new MessageTrail.Step(start, "outcome", String.valueOf(vars.get("outcome")), (String) vars.get("reason"),
+                        null, null, null));
+            }
+        }
+        Map<String, Object> p = instance.get(0);
+        String key = (String) p.get("BUSINESS_KEY_");
+        return Optional.of(new MessageTrail(key == null || !key.contains("/") ? null : key.substring(0, key.indexOf('/')), messageId, key,
+                (String) vars.get("to"), (String) vars.get("priority"), vars.get("segments") == null ? null : ((Number) vars.get("segments")).intValue(),
+                instant(p.get("START_TIME_")), epoch(vars.get("deadline")), instant(p.get("END_TIME_")),
+                (String) vars.get("outcome"), (String) vars.get("reason"), (String) vars.get("providerMessageId"), steps));
+    }
+
+    private static Instant instant(Object timestamp) {
+        return timestamp == null ? null : ((Timestamp) timestamp).toInstant();
+    }
+
+    /** A date variable's value: its milliseconds in {@code LONG_}. */
+    private static Instant epoch(Object millis) {
+        return millis instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : null;
+    }
+}
