@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Whole campaigns through BPMN, Camel and HTTP against the built-in simulator. */
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability // the Prometheus endpoint, as in production
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:e2e;DB_CLOSE_DELAY=-1",
         "pacer.providers.bandwidth.segments-per-minute=3000",
@@ -35,6 +36,8 @@ class CampaignEndToEndTest {
     Providers providers;
     @Autowired
     HistoryService history;
+    @Autowired
+    dev.pacer.audit.ReportReader reports;
     @Autowired
     org.camunda.bpm.engine.RuntimeService runtime;
     @LocalServerPort
@@ -161,6 +164,56 @@ class CampaignEndToEndTest {
         assertThat(report.pending()).isZero();
 
         assertThat(cli("pause", "no-such-campaign", "--server", server)).isEqualTo(1);
+
+        var pauses = dev.pacer.audit.CampaignTimeline.read(reports, id).pauses();
+        assertThat(pauses).as("the chart marks the pause, from history").hasSize(1);
+        assertThat(pauses.get(0).to()).isAfter(pauses.get(0).from());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldServeTheAuditAndTheLiveMetricsOverHttp() throws Exception {
+        String json = campaign("audit-http", "{\"to\": \"+12025557001\", \"name\": \"Ada\", \"code\": \"1\"},"
+                + "{\"to\": \"+12025557002\", \"name\": \"Bo\", \"code\": \"2\"}, {\"to\": \"555\", \"name\": \"C\", \"code\": \"3\"}");
+        runner.awaitEnd(runner.start(json, Path.of(".")), null);
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        HttpResponse<String> report = get("/api/campaigns/audit-http/report");
+        assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+        var r = mapper.readTree(report.body());
+        assertThat(r.path("outcomes").path("ACCEPTED").asLong()).isEqualTo(2);
+        assertThat(r.path("outcomes").path("INVALID").asLong()).isEqualTo(1);
+        assertThat(r.path("configuredSegmentsPerMinute").asInt()).isEqualTo(3000);
+        assertThat(r.path("chart").asText()).isEqualTo("/api/campaigns/audit-http/chart.svg");
+
+        HttpResponse<String> csv = get("/api/campaigns/audit-http/messages.csv");
+        assertThat(csv.body().lines()).hasSize(4).first().asString().startsWith("row,to,outcome,reason");
+        assertThat(csv.body()).contains("+12025557002,ACCEPTED").contains(",INVALID,");
+        assertThat(get("/api/campaigns/audit-http/chart.svg").body()).contains("<svg").contains("Campaign audit-http");
+        assertThat(get("/api/campaigns/audit-http/chart.png").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> trail = get("/api/campaigns/audit-http/messages/%2B12025557001/trail");
+        assertThat(trail.statusCode()).as(trail.body()).isEqualTo(200);
+        var t = mapper.readTree(trail.body());
+        assertThat(t.path("outcome").asText()).isEqualTo("ACCEPTED");
+        var attempt = t.path("steps").findValue("attempt");
+        assertThat(attempt.path("status").asInt()).isEqualTo(202);
+        assertThat(attempt.path("providerMessageId").asText()).isEqualTo(t.path("providerMessageId").asText()).isNotBlank();
+        assertThat(get("/api/messages/" + t.path("messageId").asText() + "/trail").body()).contains("\"outcome\":\"ACCEPTED\"");
+
+        HttpResponse<String> missing = get("/api/campaigns/no-such-campaign/report");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("no campaign named no-such-campaign");
+        assertThat(get("/api/campaigns/audit-http/messages/%2B19999999999/trail").statusCode()).isEqualTo(404);
+
+        String metrics = get("/actuator/prometheus").body();
+        assertThat(metrics).containsPattern("pacer_messages_total\\{application=\"pacer\",outcome=\"accepted\"} [1-9]")
+                .containsPattern("pacer_messages_total\\{application=\"pacer\",outcome=\"invalid\"} [1-9]")
+                .contains("pacer_provider_rate_limited_total").contains("pacer_send_attempts_total")
+                .containsPattern("pacer_scope_ceiling_segments_per_minute\\{application=\"pacer\",scope=\"bandwidth[^\"]*\"} 3000")
+                .contains("pacer_scope_pace_segments_per_minute").contains("pacer_scope_in_flight")
+                .contains("pacer_messages_waiting{application=\"pacer\",reason=\"throttle\"}")
+                .contains("pacer_messages_waiting{application=\"pacer\",reason=\"send_window\"}");
     }
 
     private long accepted(String campaignId) {
@@ -178,6 +231,11 @@ class CampaignEndToEndTest {
         while (!condition.getAsBoolean()) {
             Thread.sleep(50);
         }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
