@@ -12,6 +12,7 @@ import java.time.Duration;
  */
 public enum SimulatorScenario {
     KNOWN_LIMIT("limit known", 1, RetryAfterMode.NONE, 1, true, 0, 0, false),
+    LIMIT_UNKNOWN("limit unknown: configured 2x true, honest Retry-After", 2, RetryAfterMode.SECONDS, 1, false, 0, 0, false),
     HALF_RATE_STATED("configured 2x true, 429 body states the rate", 2, RetryAfterMode.NONE, 1, true, 0, 0, false),
     HALF_RATE_SILENT("configured 2x true, no Retry-After, no rate in body", 2, RetryAfterMode.NONE, 1, false, 0, 0, false),
     RETRY_AFTER_UNDERSTATED("configured 2x true, Retry-After half the real wait", 2, RetryAfterMode.SECONDS, 0.5, false, 0, 0, false),

@@ -25,7 +25,7 @@ import java.util.Locale;
 final class LimitsBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int[] NOTE_LENGTHS = {100, 200, 400};
+    static final int[] NOTE_LENGTHS = {100, 200, 400};
 
     private final int messages;
     private final int rate;
@@ -74,11 +74,12 @@ final class LimitsBenchmark {
         return table.toString();
     }
 
-    private int queueCapacity() {
+    int queueCapacity() {
         return Math.max(10, rate / 10);
     }
 
-    private Result once(SimulatorScenario scenario, int run) throws IOException, InterruptedException {
+    /** One Pacer run of the scenario's campaign in a fresh JVM. */
+    Result once(SimulatorScenario scenario, int run) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("pacer-bench-limits");
         try {
             Path campaign = writeCampaign(dir, scenario.name().toLowerCase(Locale.ROOT) + "-" + run);

@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
 @Command(name = "pacer", mixinStandardHelpOptions = true, version = "pacer 0.1.0",
         description = "Runs outbound messaging campaigns through rate-limited provider APIs.",
         subcommands = {PacerCommand.Run.class, PacerCommand.Serve.class, PacerCommand.Report.class, PacerCommand.Trail.class, PacerCommand.Pause.class,
-                PacerCommand.Resume.class, PacerCommand.Cancel.class, PacerCommand.BenchTimers.class, PacerCommand.BenchLimits.class,
+                PacerCommand.Resume.class, PacerCommand.Cancel.class, PacerCommand.Bench.class, PacerCommand.BenchTimers.class, PacerCommand.BenchLimits.class,
                 PacerCommand.BenchQueue.class})
 class PacerCommand implements Runnable {
 
@@ -121,6 +121,12 @@ class PacerCommand implements Runnable {
                 CampaignReport report = runner.awaitEnd(id, new ProgressPrinter(System.out, System.console() != null, live::read,
                         pacer::view, scope));
                 System.out.println();
+                if (metricsJson != null) {
+                    // before the audit files are written, so the CPU and heap figures are the campaign's
+                    var history = context.getBean(org.camunda.bpm.engine.HistoryService.class);
+                    metrics.awaitProbes(history, probes);
+                    reportJson(context).writeValue(metricsJson.toFile(), metrics.snapshot(history));
+                }
                 Path audit = out != null ? out : Path.of(context.getEnvironment().getProperty("pacer.data-dir", "./data"))
                         .toAbsolutePath().normalize().resolveSibling("reports").resolve(report.campaign());
                 report = AuditFiles.write(context.getBean(ReportReader.class), report, audit, reportJson(context));
@@ -129,11 +135,6 @@ class PacerCommand implements Runnable {
                 if (reportJson != null) {
                     reportJson(context).writeValue(reportJson.toFile(), report);
                     System.out.println("  report written to " + reportJson);
-                }
-                if (metricsJson != null) {
-                    var history = context.getBean(org.camunda.bpm.engine.HistoryService.class);
-                    metrics.awaitProbes(history, probes);
-                    reportJson(context).writeValue(metricsJson.toFile(), metrics.snapshot(history));
                 }
                 if (simulatorJson != null) {
                     Map<String, Object> scores = new LinkedHashMap<>();
@@ -312,6 +313,37 @@ class PacerCommand implements Runnable {
                 System.out.print(json ? reportJson(context).writeValueAsString(trail.get()) + "\n" : trail.get().toText());
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "bench", description = "The benchmark suite (docs/benchmarks.md): Pacer against the naive loop, Camel and "
+            + "resilience4j with the limit known and unknown; the orchestrator's ceiling; timer lateness and start-up. Prints Markdown tables.")
+    static class Bench implements Callable<Integer> {
+        @Option(names = "--runs", defaultValue = "3", description = "runs of each figure (default: ${DEFAULT-VALUE})")
+        int runs;
+
+        @Option(names = "--messages", defaultValue = "300", description = "messages in the comparison's campaign (default: ${DEFAULT-VALUE})")
+        int messages;
+
+        @Option(names = "--rate", defaultValue = "3000", description = "the provider's true rate, segments per minute (default: ${DEFAULT-VALUE})")
+        int rate;
+
+        @Option(names = "--ceiling-messages", defaultValue = "3000", description = "messages in each ceiling run (default: ${DEFAULT-VALUE})")
+        int ceilingMessages;
+
+        @Option(names = "--only", description = "only these parts: comparison, ceiling, timers (default: all)")
+        List<String> only = new ArrayList<>();
+
+        @Option(names = "--java-option", description = "options for the JVMs Pacer runs in")
+        List<String> javaOptions = new ArrayList<>(List.of("-Xmx1g"));
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> parts = only.isEmpty() ? List.of("comparison", "ceiling", "timers") : only;
+            BenchmarkSuite suite = new BenchmarkSuite(messages, rate, runs, ceilingMessages, javaOptions, System.err);
+            System.out.print(suite.run(List.of(dev.pacer.provider.SimulatorScenario.KNOWN_LIMIT, dev.pacer.provider.SimulatorScenario.LIMIT_UNKNOWN),
+                    parts.contains("comparison"), parts.contains("ceiling"), parts.contains("timers")));
+            return 0;
         }
     }
 

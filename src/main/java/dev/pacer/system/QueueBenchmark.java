@@ -31,7 +31,7 @@ import java.util.Locale;
 final class QueueBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String UNLIMITED = "60000000";
+    static final String UNLIMITED = "60000000";
 
     private final PrintStream log;
 
@@ -134,14 +134,14 @@ final class QueueBenchmark {
                 ChildRun.spread(firstSend, "%.1f"), ChildRun.spread(sustained, "%.1f"));
     }
 
-    private static JsonNode read(Path metrics, int exit, Path dir) throws IOException {
+    static JsonNode read(Path metrics, int exit, Path dir) throws IOException {
         if (!Files.exists(metrics)) {
             throw new IllegalStateException("the run failed (exit " + exit + "):\n" + Files.readString(dir.resolve("run.log")));
         }
         return JSON.readTree(metrics.toFile());
     }
 
-    private static Path writeCampaign(Path dir, String name, int recipients) throws IOException {
+    static Path writeCampaign(Path dir, String name, int recipients) throws IOException {
         if (recipients < 1 || recipients > ChildRun.MAX_RECIPIENTS) {
             throw new IllegalArgumentException("recipients must be 1-" + ChildRun.MAX_RECIPIENTS);
         }

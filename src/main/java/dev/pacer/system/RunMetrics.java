@@ -34,8 +34,16 @@ final class RunMetrics implements AutoCloseable {
     private volatile long liveAfterGcPeak;
     private final List<String> probes = new ArrayList<>();
 
+    private final long cpuAtStart = cpuNanos();
+    private final long wallAtStart = System.nanoTime();
+
     RunMetrics() {
         sampler.scheduleAtFixedRate(this::sample, 0, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /** The CPU time this JVM has used, all threads. */
+    private static long cpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     /** The heap in use, and what the last collection of each pool left (the live set, garbage aside). */
@@ -99,6 +107,10 @@ final class RunMetrics implements AutoCloseable {
         m.put("heapPoolPeaksBytes", ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .map(MemoryPoolMXBean::getPeakUsage).mapToLong(u -> u.getUsed()).sum());
         m.put("heapMaxBytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax());
+        // from the engine's start to the end of the campaign: cores busy = cpuSeconds / wallSeconds
+        m.put("cpuSeconds", (cpuNanos() - cpuAtStart) / 1e9);
+        m.put("wallSeconds", (System.nanoTime() - wallAtStart) / 1e9);
+        m.put("cores", Runtime.getRuntime().availableProcessors());
         List<Map<String, Object>> latencies = new ArrayList<>();
         synchronized (probes) {
             for (String id : probes) {

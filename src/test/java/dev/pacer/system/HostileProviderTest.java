@@ -55,6 +55,7 @@ class HostileProviderTest {
     /** The most a scenario's makespan may exceed the theoretical minimum, and its most 429s per 1,000 sends. */
     private static final Map<SimulatorScenario, double[]> BOUNDS = Map.of(
             SimulatorScenario.KNOWN_LIMIT, new double[]{1.02, 1},
+            SimulatorScenario.LIMIT_UNKNOWN, new double[]{1.10, 20},
             SimulatorScenario.HALF_RATE_STATED, new double[]{1.05, 20},
             SimulatorScenario.HALF_RATE_SILENT, new double[]{1.10, 20},
             SimulatorScenario.RETRY_AFTER_UNDERSTATED, new double[]{1.10, 25},
