@@ -29,7 +29,7 @@ final class ChildRun {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(javaOptions);
-        command.add("-Dpacer.home=" + PacerApplication.home());
+        command.add("-Dpacer.home=" + System.getProperty("pacer.home", PacerApplication.home().toString()));
         String classPath = System.getProperty("java.class.path");
         if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
             command.addAll(List.of("-jar", classPath));

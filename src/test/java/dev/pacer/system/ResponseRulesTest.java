@@ -1,0 +1,40 @@
+package dev.pacer.system;
+
+import dev.pacer.provider.SendResult;
+import org.camunda.bpm.engine.test.Deployment;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The response rules are kept per decision definition, and a redeployed table counts at once. */
+@Deployment(resources = "response-rules.dmn")
+class ResponseRulesTest {
+
+    @RegisterExtension
+    static ProcessEngineExtension engine = ProcessEngineExtension.builder().configurationResource("process-test.camunda.cfg.xml").build();
+
+    @Test
+    void shouldKeepEachClassificationAndFollowARedeployedTable() throws Exception {
+        SendResult ok = SendResult.accepted(202, "m", 1);
+        ResponseRules.Classification first = ResponseRules.classify(engine.getProcessEngine(), "bandwidth", ok);
+        assertThat(first.responseClass()).isEqualTo(Outcome.Response.ACCEPTED);
+        assertThat(ResponseRules.classify(engine.getProcessEngine(), "bandwidth", ok)).as("evaluated once").isSameAs(first);
+
+        String table = Files.readString(Path.of("bpmn/response-rules.dmn"));
+        assertThat(table).contains("[200..299]");
+        String id = engine.getRepositoryService().createDeployment().addString("response-rules.dmn", table.replace("[200..299]", "[203..299]"))
+                .deploy().getId();
+        try {
+            assertThat(ResponseRules.classify(engine.getProcessEngine(), "bandwidth", ok).responseClass())
+                    .as("the redeployed table no longer accepts a 202").isNotEqualTo(Outcome.Response.ACCEPTED);
+        } finally {
+            engine.getRepositoryService().deleteDeployment(id, true);
+        }
+        assertThat(ResponseRules.classify(engine.getProcessEngine(), "bandwidth", ok)).isSameAs(first);
+    }
+}
