@@ -319,6 +319,9 @@ class PacerCommand implements Runnable {
     @Command(name = "bench", description = "The benchmark suite (docs/benchmarks.md): Pacer against the naive loop, Camel and "
             + "resilience4j with the limit known and unknown; the orchestrator's ceiling; timer lateness and start-up. Prints Markdown tables.")
     static class Bench implements Callable<Integer> {
+        /** The simulators' Tomcat logs through java.util.logging, which keeps loggers only while they are referenced. */
+        private static final java.util.logging.Logger SIMULATOR_LOG = java.util.logging.Logger.getLogger("org.apache");
+
         @Option(names = "--runs", defaultValue = "3", description = "runs of each figure (default: ${DEFAULT-VALUE})")
         int runs;
 
@@ -340,6 +343,10 @@ class PacerCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             List<String> parts = only.isEmpty() ? List.of("comparison", "ceiling", "timers") : only;
+            // the baselines run in this JVM without Spring: keep their libraries' chatter out of the tables
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                    .setLevel(ch.qos.logback.classic.Level.WARN);
+            SIMULATOR_LOG.setLevel(java.util.logging.Level.SEVERE);
             BenchmarkSuite suite = new BenchmarkSuite(messages, rate, runs, ceilingMessages, javaOptions, System.err);
             System.out.print(suite.run(List.of(dev.pacer.provider.SimulatorScenario.KNOWN_LIMIT, dev.pacer.provider.SimulatorScenario.LIMIT_UNKNOWN),
                     parts.contains("comparison"), parts.contains("ceiling"), parts.contains("timers")));

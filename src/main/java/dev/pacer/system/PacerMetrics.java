@@ -113,7 +113,9 @@ public class PacerMetrics {
         Map<String, Long> counts = new LinkedHashMap<>();
         Map<String, String> byActivity = new LinkedHashMap<>();
         WAITS.forEach((reason, activity) -> byActivity.put(activity, reason));
-        jdbc.query("select ACT_ID_, TYPE_, count(*) from ACT_RU_JOB where PROCESS_DEF_KEY_ = 'delivery' group by ACT_ID_, TYPE_", rs -> {
+        // a job's activity is on its job definition
+        jdbc.query("select d.ACT_ID_, j.TYPE_, count(*) from ACT_RU_JOB j left join ACT_RU_JOBDEF d on d.ID_ = j.JOB_DEF_ID_ "
+                + "where j.PROCESS_DEF_KEY_ = 'delivery' group by d.ACT_ID_, j.TYPE_", rs -> {
             String reason = byActivity.get(rs.getString(1));
             if (reason == null && "message".equals(rs.getString(2))) {
                 reason = "queued";

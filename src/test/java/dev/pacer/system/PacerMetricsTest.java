@@ -1,0 +1,72 @@
+package dev.pacer.system;
+
+import dev.pacer.provider.SendResult;
+import dev.pacer.throttle.Pacer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.test.Deployment;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.camunda.bpm.engine.test.mock.Mocks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The live metrics count what the engine's tables and the pacer hold: outcomes, 429s, waiting messages, scope pace. */
+@Deployment(resources = {"delivery.bpmn", "response-rules.dmn"})
+class PacerMetricsTest {
+
+    @RegisterExtension
+    static ProcessEngineExtension engine = ProcessEngineExtension.builder().configurationResource("process-test.camunda.cfg.xml").build();
+
+    @AfterEach
+    void tearDown() {
+        ClockUtil.reset();
+        Mocks.reset();
+    }
+
+    @Test
+    void shouldCountOutcomes429sAndMessagesWaitingByReason() {
+        ClockUtil.setCurrentTime(Date.from(Instant.parse("2030-01-01T09:00:00Z")));
+        CamundaClock clock = new CamundaClock();
+        Pacer pacer = new Pacer(clock, new Pacer.Settings(Duration.ofSeconds(2), Duration.ZERO, Pacer.Adaptation.off()), new SplittableRandom(3));
+        PacerProperties properties = TestProperties.withProvider("http://127.0.0.1:9", 60);
+        Providers providers = new Providers(properties, pacer, clock);
+        DeliveryStats stats = new DeliveryStats();
+        DeliveryProcessTest.ScriptedSender sender = new DeliveryProcessTest.ScriptedSender();
+        DeliveryFixture.registerDelegates(pacer, providers, sender, stats, clock, properties.retry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PacerMetrics metrics = new PacerMetrics(registry, stats, pacer, DeliveryFixture.jdbc(), clock, Duration.ZERO);
+
+        // the first is sent at once and accepted, the second gets a 429, the next two wait for their slots
+        sender.script.add(SendResult.accepted(202, "a", 1));
+        sender.script.add(SendResult.rateLimited(429, Duration.ofSeconds(30), null, "queue full"));
+        for (int i = 0; i < 4; i++) {
+            engine.getRuntimeService().startProcessInstanceByKey("delivery", "m/" + i,
+                    DeliveryFixture.message("+1202555010" + i, "hello", 1, null, "PENDING"));
+        }
+        JobDriver jobs = new JobDriver(engine.getManagementService(), "delivery");
+        jobs.runDue();
+        jobs.runUntil(clock.instant().plusSeconds(1), 100);
+
+        PacerMetrics.Snapshot s = metrics.read();
+        assertThat(s.outcome(Outcome.ACCEPTED)).isEqualTo(1);
+        assertThat(s.rateLimited()).isEqualTo(1);
+        assertThat(s.attempts()).isEqualTo(2);
+        assertThat(s.waiting("retry_after")).as("the 429'd message").isEqualTo(1);
+        assertThat(s.waiting("throttle")).as("the two behind it, waiting for their slots").isEqualTo(2);
+        assertThat(s.waiting("backoff")).isZero();
+        assertThat(s.waiting("paused")).isZero();
+        String scope = providers.endpoint("bandwidth").scope();
+        assertThat(registry.get("pacer.scope.ceiling.segments.per.minute").tag("scope", scope).gauge().value()).isEqualTo(60.0);
+        assertThat(registry.get("pacer.scope.pace.segments.per.minute").tag("scope", scope).gauge().value())
+                .isEqualTo(pacer.view(scope).rate());
+        assertThat(registry.get("pacer.messages").tag("outcome", "accepted").functionCounter().count()).isEqualTo(1.0);
+    }
+}
