@@ -28,7 +28,8 @@ import java.util.function.ToDoubleFunction;
  *     {@code pacer_provider_rate_limited_total} (429s), {@code pacer_provider_transient_failures_total},
  *     {@code pacer_segments_accepted_total};</li>
  * <li>{@code pacer_scope_pace_segments_per_minute{scope}} (what the scope is held to now),
- *     {@code pacer_scope_ceiling_segments_per_minute{scope}} (its configured limit),
+ *     {@code pacer_scope_ceiling_segments_per_minute{scope}} (the most it may climb back to: the
+ *     configured limit, or a lower rate the provider stated), {@code pacer_scope_limit_segments_per_minute{scope}},
  *     {@code pacer_scope_in_flight{scope}} (requests on their way);</li>
  * <li>{@code pacer_messages_waiting{reason}}: messages waiting on the pace ({@code throttle}), a
  *     Retry-After ({@code retry_after}), a back-off, a send window, a paused campaign, and async
@@ -95,7 +96,10 @@ public class PacerMetrics {
             if (scopes.add(scope)) {
                 Gauge.builder("pacer.scope.pace.segments.per.minute", pacer, p -> p.view(scope).rate())
                         .description("the rate the scope is held to now").tag("scope", scope).register(registry);
-                Gauge.builder("pacer.scope.ceiling.segments.per.minute", pacer, p -> p.view(scope).limit().perMinute())
+                Gauge.builder("pacer.scope.ceiling.segments.per.minute", pacer, p -> p.view(scope).ceiling())
+                        .description("the most the scope's pace may climb back to: its limit, or a lower rate the provider stated")
+                        .tag("scope", scope).register(registry);
+                Gauge.builder("pacer.scope.limit.segments.per.minute", pacer, p -> p.view(scope).limit().perMinute())
                         .description("the scope's configured limit").tag("scope", scope).register(registry);
                 Gauge.builder("pacer.scope.in.flight", pacer, p -> p.view(scope).inFlight())
                         .description("requests on their way in the scope").tag("scope", scope).register(registry);

@@ -16,10 +16,14 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -43,11 +47,17 @@ public class AuditController {
         return reports.read(campaignId(campaign)).withChart("/api/campaigns/" + campaign + "/chart.svg");
     }
 
+    /** Streamed as it is read: a campaign of 100,000 messages is not held in memory. */
     @GetMapping(value = "/campaigns/{campaign}/messages.csv", produces = "text/csv")
-    public String messages(@PathVariable String campaign) throws IOException {
-        StringWriter out = new StringWriter();
-        MessageExport.write(reports, campaignId(campaign), out);
-        return out.toString();
+    public ResponseEntity<StreamingResponseBody> messages(@PathVariable String campaign) {
+        String id = campaignId(campaign);
+        StreamingResponseBody body = out -> {
+            Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            MessageExport.write(reports, id, writer);
+            writer.flush();
+        };
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/csv; charset=UTF-8"))
+                .header("Content-Disposition", "attachment; filename=\"" + campaign + "-messages.csv\"").body(body);
     }
 
     @GetMapping(value = "/campaigns/{campaign}/chart.svg", produces = "image/svg+xml")

@@ -64,7 +64,9 @@ class PacerMetricsTest {
         assertThat(s.waiting("backoff")).isZero();
         assertThat(s.waiting("paused")).isZero();
         String scope = providers.endpoint("bandwidth").scope();
-        assertThat(registry.get("pacer.scope.ceiling.segments.per.minute").tag("scope", scope).gauge().value()).isEqualTo(60.0);
+        assertThat(registry.get("pacer.scope.limit.segments.per.minute").tag("scope", scope).gauge().value()).isEqualTo(60.0);
+        assertThat(registry.get("pacer.scope.ceiling.segments.per.minute").tag("scope", scope).gauge().value())
+                .isEqualTo(pacer.view(scope).ceiling());
         assertThat(registry.get("pacer.scope.pace.segments.per.minute").tag("scope", scope).gauge().value())
                 .isEqualTo(pacer.view(scope).rate());
         assertThat(registry.get("pacer.messages").tag("outcome", "accepted").functionCounter().count()).isEqualTo(1.0);
