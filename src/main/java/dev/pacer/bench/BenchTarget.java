@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -38,6 +40,13 @@ public record BenchTarget(URI baseUrl, String accountId, String applicationId, S
         body.put("text", m.text());
         body.put("tag", m.key());
         return body.toString();
+    }
+
+    /** The create-message request, as the HTTP-client baselines send it. */
+    public HttpRequest request(BenchMessage m, String from) {
+        return HttpRequest.newBuilder(messagesUri()).header("Authorization", authorization())
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body(m, from))).build();
     }
 
     /** Messages per second the configured limit allows, for a baseline that counts requests. */

@@ -8,13 +8,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.impl.DefaultCamelContext;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Camel alone, as its documentation sets it up: the Throttle EIP (total requests per second, the
@@ -56,34 +50,14 @@ public final class CamelBaseline implements Baseline {
             });
             camel.start();
             ProducerTemplate template = camel.createProducerTemplate();
-            ConcurrentLinkedQueue<BenchMessage> queue = new ConcurrentLinkedQueue<>(messages);
-            AtomicLong unsent = new AtomicLong();
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<?>> workers = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    workers.add(pool.submit(() -> {
-                        for (BenchMessage m = queue.poll(); m != null; m = queue.poll()) {
-                            if (Instant.now().isAfter(stopAt)) {
-                                unsent.incrementAndGet();
-                                continue;
-                            }
-                            try {
-                                template.requestBody("direct:send", target.body(m, from), String.class);
-                            } catch (Exception e) {
-                                unsent.incrementAndGet(); // redeliveries exhausted
-                            }
-                        }
-                        return null;
-                    }));
+            return Baseline.fromThreads(messages, threads, stopAt, m -> {
+                try {
+                    template.requestBody("direct:send", target.body(m, from), String.class);
+                    return true;
+                } catch (org.apache.camel.CamelExecutionException e) {
+                    return false; // redeliveries exhausted
                 }
-                for (Future<?> w : workers) {
-                    w.get();
-                }
-            } finally {
-                pool.shutdownNow();
-            }
-            return unsent.get();
+            });
         }
     }
 }

@@ -6,11 +6,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The loop from the forum thread: send as fast as possible; on a 429 sleep {@code Retry-After}
@@ -33,34 +28,10 @@ public final class NaiveLoop implements Baseline {
     @Override
     public long send(List<BenchMessage> messages, BenchTarget target, String from, Instant stopAt) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        ConcurrentLinkedQueue<BenchMessage> queue = new ConcurrentLinkedQueue<>(messages);
-        AtomicLong unsent = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> workers = new java.util.ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                workers.add(pool.submit(() -> {
-                    for (BenchMessage m = queue.poll(); m != null; m = queue.poll()) {
-                        if (!deliver(http, target, from, m, stopAt)) {
-                            unsent.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> w : workers) {
-                w.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return unsent.get();
+        return Baseline.fromThreads(messages, threads, stopAt, m -> deliver(http, target.request(m, from), stopAt));
     }
 
-    private static boolean deliver(HttpClient http, BenchTarget target, String from, BenchMessage m, Instant stopAt) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(target.messagesUri()).header("Authorization", target.authorization())
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(target.body(m, from))).build();
+    private static boolean deliver(HttpClient http, HttpRequest request, Instant stopAt) throws InterruptedException {
         while (Instant.now().isBefore(stopAt)) {
             long sleep = 1000;
             try {

@@ -11,13 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * resilience4j as its guide sets it up: a {@link RateLimiter} refreshed every second with the
@@ -50,37 +44,13 @@ public final class Resilience4jBaseline implements Baseline {
                 .retryExceptions(java.io.IOException.class).build();
         Retry retry = Retry.of("provider", config);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        ConcurrentLinkedQueue<BenchMessage> queue = new ConcurrentLinkedQueue<>(messages);
-        AtomicLong unsent = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                workers.add(pool.submit(() -> {
-                    for (BenchMessage m = queue.poll(); m != null; m = queue.poll()) {
-                        if (Instant.now().isAfter(stopAt) || !deliver(http, target, from, m, limiter, retry)) {
-                            unsent.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> w : workers) {
-                w.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return unsent.get();
+        return Baseline.fromThreads(messages, threads, stopAt, m -> deliver(http, target.request(m, from), m.segments(), limiter, retry));
     }
 
-    private static boolean deliver(HttpClient http, BenchTarget target, String from, BenchMessage m, RateLimiter limiter, Retry retry) {
-        HttpRequest request = HttpRequest.newBuilder(target.messagesUri()).header("Authorization", target.authorization())
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(target.body(m, from))).build();
+    private static boolean deliver(HttpClient http, HttpRequest request, int segments, RateLimiter limiter, Retry retry) {
         try {
             HttpResponse<String> response = retry.executeCheckedSupplier(
-                    RateLimiter.decorateCheckedSupplier(limiter, m.segments(), () -> http.send(request, HttpResponse.BodyHandlers.ofString())));
+                    RateLimiter.decorateCheckedSupplier(limiter, segments, () -> http.send(request, HttpResponse.BodyHandlers.ofString())));
             return response.statusCode() / 100 == 2;
         } catch (Throwable e) {
             return false; // retries exhausted on an exception, or no permit before the end

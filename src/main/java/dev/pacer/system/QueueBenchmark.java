@@ -31,7 +31,7 @@ import java.util.Locale;
 final class QueueBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String UNLIMITED = "60000000";
+    private static final String UNLIMITED = "60000000";
 
     private final PrintStream log;
 
@@ -97,18 +97,10 @@ final class QueueBenchmark {
         for (int run = 1; run <= runs; run++) {
             Path dir = Files.createTempDirectory("pacer-bench-big");
             try {
-                Path campaign = writeCampaign(dir, "big-" + run, recipients);
-                int exit = ChildRun.pacer(List.of("-Xmx" + heap), List.of("run", campaign.toString(),
-                        "--report-json", dir.resolve("report.json").toString(), "--simulator-json", dir.resolve("simulator.json").toString(),
-                        "--metrics-json", dir.resolve("metrics.json").toString(), "--pacer.data-dir=" + dir.resolve("data"),
-                        "--pacer.providers.bandwidth.segments-per-minute=" + UNLIMITED, "--pacer.simulator.segments-per-minute=" + UNLIMITED,
-                        "--pacer.simulator.queue-capacity=" + UNLIMITED, "--logging.level.dev.pacer=WARN"), dir.resolve("run.log"), Duration.ofHours(2));
-                JsonNode metrics = read(dir.resolve("metrics.json"), exit, dir);
-                JsonNode report = JSON.readTree(dir.resolve("report.json").toFile());
-                JsonNode sim = JSON.readTree(dir.resolve("simulator.json").toFile()).path("bandwidth");
-                if (sim.path("accepted").asLong() != recipients || report.path("outcomes").path("ACCEPTED").asLong() != recipients) {
-                    throw new IllegalStateException("not every message was accepted once; see " + dir);
-                }
+                UnlimitedRun r = unlimited(List.of("-Xmx" + heap), dir, "big-" + run, recipients, Duration.ofHours(2));
+                JsonNode metrics = r.metrics();
+                JsonNode report = r.report();
+                JsonNode sim = r.simulator();
                 Instant started = Instant.parse(report.path("startedAt").asText());
                 Instant first = Instant.parse(sim.path("firstRequestAt").asText());
                 Instant finished = Instant.parse(report.path("finishedAt").asText());
@@ -134,14 +126,39 @@ final class QueueBenchmark {
                 ChildRun.spread(firstSend, "%.1f"), ChildRun.spread(sustained, "%.1f"));
     }
 
-    static JsonNode read(Path metrics, int exit, Path dir) throws IOException {
+    /** What a run with the limits out of reach leaves: its metrics, report and the simulator's score. */
+    record UnlimitedRun(JsonNode metrics, JsonNode report, JsonNode simulator) {
+    }
+
+    /**
+     * Runs a campaign of {@code recipients} one-segment messages in a fresh JVM with the provider's
+     * limit and the simulator out of reach, in {@code dir}; fails unless every message was accepted once.
+     */
+    static UnlimitedRun unlimited(List<String> javaOptions, Path dir, String name, int recipients, Duration limit)
+            throws IOException, InterruptedException {
+        Path campaign = writeCampaign(dir, name, recipients);
+        int exit = ChildRun.pacer(javaOptions, List.of("run", campaign.toString(),
+                "--report-json", dir.resolve("report.json").toString(), "--simulator-json", dir.resolve("simulator.json").toString(),
+                "--metrics-json", dir.resolve("metrics.json").toString(), "--pacer.data-dir=" + dir.resolve("data"),
+                "--pacer.providers.bandwidth.segments-per-minute=" + UNLIMITED, "--pacer.simulator.segments-per-minute=" + UNLIMITED,
+                "--pacer.simulator.queue-capacity=" + UNLIMITED, "--logging.level.dev.pacer=WARN"), dir.resolve("run.log"), limit);
+        JsonNode metrics = read(dir.resolve("metrics.json"), exit, dir);
+        JsonNode report = JSON.readTree(dir.resolve("report.json").toFile());
+        JsonNode sim = JSON.readTree(dir.resolve("simulator.json").toFile()).path("bandwidth");
+        if (sim.path("accepted").asLong() != recipients || report.path("outcomes").path("ACCEPTED").asLong() != recipients) {
+            throw new IllegalStateException("not every message was accepted once; see " + dir);
+        }
+        return new UnlimitedRun(metrics, report, sim);
+    }
+
+    private static JsonNode read(Path metrics, int exit, Path dir) throws IOException {
         if (!Files.exists(metrics)) {
             throw new IllegalStateException("the run failed (exit " + exit + "):\n" + Files.readString(dir.resolve("run.log")));
         }
         return JSON.readTree(metrics.toFile());
     }
 
-    static Path writeCampaign(Path dir, String name, int recipients) throws IOException {
+    private static Path writeCampaign(Path dir, String name, int recipients) throws IOException {
         if (recipients < 1 || recipients > ChildRun.MAX_RECIPIENTS) {
             throw new IllegalArgumentException("recipients must be 1-" + ChildRun.MAX_RECIPIENTS);
         }
