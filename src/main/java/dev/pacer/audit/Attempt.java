@@ -23,10 +23,11 @@ import java.time.Instant;
  * @param reason            the response in one line
  * @param providerMessageId the provider's id of the message, when it took it
  * @param retryAfterMillis  the wait the provider told, or null
+ * @param statedPerMinute   the rate a 429's body stated (Bandwidth: "Your allowed rate is N messages per minute"), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Attempt(int n, Instant sentAt, long millis, int status, String responseClass, String errorType, String errorCode,
-                      String reason, String providerMessageId, Long retryAfterMillis) {
+                      String reason, String providerMessageId, Long retryAfterMillis, Integer statedPerMinute) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

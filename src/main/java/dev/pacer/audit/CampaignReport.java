@@ -22,7 +22,9 @@ import java.util.Map;
  * @param waits                     every kind of wait: how many and how long in all (pace, Retry-After, back-off,
  *                                  send window, paused)
  * @param configuredSegmentsPerMinute the provider's configured limit
- * @param theoreticalMinimumSeconds accepted segments divided by the configured limit
+ * @param statedSegmentsPerMinute   the lowest rate the provider stated in a 429's body during the campaign, or null
+ * @param theoreticalMinimumSeconds accepted segments divided by the configured limit, or by the stated rate where
+ *                                  the provider stated a lower one
  * @param chart                     where the campaign's chart was written, when it was
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,7 +32,8 @@ public record CampaignReport(String campaign, String campaignId, String provider
                              long segments, long acceptedSegments, Map<String, Long> outcomes, long sendAttempts,
                              long rateLimitedResponses, double rateLimitWaitSeconds, long transientFailures,
                              Map<String, Long> retriesByCause, Map<String, WaitTotal> waits, Instant startedAt, Instant finishedAt,
-                             double makespanSeconds, int configuredSegmentsPerMinute, double theoreticalMinimumSeconds,
+                             double makespanSeconds, int configuredSegmentsPerMinute, Integer statedSegmentsPerMinute,
+                             double theoreticalMinimumSeconds,
                              long pending, String chart) {
 
     /** How many waits of one kind the campaign's messages went through, and their total length. */
@@ -48,10 +51,15 @@ public record CampaignReport(String campaign, String campaignId, String provider
         return makespanSeconds <= 0 ? 0 : acceptedSegments * 60 / makespanSeconds;
     }
 
+    /** Whether the provider stated a rate below the configured limit, which the minimum is then measured against. */
+    private boolean limitedByStatement() {
+        return statedSegmentsPerMinute != null && statedSegmentsPerMinute < configuredSegmentsPerMinute;
+    }
+
     public CampaignReport withChart(String chart) {
         return new CampaignReport(campaign, campaignId, provider, recipients, duplicates, messages, segments, acceptedSegments, outcomes,
                 sendAttempts, rateLimitedResponses, rateLimitWaitSeconds, transientFailures, retriesByCause, waits, startedAt,
-                finishedAt, makespanSeconds, configuredSegmentsPerMinute, theoreticalMinimumSeconds, pending, chart);
+                finishedAt, makespanSeconds, configuredSegmentsPerMinute, statedSegmentsPerMinute, theoreticalMinimumSeconds, pending, chart);
     }
 
     public String toText() {
@@ -75,8 +83,9 @@ public record CampaignReport(String campaign, String campaignId, String provider
             s.append('\n');
         }
         s.append(String.format(Locale.ROOT, "  started %s, finished %s%n", startedAt, finishedAt));
-        s.append(String.format(Locale.ROOT, "  makespan %.1f s, theoretical minimum %.1f s (ratio %.3f)%n",
-                makespanSeconds, theoreticalMinimumSeconds, makespanRatio()));
+        s.append(String.format(Locale.ROOT, "  makespan %.1f s, theoretical minimum %.1f s (ratio %.3f)%s%n",
+                makespanSeconds, theoreticalMinimumSeconds, makespanRatio(), limitedByStatement()
+                        ? ", at the " + statedSegmentsPerMinute + " per minute the provider stated" : ""));
         s.append(String.format(Locale.ROOT, "  achieved %.0f segments/min against a configured limit of %d (%.0f%%)%n",
                 achievedSegmentsPerMinute(), configuredSegmentsPerMinute,
                 configuredSegmentsPerMinute == 0 ? 0 : 100 * achievedSegmentsPerMinute() / configuredSegmentsPerMinute));

@@ -102,6 +102,16 @@ public class ReportReader {
                         retries.merge(cause, 1L, Long::sum);
                     }
                 }, prefix);
+        // the lowest rate the provider stated: only 429 records carry one
+        Integer[] stated = {null};
+        jdbc.query("select d.TEXT_ from ACT_HI_DETAIL d join ACT_HI_PROCINST p on p.PROC_INST_ID_ = d.PROC_INST_ID_ "
+                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? and d.NAME_ = 'attempt' "
+                + "and d.TEXT_ like '%\"statedPerMinute\"%'", rs -> {
+                    Integer rate = Attempt.parse(rs.getString(1)).statedPerMinute();
+                    if (rate != null && (stated[0] == null || rate < stated[0])) {
+                        stated[0] = rate;
+                    }
+                }, prefix);
         // a cancelled campaign's rows never dispatched have no instance each: they are counted as cancelled
         Long undispatched = jdbc.queryForObject("select coalesce(max(LONG_), 0) from ACT_HI_VARINST where PROC_INST_ID_ = ? "
                 + "and NAME_ = 'cancelledUndispatched'", Long.class, campaignId);
@@ -114,11 +124,12 @@ public class ReportReader {
         Instant finished = lastEnd == null ? null : lastEnd.toInstant();
         int rate = provider == null ? 0 : segmentsPerMinute(provider);
         long accepted = acceptedSegments == null ? 0 : acceptedSegments;
-        double minimum = rate == 0 ? 0 : accepted * 60d / rate;
+        int against = stated[0] != null && stated[0] < rate ? stated[0] : rate;
+        double minimum = against == 0 ? 0 : accepted * 60d / against;
         CampaignReport.WaitTotal retryAfter = waits.get("retryAfter");
         return new CampaignReport(name, campaignId, provider, rows, duplicates, total, sums.getOrDefault("segments", 0L), accepted,
                 outcomes, sums.getOrDefault("attempts", 0L), sums.getOrDefault("rateLimited", 0L),
                 retryAfter == null ? 0 : retryAfter.seconds(), sums.getOrDefault("failures", 0L), retries, waits, startedAt, finished,
-                CampaignReport.seconds(startedAt, finished), rate, minimum, pending, null);
+                CampaignReport.seconds(startedAt, finished), rate, stated[0], minimum, pending, null);
     }
 }

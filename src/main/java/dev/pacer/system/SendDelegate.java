@@ -131,7 +131,8 @@ public class SendDelegate implements JavaDelegate {
         ResponseRules.Classification rule = ResponseRules.classify(execution.getProcessEngineServices(), provider, result);
         execution.setVariable(Vars.ATTEMPT, new Attempt(attempt, sentAt, Duration.between(sentAt, clock.instant()).toMillis(),
                 result.status(), rule.responseClass().name(), result.errorType(), result.errorCode(), result.reason(),
-                result.providerMessageId(), result.retryWait() == null ? null : result.retryWait().toMillis()).toJson());
+                result.providerMessageId(), result.retryWait() == null ? null : result.retryWait().toMillis(),
+                result.stated() == null ? null : result.stated().messagesPerMinute()).toJson());
         execution.setVariable(Vars.RESPONSE_CLASS, rule.responseClass().name());
         execution.setVariable(Vars.HTTP_STATUS, result.status());
         execution.setVariable(Vars.ERROR_CODE, result.errorCode());

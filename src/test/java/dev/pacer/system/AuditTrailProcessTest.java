@@ -133,6 +133,7 @@ class AuditTrailProcessTest {
         assertThat(report.waits().get("backoff").count()).isEqualTo(1);
         assertThat(report.configuredSegmentsPerMinute()).isEqualTo(60);
         assertThat(report.theoreticalMinimumSeconds()).as("2 accepted segments at 1 a second").isEqualTo(2.0);
+        assertThat(report.statedSegmentsPerMinute()).as("no 429 stated a rate").isNull();
         assertThat(report.achievedSegmentsPerMinute()).isEqualTo(2 * 60 / report.makespanSeconds());
 
         StringWriter csv = new StringWriter();
@@ -169,6 +170,23 @@ class AuditTrailProcessTest {
         } finally {
             DeliveryFixture.jdbc().update("delete from ACT_HI_PROCINST where ID_ = 'audit'");
         }
+    }
+
+    @Test
+    void shouldMeasureTheMinimumAgainstALowerRateTheProviderStated() {
+        sender.script.add(SendResult.rateLimited(429, Duration.ofSeconds(2), null, "queue full")
+                .withStated(new dev.pacer.retry.ProviderHints.QueueLimit(30, 10)));
+        sender.script.add(SendResult.accepted(202, "a", 1));
+        sender.script.add(SendResult.accepted(202, "b", 1));
+        start(1, "+12025550101");
+        start(2, "+12025550102");
+        jobs.runAll(100);
+
+        CampaignReport report = new ReportReader(DeliveryFixture.jdbc(), provider -> 60).read("audit", "audit", T0, 2, 0);
+        assertThat(report.configuredSegmentsPerMinute()).isEqualTo(60);
+        assertThat(report.statedSegmentsPerMinute()).isEqualTo(30);
+        assertThat(report.theoreticalMinimumSeconds()).as("2 segments at the stated 30 a minute").isEqualTo(4.0);
+        assertThat(report.toText()).contains("at the 30 per minute the provider stated");
     }
 
     @Test
