@@ -43,6 +43,13 @@ public class TrailReader {
         return ids.stream().findFirst();
     }
 
+    /** A message by its business key (the newest with it) or its process instance id. */
+    public Optional<String> findMessage(String keyOrId) {
+        List<String> ids = jdbc.queryForList("select PROC_INST_ID_ from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'delivery' "
+                + "and (BUSINESS_KEY_ = ? or PROC_INST_ID_ = ?) order by START_TIME_ desc", String.class, keyOrId, keyOrId);
+        return ids.stream().findFirst();
+    }
+
     /** Spaces, dashes, dots and brackets are dropped, as people write numbers: {@code +1 (202) 555-0101}. */
     static String normalize(String number) {
         return number.replaceAll("[\\s().-]", "");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pacer.audit.AuditFiles;
 import dev.pacer.audit.CampaignReport;
+import dev.pacer.audit.MessageTrail;
 import dev.pacer.audit.TrailReader;
 import dev.pacer.audit.ReportReader;
 import dev.pacer.throttle.Pacer;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** The {@code pacer} command line. Arguments it does not know ({@code --spring.x=y}) go to Spring. */
@@ -282,12 +284,14 @@ class PacerCommand implements Runnable {
     }
 
     @Command(name = "trail", description = "Prints one message's path from the history tables: each send attempt with the provider's "
-            + "answer, each wait with its reason and length, and the outcome.")
+            + "answer, each wait with its reason and length, and the outcome. A campaign's message by the campaign and the number; "
+            + "a message submitted on its own by its business key or process instance id.")
     static class Trail implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "the campaign's name or instance id")
-        String campaign;
+        @Parameters(index = "0", paramLabel = "CAMPAIGN|MESSAGE", description = "the campaign's name or instance id; or, alone, the "
+                + "message's business key or process instance id")
+        String first;
 
-        @Parameters(index = "1", paramLabel = "NUMBER", description = "the recipient's number, E.164 (+12025550123)")
+        @Parameters(index = "1", paramLabel = "NUMBER", arity = "0..1", description = "the recipient's number, E.164 (+12025550123)")
         String number;
 
         @Option(names = "--json", description = "print the trail as JSON")
@@ -299,16 +303,25 @@ class PacerCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             try (ConfigurableApplicationContext context = start(false, historyOnly(springArgs))) {
-                var id = context.getBean(ReportReader.class).findCampaign(campaign);
-                if (id.isEmpty()) {
-                    System.err.println("no campaign named '" + campaign + "' in the history tables");
-                    return 1;
-                }
                 TrailReader trails = context.getBean(TrailReader.class);
-                var trail = trails.findMessage(id.get(), number).flatMap(trails::read);
-                if (trail.isEmpty()) {
-                    System.err.println("campaign '" + campaign + "' has no message to " + number);
-                    return 1;
+                Optional<MessageTrail> trail;
+                if (number == null) {
+                    trail = trails.findMessage(first).flatMap(trails::read);
+                    if (trail.isEmpty()) {
+                        System.err.println("no message with the business key or instance id '" + first + "' in the history tables");
+                        return 1;
+                    }
+                } else {
+                    var id = context.getBean(ReportReader.class).findCampaign(first);
+                    if (id.isEmpty()) {
+                        System.err.println("no campaign named '" + first + "' in the history tables");
+                        return 1;
+                    }
+                    trail = trails.findMessage(id.get(), number).flatMap(trails::read);
+                    if (trail.isEmpty()) {
+                        System.err.println("campaign '" + first + "' has no message to " + number);
+                        return 1;
+                    }
                 }
                 System.out.print(json ? reportJson(context).writeValueAsString(trail.get()) + "\n" : trail.get().toText());
                 return 0;

@@ -58,6 +58,13 @@ class AuditCommandLineTest {
         assertThat(t.path("outcome").asText()).isEqualTo("ACCEPTED");
         assertThat(t.path("steps").findValue("attempt").path("status").asInt()).isEqualTo(202);
 
+        Result byId = cli(common, "trail", t.path("messageId").asText());
+        assertThat(byId.exit).as(byId.err).isZero();
+        assertThat(byId.out).contains("Message to +12025558001").contains("attempt 1: 202");
+        Result byKey = cli(common, "trail", t.path("businessKey").asText());
+        assertThat(byKey.out).contains("instance " + t.path("messageId").asText());
+        assertThat(cli(common, "trail", "no-such-message").err).contains("no message with the business key or instance id 'no-such-message'");
+
         Result unknown = cli(common, "trail", "cli-audit", "+12025558999");
         assertThat(unknown.exit).isEqualTo(1);
         assertThat(unknown.err).contains("campaign 'cli-audit' has no message to +12025558999");
