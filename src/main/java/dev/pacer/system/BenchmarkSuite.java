@@ -52,6 +52,7 @@ final class BenchmarkSuite {
     private static final Pattern TIMERS = Pattern.compile("lateness p50 (\\d+) ms, p99 (\\d+) ms");
     private static final Pattern STARTED = Pattern.compile("Started PacerApplication in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)");
     private static final String FROM = "+12025550100";
+    private static final Pattern SEND_PATH = Pattern.compile("send path: \\d+ messages in [0-9.]+ s: (\\d+) messages/s, ([0-9.]+) cores busy");
 
     private final int messages;
     private final int rate;
@@ -195,6 +196,8 @@ final class BenchmarkSuite {
     String ceiling() throws IOException, InterruptedException {
         List<Double> perSecond = new ArrayList<>();
         List<Double> cores = new ArrayList<>();
+        List<Double> pathPerSecond = new ArrayList<>();
+        List<Double> pathCores = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             Path dir = Files.createTempDirectory("pacer-bench-ceiling");
             try {
@@ -210,17 +213,41 @@ final class BenchmarkSuite {
             } finally {
                 ChildRun.deleteTree(dir);
             }
+            sendPath(pathPerSecond, pathCores, run);
         }
         return String.format(Locale.ROOT, """
                 Orchestrator ceiling: %,d one-segment messages, the provider's limit and the simulator out of reach, H2 on disk, history
                 on (trail), %d cores. From the campaign's start to the last outcome; CPU from the engine's start to the campaign's end.
                 Median of %d runs (min-max).
 
-                | messages per second | JVM CPU, cores busy |
-                |---|---|
-                | %s | %s |
+                | path | messages per second | JVM CPU, cores busy |
+                |---|---|---|
+                | end to end: BPMN, Camel, HTTP, history | %s | %s |
+                | the send path alone: pacer, Camel, HTTP (and the simulator, in the same JVM), no engine | %s | %s |
                 """, ceilingMessages, Runtime.getRuntime().availableProcessors(), runs, ChildRun.spread(perSecond, "%.1f"),
-                ChildRun.spread(cores, "%.2f"));
+                ChildRun.spread(cores, "%.2f"), ChildRun.spread(pathPerSecond, "%.0f"), ChildRun.spread(pathCores, "%.2f"));
+    }
+
+    /** The send path without the engine ({@code bench-send-path}) in a fresh JVM, the same number of messages. */
+    private void sendPath(List<Double> perSecond, List<Double> cores, int run) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("pacer-bench-send-path");
+        try {
+            int exit = ChildRun.pacer(javaOptions, List.of("bench-send-path", "--messages", String.valueOf(ceilingMessages),
+                    "--pacer.data-dir=" + dir.resolve("data"), "--pacer.providers.bandwidth.segments-per-minute=" + QueueBenchmark.UNLIMITED,
+                    "--pacer.simulator.segments-per-minute=" + QueueBenchmark.UNLIMITED,
+                    "--pacer.simulator.queue-capacity=" + QueueBenchmark.UNLIMITED, "--logging.level.dev.pacer=WARN"),
+                    dir.resolve("run.log"), Duration.ofMinutes(10));
+            String output = Files.readString(dir.resolve("run.log"));
+            Matcher m = SEND_PATH.matcher(output);
+            if (exit != 0 || !m.find()) {
+                throw new IllegalStateException("bench-send-path failed (exit " + exit + "):\n" + output);
+            }
+            perSecond.add(Double.parseDouble(m.group(1)));
+            cores.add(Double.parseDouble(m.group(2)));
+            log.printf(Locale.ROOT, "send path run %d: %s messages/s, %s cores busy%n", run, m.group(1), m.group(2));
+        } finally {
+            ChildRun.deleteTree(dir);
+        }
     }
 
     /** Timer lateness (bench-timers: 200 one-second timers) and start-up time, each run in a fresh JVM. */

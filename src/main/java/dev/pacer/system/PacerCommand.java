@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
 @Command(name = "pacer", mixinStandardHelpOptions = true, version = "pacer 0.1.0",
         description = "Runs outbound messaging campaigns through rate-limited provider APIs.",
         subcommands = {PacerCommand.Run.class, PacerCommand.Serve.class, PacerCommand.Report.class, PacerCommand.Trail.class, PacerCommand.Pause.class,
-                PacerCommand.Resume.class, PacerCommand.Cancel.class, PacerCommand.Bench.class, PacerCommand.BenchTimers.class, PacerCommand.BenchLimits.class,
+                PacerCommand.Resume.class, PacerCommand.Cancel.class, PacerCommand.Bench.class, PacerCommand.BenchSendPath.class, PacerCommand.BenchTimers.class, PacerCommand.BenchLimits.class,
                 PacerCommand.BenchQueue.class})
 class PacerCommand implements Runnable {
 
@@ -364,6 +364,28 @@ class PacerCommand implements Runnable {
             System.out.print(suite.run(List.of(dev.pacer.provider.SimulatorScenario.KNOWN_LIMIT, dev.pacer.provider.SimulatorScenario.LIMIT_UNKNOWN),
                     parts.contains("comparison"), parts.contains("ceiling"), parts.contains("timers")));
             return 0;
+        }
+    }
+
+    @Command(name = "bench-send-path", hidden = true, description = "Pumps messages through the pacer, the provider route and HTTP "
+            + "without the process engine, and prints messages per second and CPU use (run by bench's ceiling part).")
+    static class BenchSendPath implements Callable<Integer> {
+        @Option(names = "--messages", defaultValue = "3000")
+        int messages;
+
+        @Option(names = "--threads", defaultValue = "8")
+        int threads;
+
+        @Unmatched
+        List<String> springArgs = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            try (ConfigurableApplicationContext context = start(false, historyOnly(springArgs))) {
+                System.out.println(new SendPathBenchmark(context.getBean(Pacer.class), context.getBean(Providers.class),
+                        context.getBean(dev.pacer.provider.MessageSender.class)).run(Math.max(500, messages / 5), messages, threads));
+                return 0;
+            }
         }
     }
 

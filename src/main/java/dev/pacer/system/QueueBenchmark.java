@@ -31,7 +31,7 @@ import java.util.Locale;
 final class QueueBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String UNLIMITED = "60000000";
+    static final String UNLIMITED = "60000000";
 
     private final PrintStream log;
 
