@@ -102,6 +102,14 @@ public final class CampaignChart {
             double highest = accepted.isEmpty() ? 0 : accepted.getMaxY();
             rate.setUpperBound(Math.max(highest, limit) * 1.25);
         }
+        if (timeline.statedPerMinute() != null && timeline.statedPerMinute() < timeline.segmentsPerMinute()) {
+            ValueMarker stated = new ValueMarker(timeline.statedPerMinute() / 60.0, RATE_LIMITED, new BasicStroke(1.5f,
+                    BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{2f, 3f}, 0f));
+            stated.setLabel(String.format(Locale.ROOT, "rate the provider stated in a 429: %d/min", timeline.statedPerMinute()));
+            stated.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
+            stated.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+            plot.addRangeMarker(stated, Layer.FOREGROUND);
+        }
         for (CampaignTimeline.Pause pause : timeline.pauses()) {
             IntervalMarker paused = new IntervalMarker(timeline.offset(pause.from()),
                     pause.to() == null ? span : timeline.offset(pause.to()), PAUSED);

@@ -11,10 +11,11 @@ import java.util.List;
  * the message's segments), the pauses, and the configured limit.
  *
  * @param start the campaign's start, time zero of the chart
- * @param end   the last message's outcome (or the last attempt while it runs)
+ * @param end             the last message's outcome (or the last attempt while it runs)
+ * @param statedPerMinute the lowest rate the provider stated in a 429's body, or null
  */
-public record CampaignTimeline(String campaign, Instant start, Instant end, int segmentsPerMinute, List<Send> sends,
-                               List<Pause> pauses) {
+public record CampaignTimeline(String campaign, Instant start, Instant end, int segmentsPerMinute, Integer statedPerMinute,
+                               List<Send> sends, List<Pause> pauses) {
 
     /** One send attempt. */
     public record Send(Instant at, int status, int segments) {
@@ -29,11 +30,15 @@ public record CampaignTimeline(String campaign, Instant start, Instant end, int 
         var jdbc = reports.jdbc();
         var campaign = jdbc.queryForMap("select BUSINESS_KEY_, START_TIME_, END_TIME_ from ACT_HI_PROCINST where PROC_INST_ID_ = ?", campaignId);
         List<Send> sends = new ArrayList<>();
+        Integer[] stated = {null};
         jdbc.query("select d.TEXT_, s.LONG_ from ACT_HI_DETAIL d join ACT_HI_PROCINST p on p.PROC_INST_ID_ = d.PROC_INST_ID_ "
                 + "join ACT_HI_VARINST s on s.PROC_INST_ID_ = d.PROC_INST_ID_ and s.NAME_ = 'segments' "
                 + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? and d.NAME_ = 'attempt'", rs -> {
                     Attempt a = Attempt.parse(rs.getString(1));
                     sends.add(new Send(a.sentAt(), a.status(), (int) rs.getLong(2)));
+                    if (a.statedPerMinute() != null && (stated[0] == null || a.statedPerMinute() < stated[0])) {
+                        stated[0] = a.statedPerMinute();
+                    }
                 }, campaignId + "/%");
         sends.sort((a, b) -> a.at().compareTo(b.at()));
         List<Pause> pauses = new ArrayList<>();
@@ -59,7 +64,7 @@ public record CampaignTimeline(String campaign, Instant start, Instant end, int 
                 + "on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = 'provider' where p.PROC_DEF_KEY_ = 'delivery' "
                 + "and p.BUSINESS_KEY_ like ?", String.class, campaignId + "/%");
         return new CampaignTimeline((String) campaign.get("BUSINESS_KEY_"), start, end,
-                provider == null ? 0 : reports.segmentsPerMinute(provider), sends, pauses);
+                provider == null ? 0 : reports.segmentsPerMinute(provider), stated[0], sends, pauses);
     }
 
     /** Seconds from the start to {@code at}. */

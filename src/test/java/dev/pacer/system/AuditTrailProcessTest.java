@@ -146,9 +146,7 @@ class AuditTrailProcessTest {
         assertThat(rows.get(0).get("message_id")).isEqualTo(limited.getId());
 
         // the chart: accepted segments per second, the 429 marked in the second it came, the limit drawn
-        DeliveryFixture.jdbc().update("insert into ACT_HI_PROCINST (ID_, PROC_INST_ID_, BUSINESS_KEY_, PROC_DEF_KEY_, PROC_DEF_ID_, START_TIME_, STATE_) "
-                + "values ('audit', 'audit', 'audit-campaign', 'campaign', 'campaign:1', ?, 'COMPLETED')", Date.from(T0));
-        try {
+        withCampaignRow(() -> {
             CampaignTimeline timeline = CampaignTimeline.read(reports, "audit");
             assertThat(timeline.sends()).extracting(CampaignTimeline.Send::status).containsExactlyInAnyOrder(429, 202, 503, 202);
             assertThat(timeline.segmentsPerMinute()).isEqualTo(60);
@@ -167,13 +165,11 @@ class AuditTrailProcessTest {
             ByteArrayOutputStream png = new ByteArrayOutputStream();
             CampaignChart.writePng(CampaignChart.of(timeline), png);
             assertThat(png.toByteArray()).startsWith(0x89, 'P', 'N', 'G');
-        } finally {
-            DeliveryFixture.jdbc().update("delete from ACT_HI_PROCINST where ID_ = 'audit'");
-        }
+        });
     }
 
     @Test
-    void shouldMeasureTheMinimumAgainstALowerRateTheProviderStated() {
+    void shouldMeasureTheMinimumAgainstALowerRateTheProviderStated() throws Exception {
         sender.script.add(SendResult.rateLimited(429, Duration.ofSeconds(2), null, "queue full")
                 .withStated(new dev.pacer.retry.ProviderHints.QueueLimit(30, 10)));
         sender.script.add(SendResult.accepted(202, "a", 1));
@@ -187,6 +183,13 @@ class AuditTrailProcessTest {
         assertThat(report.statedSegmentsPerMinute()).isEqualTo(30);
         assertThat(report.theoreticalMinimumSeconds()).as("2 segments at the stated 30 a minute").isEqualTo(4.0);
         assertThat(report.toText()).contains("at the 30 per minute the provider stated");
+
+        withCampaignRow(() -> {
+            CampaignTimeline timeline = CampaignTimeline.read(new ReportReader(DeliveryFixture.jdbc(), provider -> 60), "audit");
+            assertThat(timeline.statedPerMinute()).isEqualTo(30);
+            assertThat(CampaignChart.of(timeline).getXYPlot().getRangeMarkers(org.jfree.chart.ui.Layer.FOREGROUND))
+                    .as("the configured limit and the stated rate").hasSize(2);
+        });
     }
 
     @Test
@@ -203,6 +206,21 @@ class AuditTrailProcessTest {
                 .isZero();
         assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(pi.getId()).activityId("Task_Send").count()).isEqualTo(2);
         assertThat(TrailHistoryLevel.DETAILED).containsExactlyInAnyOrder("attempt", "waitReason");
+    }
+
+    interface Check {
+        void run() throws Exception;
+    }
+
+    /** The campaign instance {@code audit} the messages {@code audit/N} belong to, for the timeline, started at T0. */
+    private static void withCampaignRow(Check check) throws Exception {
+        DeliveryFixture.jdbc().update("insert into ACT_HI_PROCINST (ID_, PROC_INST_ID_, BUSINESS_KEY_, PROC_DEF_KEY_, PROC_DEF_ID_, START_TIME_, STATE_) "
+                + "values ('audit', 'audit', 'audit-campaign', 'campaign', 'campaign:1', ?, 'COMPLETED')", Date.from(T0));
+        try {
+            check.run();
+        } finally {
+            DeliveryFixture.jdbc().update("delete from ACT_HI_PROCINST where ID_ = 'audit'");
+        }
     }
 
     private ProcessInstance start(int row, String to) {
