@@ -24,6 +24,15 @@ public final class AuditFiles {
     private AuditFiles() {
     }
 
+    /**
+     * A campaign's name as a folder name: letters, digits, dots, dashes and underscores kept, anything
+     * else (a slash, a space) an underscore, so that a name cannot reach outside the reports folder.
+     */
+    public static String folderName(String campaign) {
+        String name = campaign.replaceAll("[^A-Za-z0-9._-]", "_");
+        return name.isEmpty() || name.chars().allMatch(c -> c == '.') ? "_" + name : name;
+    }
+
     /** Writes the four files into {@code dir} (created if need be); returns the report, linking the chart. */
     public static CampaignReport write(ReportReader reports, CampaignReport report, Path dir, ObjectMapper json) throws IOException {
         Files.createDirectories(dir);

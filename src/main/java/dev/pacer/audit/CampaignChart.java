@@ -49,7 +49,7 @@ public final class CampaignChart {
         int bucket = (int) Math.max(1, Math.ceil(span / 600));
         XYSeries accepted = new XYSeries("segments accepted per second");
         XYSeries limited = new XYSeries("429 responses in the second");
-        int buckets = (int) Math.ceil(span / bucket) + 1;
+        int buckets = (int) Math.max(1, Math.ceil(span / bucket));
         double[] segments = new double[buckets];
         int[] rateLimited = new int[buckets];
         for (CampaignTimeline.Send send : timeline.sends()) {

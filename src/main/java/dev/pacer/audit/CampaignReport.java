@@ -16,7 +16,8 @@ import java.util.Map;
  * @param segments                  segments of every valid message
  * @param acceptedSegments          segments the provider took
  * @param rateLimitedResponses      429s the provider answered
- * @param rateLimitWaitSeconds      time messages spent waiting after 429s: told waits, and scopes held after another send's 429
+ * @param rateLimitWaitSeconds      time messages spent in the Wait Retry-After step: told waits after their own 429,
+ *                                  scopes held after another send's 429, and (short) retries at the in-flight limit
  * @param retriesByCause            waits before a send was tried again, by cause: {@code 429}, {@code scope held},
  *                                  {@code in-flight limit}, or the failed attempt's HTTP status (a back-off)
  * @param waits                     every kind of wait: how many and how long in all (pace, Retry-After, back-off,

@@ -56,7 +56,11 @@ public record CampaignTimeline(String campaign, Instant start, Instant end, int 
         Timestamp lastEnd = jdbc.queryForObject("select max(END_TIME_) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'delivery' "
                 + "and BUSINESS_KEY_ like ?", Timestamp.class, campaignId + "/%");
         Instant start = ((Timestamp) campaign.get("START_TIME_")).toInstant();
-        Instant end = lastEnd != null ? lastEnd.toInstant() : sends.isEmpty() ? start : sends.get(sends.size() - 1).at();
+        // while the campaign runs, attempts go on after the first messages have ended
+        Instant end = sends.isEmpty() ? start : sends.get(sends.size() - 1).at();
+        if (lastEnd != null && lastEnd.toInstant().isAfter(end)) {
+            end = lastEnd.toInstant();
+        }
         if (pausedAt != null) {
             pauses.add(new Pause(pausedAt, null));
         }

@@ -32,7 +32,7 @@ public final class MessageExport {
         Map<String, Object> row = new HashMap<>();
         long[] count = {0};
         reports.jdbc().query("select p.PROC_INST_ID_, p.BUSINESS_KEY_, p.START_TIME_, p.END_TIME_, v.NAME_, v.TEXT_, v.LONG_ "
-                + "from ACT_HI_PROCINST p join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ "
+                + "from ACT_HI_PROCINST p join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.STATE_ = 'CREATED' "
                 + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? and v.NAME_ in ('" + String.join("', '", VARIABLES)
                 + "') order by p.START_TIME_, p.PROC_INST_ID_", rs -> {
                     String id = rs.getString(1);

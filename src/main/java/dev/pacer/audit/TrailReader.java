@@ -63,7 +63,8 @@ public class TrailReader {
             return Optional.empty();
         }
         Map<String, Object> vars = new HashMap<>();
-        jdbc.query("select NAME_, VAR_TYPE_, TEXT_, LONG_ from ACT_HI_VARINST where PROC_INST_ID_ = ?", rs -> {
+        // a variable removed (the reason of a failed attempt, once the message is accepted) keeps its row, DELETED
+        jdbc.query("select NAME_, VAR_TYPE_, TEXT_, LONG_ from ACT_HI_VARINST where PROC_INST_ID_ = ? and STATE_ = 'CREATED'", rs -> {
             vars.put(rs.getString(1), "string".equals(rs.getString(2)) ? rs.getString(3) : rs.getObject(4));
         }, messageId);
         Map<String, List<String[]>> details = new HashMap<>();

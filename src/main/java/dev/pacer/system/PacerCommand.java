@@ -129,19 +129,27 @@ class PacerCommand implements Runnable {
                     metrics.awaitProbes(history, probes);
                     reportJson(context).writeValue(metricsJson.toFile(), metrics.snapshot(history));
                 }
-                Path audit = out != null ? out : Path.of(context.getEnvironment().getProperty("pacer.data-dir", "./data"))
-                        .toAbsolutePath().normalize().resolveSibling("reports").resolve(report.campaign());
-                report = AuditFiles.write(context.getBean(ReportReader.class), report, audit, reportJson(context));
-                System.out.print(report.toText());
-                System.out.println("  report, per-message CSV and chart written to " + audit);
-                if (reportJson != null) {
-                    reportJson(context).writeValue(reportJson.toFile(), report);
-                    System.out.println("  report written to " + reportJson);
-                }
                 if (simulatorJson != null) {
                     Map<String, Object> scores = new LinkedHashMap<>();
                     providers.names().forEach(n -> providers.simulator(n).ifPresent(sim -> scores.put(n, sim.stats())));
                     reportJson(context).writeValue(simulatorJson.toFile(), scores);
+                }
+                Path audit = out != null ? out : Path.of(context.getEnvironment().getProperty("pacer.data-dir", "./data"))
+                        .toAbsolutePath().normalize().resolveSibling("reports").resolve(AuditFiles.folderName(report.campaign()));
+                String written;
+                try {
+                    report = AuditFiles.write(context.getBean(ReportReader.class), report, audit, reportJson(context));
+                    written = "  report, per-message CSV and chart written to " + audit;
+                } catch (IOException | RuntimeException e) {
+                    // the campaign is done and its report is in history: say so, and how to write the files again
+                    written = "  the audit files could not be written to " + audit + " (" + e.getMessage() + "); `pacer report "
+                            + report.campaign() + " --out DIR` writes them from history";
+                }
+                System.out.print(report.toText());
+                System.out.println(written);
+                if (reportJson != null) {
+                    reportJson(context).writeValue(reportJson.toFile(), report);
+                    System.out.println("  report written to " + reportJson);
                 }
                 return report.pending() == 0 ? 0 : 1;
             }

@@ -32,8 +32,9 @@ import java.util.function.ToDoubleFunction;
  *     configured limit, or a lower rate the provider stated), {@code pacer_scope_limit_segments_per_minute{scope}},
  *     {@code pacer_scope_in_flight{scope}} (requests on their way);</li>
  * <li>{@code pacer_messages_waiting{reason}}: messages waiting on the pace ({@code throttle}), a
- *     Retry-After ({@code retry_after}), a back-off, a send window, a paused campaign, and async
- *     steps waiting for an executor thread ({@code queued}); read from the engine's job and event
+ *     Retry-After ({@code retry_after}), a back-off, a send window, a paused campaign, async
+ *     steps waiting for an executor thread ({@code queued}), and messages stopped on an incident (a
+ *     job out of retries, {@code incident}); read from the engine's job and event
  *     tables, so the count is the cluster's, not one node's.</li>
  * </ul>
  */
@@ -78,6 +79,7 @@ public class PacerMetrics {
         }
         waitingGauge("paused");
         waitingGauge("queued");
+        waitingGauge("incident");
         scopes();
     }
 
@@ -114,18 +116,21 @@ public class PacerMetrics {
         if (Duration.between(waitingReadAt, now).compareTo(refresh) < 0) {
             return waiting;
         }
+        scopes(); // a scrape reads these gauges: scopes met since (a sender's, a campaign cap) get theirs for the next one
         Map<String, Long> counts = new LinkedHashMap<>();
         Map<String, String> byActivity = new LinkedHashMap<>();
         WAITS.forEach((reason, activity) -> byActivity.put(activity, reason));
         // a job's activity is on its job definition
-        jdbc.query("select d.ACT_ID_, j.TYPE_, count(*) from ACT_RU_JOB j left join ACT_RU_JOBDEF d on d.ID_ = j.JOB_DEF_ID_ "
-                + "where j.PROCESS_DEF_KEY_ = 'delivery' group by d.ACT_ID_, j.TYPE_", rs -> {
-            String reason = byActivity.get(rs.getString(1));
+        jdbc.query("select d.ACT_ID_, j.TYPE_, case when j.RETRIES_ > 0 then 0 else 1 end, count(*) from ACT_RU_JOB j "
+                + "left join ACT_RU_JOBDEF d on d.ID_ = j.JOB_DEF_ID_ where j.PROCESS_DEF_KEY_ = 'delivery' "
+                + "group by d.ACT_ID_, j.TYPE_, case when j.RETRIES_ > 0 then 0 else 1 end", rs -> {
+            // a job out of retries is an incident: the message waits for an operator, not for its turn
+            String reason = rs.getInt(3) == 1 ? "incident" : byActivity.get(rs.getString(1));
             if (reason == null && "message".equals(rs.getString(2))) {
                 reason = "queued";
             }
             if (reason != null) {
-                counts.merge(reason, rs.getLong(3), Long::sum);
+                counts.merge(reason, rs.getLong(4), Long::sum);
             }
         });
         Long paused = jdbc.queryForObject("select count(*) from ACT_RU_EVENT_SUBSCR where ACTIVITY_ID_ = 'Event_Resumed'", Long.class);

@@ -55,6 +55,9 @@ class ProgressPrinter implements Runnable {
                 s.finished(), s.dispatched(), s.attempts(), s.outcome(Outcome.ACCEPTED), s.rateLimited(), s.inFlight(),
                 s.waiting("throttle"), s.waiting("retry_after"), s.waiting("backoff"), s.waiting("send_window"), s.waiting("paused"),
                 rate, v.rate(), v.limit().perMinute(), v.queueEstimate());
+        if (s.waiting("incident") > 0) {
+            counts += "  INCIDENTS " + s.waiting("incident") + " (see Cockpit)";
+        }
         if (terminal) {
             int width = 24;
             int filled = s.dispatched() == 0 ? 0 : (int) (width * s.finished() / s.dispatched());

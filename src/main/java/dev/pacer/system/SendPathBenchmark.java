@@ -59,6 +59,10 @@ final class SendPathBenchmark {
                 workers.add(pool.submit(() -> {
                     for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                         Grant slot = pacer.reserve(scopes, 1, Priority.BULK, -1);
+                        while (!slot.reserved()) { // beyond the bulk horizon: ask again at the time it gives
+                            Thread.sleep(Math.max(1, Duration.between(java.time.Instant.now(), slot.at()).toMillis()));
+                            slot = pacer.reserve(scopes, 1, Priority.BULK, slot.ticket());
+                        }
                         long wait = Duration.between(java.time.Instant.now(), slot.at()).toMillis();
                         if (wait > 0) {
                             Thread.sleep(wait);

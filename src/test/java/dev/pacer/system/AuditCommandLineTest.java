@@ -62,6 +62,7 @@ class AuditCommandLineTest {
         assertThat(byId.exit).as(byId.err).isZero();
         assertThat(byId.out).contains("Message to +12025558001").contains("attempt 1: 202");
         Result byKey = cli(common, "trail", t.path("businessKey").asText());
+        assertThat(byKey.exit).as(byKey.err).isZero();
         assertThat(byKey.out).contains("instance " + t.path("messageId").asText());
         assertThat(cli(common, "trail", "no-such-message").err).contains("no message with the business key or instance id 'no-such-message'");
 

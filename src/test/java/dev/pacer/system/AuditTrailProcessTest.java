@@ -143,6 +143,13 @@ class AuditTrailProcessTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("1", "+12025550101", "ACCEPTED", "2", "a"),
                         org.assertj.core.groups.Tuple.tuple("2", "+12025550102", "ACCEPTED", "2", "b"));
         assertThat(rows.get(0).get("rate_limited")).isEqualTo("1");
+        assertThat(rows.get(1).get("failures")).isEqualTo("1");
+        assertThat(rows.get(1).get("reason")).as("the 503's reason was removed when the message was accepted").isEmpty();
+        MessageTrail recovered = new TrailReader(DeliveryFixture.jdbc(), new CamundaClock())
+                .read(new TrailReader(DeliveryFixture.jdbc(), new CamundaClock()).findMessage("audit", "+12025550102").orElseThrow()).orElseThrow();
+        assertThat(recovered.reason()).isNull();
+        assertThat(recovered.steps()).filteredOn(st -> "wait".equals(st.kind()) && "back-off".equals(st.what()))
+                .singleElement().satisfies(st -> assertThat(st.reason()).startsWith("503: back-off"));
         assertThat(rows.get(0).get("message_id")).isEqualTo(limited.getId());
 
         // the chart: accepted segments per second, the 429 marked in the second it came, the limit drawn

@@ -70,5 +70,12 @@ class PacerMetricsTest {
         assertThat(registry.get("pacer.scope.pace.segments.per.minute").tag("scope", scope).gauge().value())
                 .isEqualTo(pacer.view(scope).rate());
         assertThat(registry.get("pacer.messages").tag("outcome", "accepted").functionCounter().count()).isEqualTo(1.0);
+        assertThat(s.waiting("incident")).isZero();
+
+        // a scope the pacer meets later (a campaign's cap) gets its gauges when the next scrape reads them
+        providers.scopes("bandwidth", "+12025550100", dev.pacer.throttle.ScopeLimit.of("campaign:late", 30, Integer.MAX_VALUE));
+        assertThat(registry.find("pacer.scope.pace.segments.per.minute").tag("scope", "campaign:late").gauge()).isNull();
+        registry.get("pacer.messages.waiting").tag("reason", "throttle").gauge().value();
+        assertThat(registry.get("pacer.scope.limit.segments.per.minute").tag("scope", "campaign:late").gauge().value()).isEqualTo(30.0);
     }
 }
