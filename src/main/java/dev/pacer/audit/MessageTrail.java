@@ -11,6 +11,7 @@ import java.util.Locale;
  * One message's path as the history tables record it: each send attempt with the provider's answer,
  * each wait with its reason and length, and the outcome.
  *
+ * @param campaign  the campaign's instance id, or null for a message submitted on its own
  * @param messageId the delivery process instance
  * @param endedAt   null while the message has not reached an outcome
  */

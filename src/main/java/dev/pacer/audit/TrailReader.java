@@ -75,7 +75,7 @@ public class TrailReader {
         List<MessageTrail.Step> steps = new ArrayList<>();
         String waitReason = null;
         MessageTrail.Step pace = null;
-        for (Map<String, Object> act : jdbc.queryForList("select ID_, ACT_ID_, ACT_NAME_, START_TIME_, END_TIME_ from ACT_HI_ACTINST "
+        for (Map<String, Object> act : jdbc.queryForList("select ID_, ACT_ID_, START_TIME_, END_TIME_ from ACT_HI_ACTINST "
                 + "where PROC_INST_ID_ = ? order by START_TIME_, SEQUENCE_COUNTER_", messageId)) {
             String activity = (String) act.get("ACT_ID_");
             Instant start = instant(act.get("START_TIME_"));
