@@ -53,20 +53,17 @@ public record CampaignTimeline(String campaign, Instant start, Instant end, int 
                 pausedAt = null;
             }
         }
-        Timestamp lastEnd = jdbc.queryForObject("select max(END_TIME_) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'delivery' "
-                + "and BUSINESS_KEY_ like ?", Timestamp.class, campaignId + "/%");
+        Instant lastEnd = reports.lastOutcomeAt(campaignId);
         Instant start = ((Timestamp) campaign.get("START_TIME_")).toInstant();
         // while the campaign runs, attempts go on after the first messages have ended
         Instant end = sends.isEmpty() ? start : sends.get(sends.size() - 1).at();
-        if (lastEnd != null && lastEnd.toInstant().isAfter(end)) {
-            end = lastEnd.toInstant();
+        if (lastEnd != null && lastEnd.isAfter(end)) {
+            end = lastEnd;
         }
         if (pausedAt != null) {
             pauses.add(new Pause(pausedAt, null));
         }
-        String provider = jdbc.queryForObject("select max(v.TEXT_) from ACT_HI_PROCINST p join ACT_HI_VARINST v "
-                + "on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = 'provider' where p.PROC_DEF_KEY_ = 'delivery' "
-                + "and p.BUSINESS_KEY_ like ?", String.class, campaignId + "/%");
+        String provider = reports.provider(campaignId);
         return new CampaignTimeline((String) campaign.get("BUSINESS_KEY_"), start, end,
                 provider == null ? 0 : reports.segmentsPerMinute(provider), stated[0], sends, pauses);
     }

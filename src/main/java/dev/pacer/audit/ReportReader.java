@@ -4,6 +4,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +19,6 @@ import java.util.function.ToIntFunction;
  * {@code <campaign instance id>/}.
  */
 public class ReportReader {
-
-    /** The delivery flow's waits, by the report's name for them. */
-    static final Map<String, String> WAITS = Map.of(
-            "Timer_WaitSlot", "pace",
-            "Timer_RetryAfter", "retryAfter",
-            "Timer_Backoff", "backoff",
-            "Timer_SendWindow", "sendWindow",
-            "Event_Resumed", "paused");
 
     private final JdbcTemplate jdbc;
     private final ToIntFunction<String> segmentsPerMinute;
@@ -43,6 +36,19 @@ public class ReportReader {
     /** The configured rate of {@code provider}, segments per minute. */
     public int segmentsPerMinute(String provider) {
         return segmentsPerMinute.applyAsInt(provider);
+    }
+
+    /** The provider the campaign's messages go through (one per campaign), or null before any message. */
+    String provider(String campaignId) {
+        return jdbc.queryForObject("select max(v.TEXT_) from ACT_HI_PROCINST p join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ "
+                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? and v.NAME_ = 'provider'", String.class, campaignId + "/%");
+    }
+
+    /** When the campaign's last message to end reached its outcome, or null while none has. */
+    Instant lastOutcomeAt(String campaignId) {
+        Timestamp last = jdbc.queryForObject("select max(END_TIME_) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'delivery' "
+                + "and BUSINESS_KEY_ like ?", Timestamp.class, campaignId + "/%");
+        return last == null ? null : last.toInstant();
     }
 
     /** The newest campaign instance with this name (business key), or with this instance id. */
@@ -81,18 +87,19 @@ public class ReportReader {
                 + "group by v.NAME_", rs -> {
                     sums.put(rs.getString(1), rs.getLong(2));
                 }, prefix);
-        String provider = jdbc.queryForObject("select max(v.TEXT_)" + messages + "v.NAME_ = 'provider'", String.class, prefix);
+        String provider = provider(campaignId);
         Long acceptedSegments = jdbc.queryForObject("select coalesce(sum(s.LONG_), 0) from ACT_HI_PROCINST p "
                 + "join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = 'outcome' and v.TEXT_ = 'ACCEPTED' "
                 + "join ACT_HI_VARINST s on s.PROC_INST_ID_ = p.PROC_INST_ID_ and s.NAME_ = 'segments' "
                 + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ?", Long.class, prefix);
-        Timestamp lastEnd = jdbc.queryForObject("select max(END_TIME_) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'delivery' and BUSINESS_KEY_ like ?",
-                Timestamp.class, prefix);
+        Instant finished = lastOutcomeAt(campaignId);
         Map<String, CampaignReport.WaitTotal> waits = new TreeMap<>();
         jdbc.query("select a.ACT_ID_, count(*), coalesce(sum(a.DURATION_), 0) from ACT_HI_ACTINST a join ACT_HI_PROCINST p "
                 + "on p.PROC_INST_ID_ = a.PROC_INST_ID_ where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? "
-                + "and a.ACT_ID_ in ('" + String.join("', '", WAITS.keySet()) + "') group by a.ACT_ID_", rs -> {
-                    waits.put(WAITS.get(rs.getString(1)), new CampaignReport.WaitTotal(rs.getLong(2), rs.getLong(3) / 1000d));
+                + "and a.ACT_ID_ in ('" + String.join("', '", Arrays.stream(Wait.values()).map(Wait::activityId).toList())
+                + "') group by a.ACT_ID_", rs -> {
+                    waits.put(Wait.ofActivity(rs.getString(1)).orElseThrow().reportName(),
+                            new CampaignReport.WaitTotal(rs.getLong(2), rs.getLong(3) / 1000d));
                 }, prefix);
         Map<String, Long> retries = new LinkedHashMap<>();
         jdbc.query("select d.TEXT_ from ACT_HI_DETAIL d join ACT_HI_PROCINST p on p.PROC_INST_ID_ = d.PROC_INST_ID_ "
@@ -121,7 +128,6 @@ public class ReportReader {
         long total = outcomes.values().stream().mapToLong(Long::longValue).sum();
         long pending = outcomes.getOrDefault("PENDING", 0L);
         outcomes.remove("PENDING");
-        Instant finished = lastEnd == null ? null : lastEnd.toInstant();
         int rate = provider == null ? 0 : segmentsPerMinute(provider);
         long accepted = acceptedSegments == null ? 0 : acceptedSegments;
         int against = stated[0] != null && stated[0] < rate ? stated[0] : rate;

@@ -19,13 +19,6 @@ import java.util.Optional;
  */
 public class TrailReader {
 
-    private static final Map<String, String> WAITS = Map.of(
-            "Timer_WaitSlot", "for a send slot",
-            "Timer_RetryAfter", "Retry-After",
-            "Timer_Backoff", "back-off",
-            "Timer_SendWindow", "for the send window",
-            "Event_Resumed", "for the campaign to resume");
-
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
@@ -81,7 +74,8 @@ public class TrailReader {
             Instant start = instant(act.get("START_TIME_"));
             Instant end = instant(act.get("END_TIME_"));
             long millis = Duration.between(start, end == null ? clock.instant() : end).toMillis();
-            if ("Timer_WaitSlot".equals(activity) && pace != null) {
+            Optional<Wait> waited = Wait.ofActivity(activity);
+            if (waited.equals(Optional.of(Wait.PACE)) && pace != null) {
                 // a bulk message asks again and again while the queue ahead is long: one wait
                 pace = new MessageTrail.Step(pace.at(), "wait", pace.what(), null, pace.millis() + millis, pace.count() + 1, null);
                 steps.set(steps.size() - 1, pace);
@@ -97,9 +91,9 @@ public class TrailReader {
                     steps.add(new MessageTrail.Step(start, "attempt", "send", null, null, null, Attempt.parse(d[1])));
                 }
             }
-            if (WAITS.containsKey(activity)) {
-                boolean paced = "Timer_WaitSlot".equals(activity);
-                MessageTrail.Step wait = new MessageTrail.Step(start, "wait", WAITS.get(activity), paced ? null : waitReason, millis,
+            if (waited.isPresent()) {
+                boolean paced = waited.get() == Wait.PACE;
+                MessageTrail.Step wait = new MessageTrail.Step(start, "wait", waited.get().trailName(), paced ? null : waitReason, millis,
                         paced ? 1 : null, null);
                 steps.add(wait);
                 pace = paced ? wait : null;

@@ -12,7 +12,6 @@ public class DeliveryStats {
     final LongAdder rateLimited = new LongAdder();
     final LongAdder transientFailures = new LongAdder();
     final LongAdder acceptedSegments = new LongAdder();
-    final LongAdder retrying = new LongAdder();
     private final Map<Outcome, LongAdder> finished = new EnumMap<>(Outcome.class);
 
     public DeliveryStats() {
@@ -28,27 +27,5 @@ public class DeliveryStats {
     /** Messages that reached {@code outcome} on this node. */
     long count(Outcome outcome) {
         return finished.get(outcome).sum();
-    }
-
-    public Snapshot snapshot() {
-        Map<Outcome, Long> done = new EnumMap<>(Outcome.class);
-        long total = 0;
-        for (var e : finished.entrySet()) {
-            long n = e.getValue().sum();
-            if (n > 0) {
-                done.put(e.getKey(), n);
-                total += n;
-            }
-        }
-        return new Snapshot(dispatched.sum(), attempts.sum(), rateLimited.sum(), transientFailures.sum(),
-                acceptedSegments.sum(), retrying.sum(), total, done);
-    }
-
-    /** The counters at one moment. */
-    public record Snapshot(long dispatched, long attempts, long rateLimited, long transientFailures,
-                           long acceptedSegments, long retrying, long finished, Map<Outcome, Long> outcomes) {
-        public long outcome(Outcome o) {
-            return outcomes.getOrDefault(o, 0L);
-        }
     }
 }

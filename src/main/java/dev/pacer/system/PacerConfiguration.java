@@ -113,8 +113,8 @@ class PacerConfiguration {
     }
 
     @Bean
-    ThrottleDelegate throttle(Pacer pacer, Providers providers, DeliveryStats stats, Clock clock, CampaignControl control) {
-        return new ThrottleDelegate(pacer, providers, stats, clock, control);
+    ThrottleDelegate throttle(Pacer pacer, Providers providers, Clock clock, CampaignControl control) {
+        return new ThrottleDelegate(pacer, providers, clock, control);
     }
 
     @Bean
@@ -125,8 +125,8 @@ class PacerConfiguration {
     }
 
     @Bean
-    RecordExpiryDelegate recordExpiry(Pacer pacer, Providers providers, DeliveryStats stats) {
-        return new RecordExpiryDelegate(pacer, providers, stats);
+    RecordExpiryDelegate recordExpiry(Pacer pacer, Providers providers) {
+        return new RecordExpiryDelegate(pacer, providers);
     }
 
     @Bean
@@ -145,8 +145,8 @@ class PacerConfiguration {
     }
 
     @Bean
-    ScheduleRetryDelegate scheduleRetry(PacerProperties properties, DeliveryStats stats, Clock clock, RandomGenerator random) {
-        return new ScheduleRetryDelegate(properties.retry(), stats, clock, random);
+    ScheduleRetryDelegate scheduleRetry(PacerProperties properties, Clock clock, RandomGenerator random) {
+        return new ScheduleRetryDelegate(properties.retry(), clock, random);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.pacer.system;
 
+import dev.pacer.audit.Wait;
 import dev.pacer.throttle.Pacer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -40,13 +41,6 @@ import java.util.function.ToDoubleFunction;
  */
 public class PacerMetrics {
 
-    /** Wait reasons and the activity of the delivery flow each waits in. */
-    static final Map<String, String> WAITS = Map.of(
-            "throttle", "Timer_WaitSlot",
-            "retry_after", "Timer_RetryAfter",
-            "backoff", "Timer_Backoff",
-            "send_window", "Timer_SendWindow");
-
     private final MeterRegistry registry;
     private final Pacer pacer;
     private final JdbcTemplate jdbc;
@@ -74,10 +68,9 @@ public class PacerMetrics {
         counter("pacer.provider.rate.limited", stats, s -> s.rateLimited.sum(), "429 responses");
         counter("pacer.provider.transient.failures", stats, s -> s.transientFailures.sum(), "5xx, timeouts and refused connections");
         counter("pacer.segments.accepted", stats, s -> s.acceptedSegments.sum(), "segments the providers took");
-        for (String reason : WAITS.keySet()) {
-            waitingGauge(reason);
+        for (Wait w : Wait.values()) {
+            waitingGauge(w.metricReason());
         }
-        waitingGauge("paused");
         waitingGauge("queued");
         waitingGauge("incident");
         scopes();
@@ -119,7 +112,11 @@ public class PacerMetrics {
         scopes(); // a scrape reads these gauges: scopes met since (a sender's, a campaign cap) get theirs for the next one
         Map<String, Long> counts = new LinkedHashMap<>();
         Map<String, String> byActivity = new LinkedHashMap<>();
-        WAITS.forEach((reason, activity) -> byActivity.put(activity, reason));
+        for (Wait w : Wait.values()) {
+            if (w != Wait.PAUSED) { // its job (after the resume) is a step queued, not a wait; paused messages hold no job
+                byActivity.put(w.activityId(), w.metricReason());
+            }
+        }
         // a job's activity is on its job definition
         jdbc.query("select d.ACT_ID_, j.TYPE_, case when j.RETRIES_ > 0 then 0 else 1 end, count(*) from ACT_RU_JOB j "
                 + "left join ACT_RU_JOBDEF d on d.ID_ = j.JOB_DEF_ID_ where j.PROCESS_DEF_KEY_ = 'delivery' "
@@ -133,8 +130,9 @@ public class PacerMetrics {
                 counts.merge(reason, rs.getLong(4), Long::sum);
             }
         });
-        Long paused = jdbc.queryForObject("select count(*) from ACT_RU_EVENT_SUBSCR where ACTIVITY_ID_ = 'Event_Resumed'", Long.class);
-        counts.put("paused", paused == null ? 0 : paused);
+        Long paused = jdbc.queryForObject("select count(*) from ACT_RU_EVENT_SUBSCR where ACTIVITY_ID_ = ?", Long.class,
+                Wait.PAUSED.activityId());
+        counts.put(Wait.PAUSED.metricReason(), paused == null ? 0 : paused);
         waiting = counts;
         waitingReadAt = now;
         return counts;

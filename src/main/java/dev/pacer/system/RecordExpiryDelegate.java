@@ -25,12 +25,10 @@ public class RecordExpiryDelegate implements JavaDelegate {
 
     private final Pacer pacer;
     private final Providers providers;
-    private final DeliveryStats stats;
 
-    RecordExpiryDelegate(Pacer pacer, Providers providers, DeliveryStats stats) {
+    RecordExpiryDelegate(Pacer pacer, Providers providers) {
         this.pacer = pacer;
         this.providers = providers;
-        this.stats = stats;
     }
 
     @Override
@@ -44,8 +42,6 @@ public class RecordExpiryDelegate implements JavaDelegate {
             pacer.release(scopes, new Grant(true, wakeAt.toInstant(), (Long) generation, -1), segments);
         } else if (ThrottleDelegate.RECHECK.equals(slot)) {
             pacer.release(scopes, new Grant(false, wakeAt.toInstant(), 0, (Long) execution.getVariable(Vars.TICKET)), segments);
-        } else if (ThrottleDelegate.RETRY.equals(slot)) {
-            stats.retrying.decrement();
         }
         Date deadline = (Date) execution.getVariable(Vars.DEADLINE);
         String waiting = WAITING_ON.getOrDefault(slot == null ? "" : slot.toString(), "its send");

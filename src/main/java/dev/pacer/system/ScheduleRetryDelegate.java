@@ -20,13 +20,11 @@ import java.util.random.RandomGenerator;
 public class ScheduleRetryDelegate implements JavaDelegate {
 
     private final PacerProperties.Retry retry;
-    private final DeliveryStats stats;
     private final Clock clock;
     private final RandomGenerator random;
 
-    ScheduleRetryDelegate(PacerProperties.Retry retry, DeliveryStats stats, Clock clock, RandomGenerator random) {
+    ScheduleRetryDelegate(PacerProperties.Retry retry, Clock clock, RandomGenerator random) {
         this.retry = retry;
-        this.stats = stats;
         this.clock = clock;
         this.random = random;
     }
@@ -60,7 +58,6 @@ public class ScheduleRetryDelegate implements JavaDelegate {
                 + failures + " (retry policy " + name + "): " + last));
         execution.setVariable(Vars.WAKE_AT, Vars.wakeAt(at));
         execution.setVariable(Vars.SLOT, ThrottleDelegate.RETRY);
-        stats.retrying.increment();
     }
 
     private static void give(DelegateExecution execution, Outcome outcome, String reason) {

@@ -204,7 +204,6 @@ public class SendDelegate implements JavaDelegate {
         execution.setVariable(Vars.WAIT_REASON, WaitReason.of(cause, reason));
         execution.setVariable(Vars.WAKE_AT, Vars.wakeAt(at));
         execution.setVariable(Vars.SLOT, ThrottleDelegate.RETRY);
-        stats.retrying.increment();
         throw new BpmnError(RATE_LIMITED, reason);
     }
 

@@ -39,14 +39,12 @@ public class ThrottleDelegate implements JavaDelegate {
 
     private final Pacer pacer;
     private final Providers providers;
-    private final DeliveryStats stats;
     private final Clock clock;
     private final CampaignControl control;
 
-    ThrottleDelegate(Pacer pacer, Providers providers, DeliveryStats stats, Clock clock, CampaignControl control) {
+    ThrottleDelegate(Pacer pacer, Providers providers, Clock clock, CampaignControl control) {
         this.pacer = pacer;
         this.providers = providers;
-        this.stats = stats;
         this.clock = clock;
         this.control = control;
     }
@@ -74,9 +72,6 @@ public class ThrottleDelegate implements JavaDelegate {
     @Override
     public void execute(DelegateExecution execution) {
         Object previous = execution.getVariable(Vars.SLOT);
-        if (RETRY.equals(previous)) {
-            stats.retrying.decrement();
-        }
         Instant now = clock.instant();
         Date deadlineDate = (Date) execution.getVariable(Vars.DEADLINE);
         Instant deadline = deadlineDate == null ? null : deadlineDate.toInstant();

@@ -35,7 +35,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +58,7 @@ class AuditTrailProcessTest {
     void setUp() {
         ClockUtil.setCurrentTime(Date.from(T0));
         CamundaClock clock = new CamundaClock();
-        Pacer pacer = new Pacer(clock, new Pacer.Settings(Duration.ofSeconds(2), Duration.ZERO, Pacer.Adaptation.off()), new SplittableRandom(3));
+        Pacer pacer = DeliveryFixture.pacer(clock);
         PacerProperties properties = TestProperties.withProvider("http://127.0.0.1:9", 60);
         DeliveryFixture.registerDelegates(pacer, new Providers(properties, pacer, clock), sender, new DeliveryStats(), clock, properties.retry());
         jobs = new JobDriver(engine.getManagementService(), "delivery");

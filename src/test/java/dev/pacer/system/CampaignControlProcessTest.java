@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,7 +56,7 @@ class CampaignControlProcessTest {
     /** Binds every delegate afresh, as a node that has just started would: nothing is carried over in memory. */
     private void node(int window) {
         CamundaClock clock = new CamundaClock();
-        Pacer pacer = new Pacer(clock, new Pacer.Settings(Duration.ofSeconds(2), Duration.ZERO, Pacer.Adaptation.off()), new SplittableRandom(3));
+        Pacer pacer = DeliveryFixture.pacer(clock);
         PacerProperties properties = TestProperties.withProvider("http://127.0.0.1:9", 60);
         Providers providers = new Providers(properties, pacer, clock);
         DeliveryStats stats = new DeliveryStats();

@@ -26,6 +26,11 @@ final class DeliveryFixture {
         registerDelegates(pacer, providers, sender, stats, clock, retry, suppression(clock));
     }
 
+    /** The pacer of the process tests: a 2 s bulk horizon, no pause jitter, no adaptation, seeded. */
+    static Pacer pacer(CamundaClock clock) {
+        return new Pacer(clock, new Pacer.Settings(Duration.ofSeconds(2), Duration.ZERO, Pacer.Adaptation.off()), new SplittableRandom(3));
+    }
+
     /** The process-test engine's database. */
     static JdbcTemplate jdbc() {
         return new JdbcTemplate(((ProcessEngineConfigurationImpl) ProcessEngines.getProcessEngine("process-test")
@@ -48,14 +53,14 @@ final class DeliveryFixture {
     static void registerDelegates(Pacer pacer, Providers providers, MessageSender sender, DeliveryStats stats, CamundaClock clock,
                                   PacerProperties.Retry retry, SuppressionList suppression, CampaignControl control) {
         Mocks.register("prepareMessage", new PrepareDelegate(providers, suppression, clock, Duration.ofDays(30)));
-        Mocks.register("throttle", new ThrottleDelegate(pacer, providers, stats, clock, control));
+        Mocks.register("throttle", new ThrottleDelegate(pacer, providers, clock, control));
         Mocks.register("sendMessage", new SendDelegate(pacer, providers, sender, stats, clock, Duration.ZERO, retry.rateLimitBudget(),
                 control, suppression));
-        Mocks.register("recordExpiry", new RecordExpiryDelegate(pacer, providers, stats));
+        Mocks.register("recordExpiry", new RecordExpiryDelegate(pacer, providers));
         Mocks.register("pauseCampaign", new CampaignDelegates.Pause(control));
         Mocks.register("resumeCampaign", new CampaignDelegates.Resume(control, providers, pacer));
         Mocks.register("cancelCampaign", new CampaignDelegates.Cancel(control, clock));
-        Mocks.register("scheduleRetry", new ScheduleRetryDelegate(retry, stats, clock, new SplittableRandom(5)));
+        Mocks.register("scheduleRetry", new ScheduleRetryDelegate(retry, clock, new SplittableRandom(5)));
         Mocks.register("messageFinished", new CampaignDelegates.MessageFinished(stats));
     }
 

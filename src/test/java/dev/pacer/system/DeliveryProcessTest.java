@@ -27,7 +27,6 @@ import java.util.Date;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
@@ -56,7 +55,7 @@ class DeliveryProcessTest {
     void setUp() {
         ClockUtil.setCurrentTime(Date.from(T0));
         CamundaClock clock = new CamundaClock();
-        pacer = new Pacer(clock, new Pacer.Settings(Duration.ofSeconds(2), Duration.ZERO, Pacer.Adaptation.off()), new SplittableRandom(3));
+        pacer = DeliveryFixture.pacer(clock);
         PacerProperties properties = TestProperties.withProvider("http://127.0.0.1:9", 60);
         providers = new Providers(properties, pacer, clock);
         stats = new DeliveryStats();

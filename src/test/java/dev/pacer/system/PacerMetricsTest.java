@@ -14,7 +14,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +34,7 @@ class PacerMetricsTest {
     void shouldCountOutcomes429sAndMessagesWaitingByReason() {
         ClockUtil.setCurrentTime(Date.from(Instant.parse("2030-01-01T09:00:00Z")));
         CamundaClock clock = new CamundaClock();
-        Pacer pacer = new Pacer(clock, new Pacer.Settings(Duration.ofSeconds(2), Duration.ZERO, Pacer.Adaptation.off()), new SplittableRandom(3));
+        Pacer pacer = DeliveryFixture.pacer(clock);
         PacerProperties properties = TestProperties.withProvider("http://127.0.0.1:9", 60);
         Providers providers = new Providers(properties, pacer, clock);
         DeliveryStats stats = new DeliveryStats();

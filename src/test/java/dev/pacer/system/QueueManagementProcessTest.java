@@ -26,7 +26,6 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,7 +59,7 @@ class QueueManagementProcessTest {
     void setUp() {
         ClockUtil.setCurrentTime(Date.from(T0));
         clock = new CamundaClock();
-        pacer = new Pacer(clock, new Pacer.Settings(Duration.ofSeconds(2), Duration.ZERO, Pacer.Adaptation.off()), new SplittableRandom(3));
+        pacer = DeliveryFixture.pacer(clock);
         PacerProperties properties = TestProperties.withProvider("http://127.0.0.1:9", 60);
         Providers providers = new Providers(properties, pacer, clock);
         suppression = DeliveryFixture.suppression(clock);
@@ -128,7 +127,7 @@ class QueueManagementProcessTest {
         CampaignControl control = new CampaignControl(clock, Duration.ofDays(1));
         control.set("paused-campaign", CampaignControl.State.PAUSED);
         Mocks.register("throttle", new ThrottleDelegate(pacer, new Providers(TestProperties.withProvider("http://127.0.0.1:9", 60), pacer, clock),
-                new DeliveryStats(), clock, control));
+                clock, control));
         ProcessInstance pi = start(vars);
         runDueJobs();
         assertThat(pi).isWaitingAt("Event_Resumed");
