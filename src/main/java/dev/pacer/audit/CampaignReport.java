@@ -27,6 +27,7 @@ import java.util.Map;
  * @param theoreticalMinimumSeconds accepted segments divided by the configured limit, or by the stated rate where
  *                                  the provider stated a lower one
  * @param chart                     where the campaign's chart was written, when it was
+ * @param simulated                 whether the built-in simulator stood in for the provider: nothing reached a recipient
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CampaignReport(String campaign, String campaignId, String provider, int recipients, int duplicates, long messages,
@@ -35,7 +36,7 @@ public record CampaignReport(String campaign, String campaignId, String provider
                              Map<String, Long> retriesByCause, Map<String, WaitTotal> waits, Instant startedAt, Instant finishedAt,
                              double makespanSeconds, int configuredSegmentsPerMinute, Integer statedSegmentsPerMinute,
                              double theoreticalMinimumSeconds,
-                             long pending, String chart) {
+                             long pending, String chart, boolean simulated) {
 
     /** How many waits of one kind the campaign's messages went through, and their total length. */
     public record WaitTotal(long count, double seconds) {
@@ -60,12 +61,15 @@ public record CampaignReport(String campaign, String campaignId, String provider
     public CampaignReport withChart(String chart) {
         return new CampaignReport(campaign, campaignId, provider, recipients, duplicates, messages, segments, acceptedSegments, outcomes,
                 sendAttempts, rateLimitedResponses, rateLimitWaitSeconds, transientFailures, retriesByCause, waits, startedAt,
-                finishedAt, makespanSeconds, configuredSegmentsPerMinute, statedSegmentsPerMinute, theoreticalMinimumSeconds, pending, chart);
+                finishedAt, makespanSeconds, configuredSegmentsPerMinute, statedSegmentsPerMinute, theoreticalMinimumSeconds, pending, chart, simulated);
     }
 
     public String toText() {
         StringBuilder s = new StringBuilder();
         s.append("Campaign ").append(campaign).append(" (").append(campaignId).append(")\n");
+        if (simulated) {
+            s.append("  SIMULATED: sent to the built-in simulator, not to ").append(provider).append("; no recipient got a message\n");
+        }
         s.append(String.format(Locale.ROOT, "  recipients %d (%d duplicates skipped), messages %d, segments %d (%d accepted)%n",
                 recipients, duplicates, messages, segments, acceptedSegments));
         s.append("  outcomes  ");

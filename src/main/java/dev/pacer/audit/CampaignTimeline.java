@@ -1,5 +1,7 @@
 package dev.pacer.audit;
 
+import dev.pacer.flow.Activities;
+
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,22 +33,19 @@ public record CampaignTimeline(String campaign, Instant start, Instant end, int 
         var campaign = jdbc.queryForMap("select BUSINESS_KEY_, START_TIME_, END_TIME_ from ACT_HI_PROCINST where PROC_INST_ID_ = ?", campaignId);
         List<Send> sends = new ArrayList<>();
         Integer[] stated = {null};
-        jdbc.query("select d.TEXT_, s.LONG_ from ACT_HI_DETAIL d join ACT_HI_PROCINST p on p.PROC_INST_ID_ = d.PROC_INST_ID_ "
-                + "join ACT_HI_VARINST s on s.PROC_INST_ID_ = d.PROC_INST_ID_ and s.NAME_ = 'segments' "
-                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? and d.NAME_ = 'attempt'", rs -> {
-                    Attempt a = Attempt.parse(rs.getString(1));
-                    sends.add(new Send(a.sentAt(), a.status(), (int) rs.getLong(2)));
-                    if (a.statedPerMinute() != null && (stated[0] == null || a.statedPerMinute() < stated[0])) {
-                        stated[0] = a.statedPerMinute();
-                    }
-                }, campaignId + "/%");
+        reports.attempts(campaignId, (a, segments) -> {
+            sends.add(new Send(a.sentAt(), a.status(), segments));
+            if (a.statedPerMinute() != null && (stated[0] == null || a.statedPerMinute() < stated[0])) {
+                stated[0] = a.statedPerMinute();
+            }
+        });
         sends.sort((a, b) -> a.at().compareTo(b.at()));
         List<Pause> pauses = new ArrayList<>();
         Instant pausedAt = null;
         for (var act : jdbc.queryForList("select ACT_ID_, START_TIME_ from ACT_HI_ACTINST where PROC_INST_ID_ = ? "
-                + "and ACT_ID_ in ('Task_Pause', 'Task_Resume', 'Task_Cancel') order by START_TIME_", campaignId)) {
+                + "and ACT_ID_ in (?, ?, ?) order by START_TIME_", campaignId, Activities.PAUSE, Activities.RESUME, Activities.CANCEL)) {
             Instant at = ((Timestamp) act.get("START_TIME_")).toInstant();
-            if ("Task_Pause".equals(act.get("ACT_ID_"))) {
+            if (Activities.PAUSE.equals(act.get("ACT_ID_"))) {
                 pausedAt = pausedAt == null ? at : pausedAt;
             } else if (pausedAt != null) {
                 pauses.add(new Pause(pausedAt, at));

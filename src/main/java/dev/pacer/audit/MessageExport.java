@@ -1,14 +1,28 @@
 package dev.pacer.audit;
 
+import dev.pacer.flow.Processes;
+import dev.pacer.flow.Variable;
+
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+
+import static dev.pacer.flow.MessageVariables.ATTEMPTS;
+import static dev.pacer.flow.MessageVariables.FAILURES;
+import static dev.pacer.flow.MessageVariables.OUTCOME;
+import static dev.pacer.flow.MessageVariables.PROVIDER_MESSAGE_ID;
+import static dev.pacer.flow.MessageVariables.RATE_LIMITED;
+import static dev.pacer.flow.MessageVariables.REASON;
+import static dev.pacer.flow.MessageVariables.SEGMENTS;
+import static dev.pacer.flow.MessageVariables.TO;
 
 /**
  * Every message of a campaign with its outcome, one CSV row each, streamed from the history tables
@@ -19,8 +33,9 @@ public final class MessageExport {
 
     public static final List<String> COLUMNS = List.of("row", "to", "outcome", "reason", "segments", "attempts", "rate_limited",
             "failures", "provider_message_id", "submitted_at", "finished_at", "message_id");
-    private static final List<String> VARIABLES = List.of("to", "outcome", "reason", "segments", "attempts", "rateLimited",
-            "failures", "providerMessageId");
+    /** The message variables behind the columns from {@code to} to {@code provider_message_id}, in order. */
+    private static final List<String> VARIABLES = Stream.of(TO, OUTCOME, REASON, SEGMENTS, ATTEMPTS, RATE_LIMITED, FAILURES,
+            PROVIDER_MESSAGE_ID).map(Variable::name).toList();
 
     private MessageExport() {
     }
@@ -33,7 +48,7 @@ public final class MessageExport {
         long[] count = {0};
         reports.jdbc().query("select p.PROC_INST_ID_, p.BUSINESS_KEY_, p.START_TIME_, p.END_TIME_, v.NAME_, v.TEXT_, v.LONG_ "
                 + "from ACT_HI_PROCINST p join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.STATE_ = 'CREATED' "
-                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? and v.NAME_ in ('" + String.join("', '", VARIABLES)
+                + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? and v.NAME_ in ('" + String.join("', '", VARIABLES)
                 + "') order by p.START_TIME_, p.PROC_INST_ID_", rs -> {
                     String id = rs.getString(1);
                     if (!id.equals(current[0])) {
@@ -41,12 +56,12 @@ public final class MessageExport {
                         current[0] = id;
                         row.put("message_id", id);
                         String key = rs.getString(2);
-                        row.put("row", key.substring(key.lastIndexOf('/') + 1));
+                        row.put("row", Processes.rowOf(key));
                         row.put("submitted_at", timestamp(rs.getTimestamp(3)));
                         row.put("finished_at", timestamp(rs.getTimestamp(4)));
                     }
                     row.put(rs.getString(5), rs.getString(6) != null ? rs.getString(6) : rs.getObject(7));
-                }, campaignId + "/%");
+                }, Processes.DELIVERY, ReportReader.messages(campaignId));
         flush(csv, row, count);
         csv.flush();
         return count[0];
@@ -57,9 +72,13 @@ public final class MessageExport {
             return;
         }
         try {
-            csv.printRecord(row.get("row"), row.get("to"), row.get("outcome"), row.get("reason"), row.get("segments"),
-                    row.get("attempts"), row.get("rateLimited"), row.get("failures"), row.get("providerMessageId"),
-                    row.get("submitted_at"), row.get("finished_at"), row.get("message_id"));
+            List<Object> record = new ArrayList<>(COLUMNS.size());
+            record.add(row.get("row"));
+            VARIABLES.forEach(v -> record.add(row.get(v)));
+            record.add(row.get("submitted_at"));
+            record.add(row.get("finished_at"));
+            record.add(row.get("message_id"));
+            csv.printRecord(record);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

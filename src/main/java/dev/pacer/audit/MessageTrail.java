@@ -1,5 +1,7 @@
 package dev.pacer.audit;
 
+import dev.pacer.flow.Attempt;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Duration;

@@ -1,5 +1,11 @@
 package dev.pacer.audit;
 
+import dev.pacer.flow.Attempt;
+import dev.pacer.flow.Wait;
+import dev.pacer.flow.WaitReason;
+
+import dev.pacer.flow.Outcome;
+import dev.pacer.flow.Processes;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.sql.Timestamp;
@@ -12,11 +18,24 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
 
+import static dev.pacer.flow.CampaignVariables.CANCELLED_UNDISPATCHED;
+import static dev.pacer.flow.CampaignVariables.DUPLICATES;
+import static dev.pacer.flow.CampaignVariables.ROWS;
+import static dev.pacer.flow.CampaignVariables.SIMULATED;
+import static dev.pacer.flow.MessageVariables.ATTEMPT;
+import static dev.pacer.flow.MessageVariables.ATTEMPTS;
+import static dev.pacer.flow.MessageVariables.FAILURES;
+import static dev.pacer.flow.MessageVariables.OUTCOME;
+import static dev.pacer.flow.MessageVariables.PROVIDER;
+import static dev.pacer.flow.MessageVariables.RATE_LIMITED;
+import static dev.pacer.flow.MessageVariables.SEGMENTS;
+import static dev.pacer.flow.MessageVariables.WAIT_REASON;
+
 /**
  * Reads campaign reports from Camunda's history tables ({@code ACT_HI_PROCINST}, {@code ACT_HI_VARINST},
  * {@code ACT_HI_ACTINST}, {@code ACT_HI_DETAIL}), so that a report is the same after a restart as at
  * the end of the run. Messages are the {@code delivery} instances whose business key starts with
- * {@code <campaign instance id>/}.
+ * {@code <campaign instance id>/}. Every name it looks for comes from the flow contract ({@code dev.pacer.flow}).
  */
 public class ReportReader {
 
@@ -41,20 +60,21 @@ public class ReportReader {
     /** The provider the campaign's messages go through (one per campaign), or null before any message. */
     String provider(String campaignId) {
         return jdbc.queryForObject("select max(v.TEXT_) from ACT_HI_PROCINST p join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ "
-                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? and v.NAME_ = 'provider'", String.class, campaignId + "/%");
+                + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? and v.NAME_ = ?", String.class, Processes.DELIVERY,
+                messages(campaignId), PROVIDER.name());
     }
 
     /** When the campaign's last message to end reached its outcome, or null while none has. */
     Instant lastOutcomeAt(String campaignId) {
-        Timestamp last = jdbc.queryForObject("select max(END_TIME_) from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'delivery' "
-                + "and BUSINESS_KEY_ like ?", Timestamp.class, campaignId + "/%");
+        Timestamp last = jdbc.queryForObject("select max(END_TIME_) from ACT_HI_PROCINST where PROC_DEF_KEY_ = ? "
+                + "and BUSINESS_KEY_ like ?", Timestamp.class, Processes.DELIVERY, messages(campaignId));
         return last == null ? null : last.toInstant();
     }
 
     /** The newest campaign instance with this name (business key), or with this instance id. */
     public Optional<String> findCampaign(String nameOrId) {
-        List<String> ids = jdbc.queryForList("select PROC_INST_ID_ from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'campaign' "
-                + "and (BUSINESS_KEY_ = ? or PROC_INST_ID_ = ?) order by START_TIME_ desc", String.class, nameOrId, nameOrId);
+        List<String> ids = jdbc.queryForList("select PROC_INST_ID_ from ACT_HI_PROCINST where PROC_DEF_KEY_ = ? "
+                + "and (BUSINESS_KEY_ = ? or PROC_INST_ID_ = ?) order by START_TIME_ desc", String.class, Processes.CAMPAIGN, nameOrId, nameOrId);
         return ids.stream().findFirst();
     }
 
@@ -62,80 +82,100 @@ public class ReportReader {
     public CampaignReport read(String campaignId) {
         Map<String, Object> campaign = jdbc.queryForMap("select BUSINESS_KEY_, START_TIME_ from ACT_HI_PROCINST where PROC_INST_ID_ = ?", campaignId);
         Map<String, Long> vars = new TreeMap<>();
-        jdbc.query("select NAME_, LONG_ from ACT_HI_VARINST where PROC_INST_ID_ = ? and NAME_ in ('rows', 'duplicates')",
+        // a boolean's value is its LONG_ (1 for true)
+        jdbc.query("select NAME_, LONG_ from ACT_HI_VARINST where PROC_INST_ID_ = ? and NAME_ in (?, ?, ?)",
                 rs -> {
                     vars.put(rs.getString(1), rs.getLong(2));
-                }, campaignId);
+                }, campaignId, ROWS.name(), DUPLICATES.name(), SIMULATED.name());
         Instant started = ((Timestamp) campaign.get("START_TIME_")).toInstant();
-        return read(campaignId, (String) campaign.get("BUSINESS_KEY_"), started,
-                vars.getOrDefault("rows", 0L).intValue(), vars.getOrDefault("duplicates", 0L).intValue());
+        return read(campaignId, (String) campaign.get("BUSINESS_KEY_"), started, vars.getOrDefault(ROWS.name(), 0L).intValue(),
+                vars.getOrDefault(DUPLICATES.name(), 0L).intValue(), vars.getOrDefault(SIMULATED.name(), 0L) == 1);
     }
 
-    public CampaignReport read(String campaignId, String name, Instant startedAt, int rows, int duplicates) {
+    /** The business keys of a campaign's messages, for {@code like}. */
+    static String messages(String campaignId) {
+        return Processes.messagePrefix(campaignId) + "%";
+    }
+
+    public CampaignReport read(String campaignId, String name, Instant startedAt, int rows, int duplicates, boolean simulated) {
         // Joins, not "in (subquery)": H2 evaluates such a subquery once per row, which is quadratic
         // in a campaign's size (a 100,000-message report took many minutes).
         String messages = " from ACT_HI_PROCINST p join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ "
-                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? and ";
-        String prefix = campaignId + "/%";
+                + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? and ";
+        String prefix = messages(campaignId);
         Map<String, Long> outcomes = new TreeMap<>();
-        jdbc.query("select v.TEXT_, count(*)" + messages + "v.NAME_ = 'outcome' group by v.TEXT_",
+        jdbc.query("select v.TEXT_, count(*)" + messages + "v.NAME_ = ? group by v.TEXT_",
                 rs -> {
                     outcomes.put(rs.getString(1), rs.getLong(2));
-                }, prefix);
+                }, Processes.DELIVERY, prefix, OUTCOME.name());
         Map<String, Long> sums = new TreeMap<>();
-        jdbc.query("select v.NAME_, sum(v.LONG_)" + messages + "v.NAME_ in ('segments', 'attempts', 'rateLimited', 'failures') "
-                + "group by v.NAME_", rs -> {
+        jdbc.query("select v.NAME_, sum(v.LONG_)" + messages + "v.NAME_ in (?, ?, ?, ?) group by v.NAME_", rs -> {
                     sums.put(rs.getString(1), rs.getLong(2));
-                }, prefix);
+                }, Processes.DELIVERY, prefix, SEGMENTS.name(), ATTEMPTS.name(), RATE_LIMITED.name(), FAILURES.name());
         String provider = provider(campaignId);
         Long acceptedSegments = jdbc.queryForObject("select coalesce(sum(s.LONG_), 0) from ACT_HI_PROCINST p "
-                + "join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = 'outcome' and v.TEXT_ = 'ACCEPTED' "
-                + "join ACT_HI_VARINST s on s.PROC_INST_ID_ = p.PROC_INST_ID_ and s.NAME_ = 'segments' "
-                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ?", Long.class, prefix);
+                + "join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = ? and v.TEXT_ = ? "
+                + "join ACT_HI_VARINST s on s.PROC_INST_ID_ = p.PROC_INST_ID_ and s.NAME_ = ? "
+                + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ?", Long.class, OUTCOME.name(), Outcome.ACCEPTED.name(),
+                SEGMENTS.name(), Processes.DELIVERY, prefix);
         Instant finished = lastOutcomeAt(campaignId);
         Map<String, CampaignReport.WaitTotal> waits = new TreeMap<>();
         jdbc.query("select a.ACT_ID_, count(*), coalesce(sum(a.DURATION_), 0) from ACT_HI_ACTINST a join ACT_HI_PROCINST p "
-                + "on p.PROC_INST_ID_ = a.PROC_INST_ID_ where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? "
+                + "on p.PROC_INST_ID_ = a.PROC_INST_ID_ where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? "
                 + "and a.ACT_ID_ in ('" + String.join("', '", Arrays.stream(Wait.values()).map(Wait::activityId).toList())
                 + "') group by a.ACT_ID_", rs -> {
                     waits.put(Wait.ofActivity(rs.getString(1)).orElseThrow().reportName(),
                             new CampaignReport.WaitTotal(rs.getLong(2), rs.getLong(3) / 1000d));
-                }, prefix);
+                }, Processes.DELIVERY, prefix);
         Map<String, Long> retries = new LinkedHashMap<>();
         jdbc.query("select d.TEXT_ from ACT_HI_DETAIL d join ACT_HI_PROCINST p on p.PROC_INST_ID_ = d.PROC_INST_ID_ "
-                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? and d.NAME_ = 'waitReason'", rs -> {
+                + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? and d.NAME_ = ?", rs -> {
                     String cause = WaitReason.cause(rs.getString(1));
                     if (WaitReason.isRetry(cause)) {
                         retries.merge(cause, 1L, Long::sum);
                     }
-                }, prefix);
-        // the lowest rate the provider stated: only 429 records carry one
-        Integer[] stated = {null};
-        jdbc.query("select d.TEXT_ from ACT_HI_DETAIL d join ACT_HI_PROCINST p on p.PROC_INST_ID_ = d.PROC_INST_ID_ "
-                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? and d.NAME_ = 'attempt' "
-                + "and d.TEXT_ like '%\"statedPerMinute\"%'", rs -> {
-                    Integer rate = Attempt.parse(rs.getString(1)).statedPerMinute();
-                    if (rate != null && (stated[0] == null || rate < stated[0])) {
-                        stated[0] = rate;
-                    }
-                }, prefix);
+                }, Processes.DELIVERY, prefix, WAIT_REASON.name());
+        Integer stated = lowestStatedRate(campaignId);
         // a cancelled campaign's rows never dispatched have no instance each: they are counted as cancelled
         Long undispatched = jdbc.queryForObject("select coalesce(max(LONG_), 0) from ACT_HI_VARINST where PROC_INST_ID_ = ? "
-                + "and NAME_ = 'cancelledUndispatched'", Long.class, campaignId);
+                + "and NAME_ = ?", Long.class, campaignId, CANCELLED_UNDISPATCHED.name());
         if (undispatched != null && undispatched > 0) {
-            outcomes.merge("CANCELLED", undispatched, Long::sum);
+            outcomes.merge(Outcome.CANCELLED.name(), undispatched, Long::sum);
         }
         long total = outcomes.values().stream().mapToLong(Long::longValue).sum();
-        long pending = outcomes.getOrDefault("PENDING", 0L);
-        outcomes.remove("PENDING");
+        long pending = outcomes.getOrDefault(Outcome.PENDING.name(), 0L);
+        outcomes.remove(Outcome.PENDING.name());
         int rate = provider == null ? 0 : segmentsPerMinute(provider);
         long accepted = acceptedSegments == null ? 0 : acceptedSegments;
-        int against = stated[0] != null && stated[0] < rate ? stated[0] : rate;
+        int against = stated != null && stated < rate ? stated : rate;
         double minimum = against == 0 ? 0 : accepted * 60d / against;
         CampaignReport.WaitTotal retryAfter = waits.get("retryAfter");
         return new CampaignReport(name, campaignId, provider, rows, duplicates, total, sums.getOrDefault("segments", 0L), accepted,
                 outcomes, sums.getOrDefault("attempts", 0L), sums.getOrDefault("rateLimited", 0L),
                 retryAfter == null ? 0 : retryAfter.seconds(), sums.getOrDefault("failures", 0L), retries, waits, startedAt, finished,
-                CampaignReport.seconds(startedAt, finished), rate, stated[0], minimum, pending, null);
+                CampaignReport.seconds(startedAt, finished), rate, stated, minimum, pending, null, simulated);
+    }
+
+    /** Each send attempt of a campaign's messages, in no order: the attempt record and the message's segments. */
+    void attempts(String campaignId, java.util.function.ObjIntConsumer<Attempt> each) {
+        jdbc.query("select d.TEXT_, s.LONG_ from ACT_HI_DETAIL d join ACT_HI_PROCINST p on p.PROC_INST_ID_ = d.PROC_INST_ID_ "
+                + "join ACT_HI_VARINST s on s.PROC_INST_ID_ = d.PROC_INST_ID_ and s.NAME_ = ? "
+                + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? and d.NAME_ = ?", rs -> {
+                    each.accept(Attempt.parse(rs.getString(1)), (int) rs.getLong(2));
+                }, SEGMENTS.name(), Processes.DELIVERY, messages(campaignId), ATTEMPT.name());
+    }
+
+    /** The lowest rate the provider stated in a 429's body during the campaign (only 429 records carry one), or null. */
+    Integer lowestStatedRate(String campaignId) {
+        Integer[] stated = {null};
+        jdbc.query("select d.TEXT_ from ACT_HI_DETAIL d join ACT_HI_PROCINST p on p.PROC_INST_ID_ = d.PROC_INST_ID_ "
+                + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? and d.NAME_ = ? "
+                + "and d.TEXT_ like '%\"statedPerMinute\"%'", rs -> {
+                    Integer rate = Attempt.parse(rs.getString(1)).statedPerMinute();
+                    if (rate != null && (stated[0] == null || rate < stated[0])) {
+                        stated[0] = rate;
+                    }
+                }, Processes.DELIVERY, messages(campaignId), ATTEMPT.name());
+        return stated[0];
     }
 }

@@ -1,5 +1,11 @@
 package dev.pacer.audit;
 
+import dev.pacer.flow.Activities;
+import dev.pacer.flow.Processes;
+
+import dev.pacer.flow.Attempt;
+import dev.pacer.flow.Wait;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.sql.Timestamp;
@@ -11,6 +17,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import static dev.pacer.flow.MessageVariables.ATTEMPT;
+import static dev.pacer.flow.MessageVariables.DEADLINE;
+import static dev.pacer.flow.MessageVariables.OUTCOME;
+import static dev.pacer.flow.MessageVariables.PRIORITY;
+import static dev.pacer.flow.MessageVariables.PROVIDER_MESSAGE_ID;
+import static dev.pacer.flow.MessageVariables.REASON;
+import static dev.pacer.flow.MessageVariables.SEGMENTS;
+import static dev.pacer.flow.MessageVariables.TO;
+import static dev.pacer.flow.MessageVariables.WAIT_REASON;
 
 /**
  * Reads one message's trail ({@link MessageTrail}) from {@code ACT_HI_ACTINST} (the steps and how
@@ -30,16 +46,16 @@ public class TrailReader {
     /** The message of campaign instance {@code campaignId} to {@code number} (E.164, as the campaign was sent). */
     public Optional<String> findMessage(String campaignId, String number) {
         List<String> ids = jdbc.queryForList("select p.PROC_INST_ID_ from ACT_HI_PROCINST p join ACT_HI_VARINST v "
-                + "on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = 'to' and v.TEXT_ = ? "
-                + "where p.PROC_DEF_KEY_ = 'delivery' and p.BUSINESS_KEY_ like ? order by p.START_TIME_", String.class,
-                normalize(number), campaignId + "/%");
+                + "on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = ? and v.TEXT_ = ? "
+                + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? order by p.START_TIME_", String.class,
+                TO.name(), normalize(number), Processes.DELIVERY, ReportReader.messages(campaignId));
         return ids.stream().findFirst();
     }
 
     /** A message by its business key (the newest with it) or its process instance id. */
     public Optional<String> findMessage(String keyOrId) {
-        List<String> ids = jdbc.queryForList("select PROC_INST_ID_ from ACT_HI_PROCINST where PROC_DEF_KEY_ = 'delivery' "
-                + "and (BUSINESS_KEY_ = ? or PROC_INST_ID_ = ?) order by START_TIME_ desc", String.class, keyOrId, keyOrId);
+        List<String> ids = jdbc.queryForList("select PROC_INST_ID_ from ACT_HI_PROCINST where PROC_DEF_KEY_ = ? "
+                + "and (BUSINESS_KEY_ = ? or PROC_INST_ID_ = ?) order by START_TIME_ desc", String.class, Processes.DELIVERY, keyOrId, keyOrId);
         return ids.stream().findFirst();
     }
 
@@ -51,7 +67,7 @@ public class TrailReader {
     /** The trail of delivery instance {@code messageId}, or empty when history has no such message. */
     public Optional<MessageTrail> read(String messageId) {
         List<Map<String, Object>> instance = jdbc.queryForList("select BUSINESS_KEY_, START_TIME_, END_TIME_ from ACT_HI_PROCINST "
-                + "where PROC_INST_ID_ = ? and PROC_DEF_KEY_ = 'delivery'", messageId);
+                + "where PROC_INST_ID_ = ? and PROC_DEF_KEY_ = ?", messageId, Processes.DELIVERY);
         if (instance.isEmpty()) {
             return Optional.empty();
         }
@@ -81,13 +97,13 @@ public class TrailReader {
                 steps.set(steps.size() - 1, pace);
                 continue;
             }
-            if (!"Task_Throttle".equals(activity)) {
+            if (!Activities.THROTTLE.equals(activity)) {
                 pace = null; // asking for the slot again does not end the pace wait; anything else does
             }
             for (String[] d : details.getOrDefault((String) act.get("ID_"), List.of())) {
-                if ("waitReason".equals(d[0])) {
+                if (WAIT_REASON.name().equals(d[0])) {
                     waitReason = d[1];
-                } else if ("attempt".equals(d[0]) && d[1] != null) {
+                } else if (ATTEMPT.name().equals(d[0]) && d[1] != null) {
                     steps.add(new MessageTrail.Step(start, "attempt", "send", null, null, null, Attempt.parse(d[1])));
                 }
             }
@@ -97,20 +113,19 @@ public class TrailReader {
                         paced ? 1 : null, null);
                 steps.add(wait);
                 pace = paced ? wait : null;
-            } else if ("Boundary_Deadline".equals(activity)) {
+            } else if (Activities.DEADLINE.equals(activity)) {
                 steps.add(new MessageTrail.Step(start, "deadline", "the deadline passed", null, null, null, null));
-            } else if (activity.startsWith("End_") && !"End_Sent".equals(activity) && !"End_NoSlot".equals(activity)
-                    && !"End_NoRetry".equals(activity)) {
-                steps.add(new MessageTrail.Step(start, "outcome", String.valueOf(vars.get("outcome")), (String) vars.get("reason"),
+            } else if (Activities.isOutcomeEnd(activity)) {
+                steps.add(new MessageTrail.Step(start, "outcome", String.valueOf(vars.get(OUTCOME.name())), (String) vars.get(REASON.name()),
                         null, null, null));
             }
         }
         Map<String, Object> p = instance.get(0);
         String key = (String) p.get("BUSINESS_KEY_");
-        return Optional.of(new MessageTrail(key == null || !key.contains("/") ? null : key.substring(0, key.indexOf('/')), messageId, key,
-                (String) vars.get("to"), (String) vars.get("priority"), vars.get("segments") == null ? null : ((Number) vars.get("segments")).intValue(),
-                instant(p.get("START_TIME_")), epoch(vars.get("deadline")), instant(p.get("END_TIME_")),
-                (String) vars.get("outcome"), (String) vars.get("reason"), (String) vars.get("providerMessageId"), steps));
+        return Optional.of(new MessageTrail(Processes.campaignOf(key), messageId, key, TO.of(vars.get(TO.name())),
+                (String) vars.get(PRIORITY.name()), SEGMENTS.of(vars.get(SEGMENTS.name())), instant(p.get("START_TIME_")),
+                epoch(vars.get(DEADLINE.name())), instant(p.get("END_TIME_")), (String) vars.get(OUTCOME.name()),
+                (String) vars.get(REASON.name()), (String) vars.get(PROVIDER_MESSAGE_ID.name()), steps));
     }
 
     private static Instant instant(Object timestamp) {

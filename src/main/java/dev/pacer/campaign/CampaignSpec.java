@@ -1,5 +1,8 @@
 package dev.pacer.campaign;
 
+import dev.pacer.sms.PhoneNumbers;
+import dev.pacer.sms.SendWindow;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,8 +1,5 @@
 package dev.pacer.provider;
 
-import dev.pacer.provider.BandwidthSimulator.RetryAfterMode;
-import dev.pacer.provider.BandwidthSimulator.Settings;
-
 import java.time.Duration;
 
 /**
@@ -61,8 +58,9 @@ public enum SimulatorScenario {
         return Duration.ofSeconds(10);
     }
 
-    public Settings settings(String accountId, String username, String password, int trueRate, int queueCapacity) {
-        return new Settings(accountId, username, password, trueRate, queueCapacity, retryAfter, retryAfterFactor, statesRate,
+    /** The simulator's settings for this scenario, at a true rate of {@code trueRate} segments a minute. */
+    public SimulatorProperties settings(int trueRate, int queueCapacity) {
+        return new SimulatorProperties(false, null, trueRate, queueCapacity, retryAfter, retryAfterFactor, statesRate,
                 Duration.ofSeconds(skewSeconds), serverErrorRate, Duration.ZERO, userLimit(trueRate), userWindow(),
                 Duration.ofSeconds(60), retryAfter == RetryAfterMode.NONE ? Duration.ZERO : Duration.ofSeconds(2));
     }

@@ -1,33 +1,28 @@
 package dev.pacer.system;
 
+import dev.pacer.cli.PacerCommand;
+
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import picocli.CommandLine;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Pacer's entry point: the {@code pacer} command line ({@code run}, {@code serve}, {@code report}). */
-@SpringBootApplication(scanBasePackages = {"dev.pacer.system", "dev.pacer.web"})
+@SpringBootApplication(scanBasePackages = "dev.pacer")
 public class PacerApplication {
 
     public static void main(String[] args) {
+        prepare();
+        System.exit(PacerCommand.commandLine().execute(args));
+    }
+
+    /** What every {@code pacer} JVM sets before a command runs: where {@code bpmn/} and {@code routes/} are. */
+    public static void prepare() {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         if (System.getProperty("pacer.home") == null) {
             System.setProperty("pacer.home", home().toString());
         }
-        int code = new CommandLine(new PacerCommand()).setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler((e, command, parsed) -> {
-                    // a setting Pacer cannot start with (a bad suppression file, an unknown property
-                    // value): its reason in one line, not a stack trace
-                    Throwable root = e;
-                    while (root.getCause() != null && root.getCause() != root) {
-                        root = root.getCause();
-                    }
-                    System.err.println("pacer " + command.getCommandName() + ": " + root.getMessage());
-                    return 1;
-                }).execute(args);
-        System.exit(code);
     }
 
     /**
@@ -35,7 +30,7 @@ public class PacerApplication {
      * above the jar (or the classes) that has both, else the working directory. This is what lets
      * {@code java -jar} work from anywhere.
      */
-    static Path home() {
+    public static Path home() {
         String env = System.getenv("PACER_HOME");
         if (env != null && !env.isBlank()) {
             return Path.of(env).toAbsolutePath().normalize();

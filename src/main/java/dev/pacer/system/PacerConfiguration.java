@@ -4,22 +4,51 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pacer.audit.ReportReader;
 import dev.pacer.audit.TrailHistoryLevel;
 import dev.pacer.audit.TrailReader;
-import dev.pacer.provider.BandwidthResponses;
+import dev.pacer.campaign.CampaignControl;
+import dev.pacer.campaign.CampaignRunner;
+import dev.pacer.campaign.CancelCampaign;
+import dev.pacer.campaign.CompileReport;
+import dev.pacer.campaign.DispatchMessages;
+import dev.pacer.campaign.PauseCampaign;
+import dev.pacer.campaign.ResumeCampaign;
+import dev.pacer.campaign.ValidateCampaign;
+import dev.pacer.delivery.DeliverySteps;
+import dev.pacer.delivery.MessageFinishedListener;
+import dev.pacer.delivery.PrepareDelegate;
+import dev.pacer.delivery.RecordExpiryDelegate;
+import dev.pacer.delivery.ResponseRules;
+import dev.pacer.delivery.ScheduleRetryDelegate;
+import dev.pacer.delivery.SendDelegate;
+import dev.pacer.delivery.ThrottleDelegate;
+import dev.pacer.metrics.DeliveryStats;
+import dev.pacer.metrics.PacerMetrics;
+import dev.pacer.provider.CamelSender;
 import dev.pacer.provider.MessageSender;
+import dev.pacer.provider.ProviderApi;
+import dev.pacer.provider.ProviderExchange;
+import dev.pacer.provider.Providers;
+import dev.pacer.provider.bandwidth.BandwidthApi;
 import dev.pacer.retry.WaitBounds;
+import dev.pacer.suppression.SuppressionList;
+import dev.pacer.throttle.Adaptation;
 import dev.pacer.throttle.Pacer;
+import dev.pacer.throttle.PacerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.ProducerTemplate;
+import org.camunda.bpm.engine.DecisionService;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import io.micrometer.core.instrument.MeterRegistry;
-
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -47,24 +76,34 @@ class PacerConfiguration {
     @Bean
     Pacer pacer(Clock clock, PacerProperties properties, RandomGenerator random) {
         PacerProperties.Adaptive a = properties.adaptive();
-        return new Pacer(clock, new Pacer.Settings(properties.dispatch().bulkHorizon(), properties.retry().pauseJitter(),
-                new Pacer.Adaptation(a.decrease(), a.increaseStep(), a.quietPeriod(), a.floor()), properties.dispatch().bulkShare()), random);
+        return new Pacer(clock, new PacerSettings(properties.dispatch().bulkHorizon(), properties.retry().pauseJitter(),
+                new Adaptation(a.decrease(), a.increaseStep(), a.quietPeriod(), a.floor()), properties.dispatch().bulkShare()), random);
     }
 
-    @Bean(destroyMethod = "close")
-    Providers providers(PacerProperties properties, Pacer pacer, Clock clock) {
-        return new Providers(properties, pacer, clock);
-    }
+    // Providers: each API is a bean; the accounts name them by type.
 
     @Bean
-    BandwidthExchange bandwidthExchange(Providers providers, PacerProperties properties, Clock clock) {
+    BandwidthApi bandwidthApi(PacerProperties properties) {
         PacerProperties.Retry r = properties.retry();
-        return new BandwidthExchange(providers, new BandwidthResponses(new WaitBounds(r.minWait(), r.maxWait()), r.fallbackWait()), clock);
+        return new BandwidthApi(new WaitBounds(r.minWait(), r.maxWait()), r.fallbackWait());
+    }
+
+    /** A node whose job executor is off ({@code pacer report}, {@code trail}) sends nothing: its accounts need no base-url. */
+    @Bean(destroyMethod = "close")
+    Providers providers(PacerProperties properties, List<ProviderApi> apis, Pacer pacer, Clock clock,
+                        @Value("${camunda.bpm.job-execution.enabled:true}") boolean sending) {
+        return new Providers(properties.providers(), apis, properties.simulator(), pacer, clock, sending);
+    }
+
+    /** The Java half of the provider routes ({@code ref: providerExchange} in {@code routes/}). */
+    @Bean
+    ProviderExchange providerExchange(Providers providers, Clock clock) {
+        return new ProviderExchange(providers, clock);
     }
 
     @Bean
-    MessageSender messageSender(ProducerTemplate template) {
-        return new CamelSender(template);
+    MessageSender messageSender(ProducerTemplate template, Providers providers) {
+        return new CamelSender(template, providers);
     }
 
     @Bean
@@ -75,7 +114,7 @@ class PacerConfiguration {
     @Bean
     ReportReader reportReader(JdbcTemplate jdbc, PacerProperties properties) {
         return new ReportReader(jdbc, provider -> {
-            PacerProperties.Provider p = properties.providers().get(provider);
+            var p = properties.providers().get(provider);
             return p == null ? 0 : p.segmentsPerMinute();
         });
     }
@@ -97,6 +136,11 @@ class PacerConfiguration {
     }
 
     @Bean
+    CampaignRunner campaignRunner(RuntimeService runtime, HistoryService history, ReportReader reports, Providers providers, Clock clock) {
+        return new CampaignRunner(runtime, history, reports, providers, clock);
+    }
+
+    @Bean
     SuppressionList suppressionList(JdbcTemplate jdbc, Clock clock, PacerProperties properties) {
         SuppressionList list = new SuppressionList(jdbc, clock);
         if (properties.suppression().file() != null && !properties.suppression().file().isBlank()) {
@@ -105,69 +149,80 @@ class PacerConfiguration {
         return list;
     }
 
+    @Bean
+    ResponseRules responseRules(RepositoryService repository, DecisionService decisions) {
+        return new ResponseRules(repository, decisions);
+    }
+
+    @Bean
+    DeliverySteps deliverySteps(Providers providers, CampaignControl control) {
+        return new DeliverySteps(providers, control);
+    }
+
     // Delegates, bound by name from the BPMN files (camunda:delegateExpression="${throttle}").
 
     @Bean
-    PrepareDelegate prepareMessage(Providers providers, SuppressionList suppression, Clock clock, PacerProperties properties) {
-        return new PrepareDelegate(providers, suppression, clock, properties.dispatch().maxLifetime());
+    PrepareDelegate prepareMessage(DeliverySteps steps, Providers providers, SuppressionList suppression, Clock clock,
+                                   PacerProperties properties) {
+        return new PrepareDelegate(steps, providers, suppression, clock, properties.dispatch().maxLifetime());
     }
 
     @Bean
-    ThrottleDelegate throttle(Pacer pacer, Providers providers, Clock clock, CampaignControl control) {
-        return new ThrottleDelegate(pacer, providers, clock, control);
+    ThrottleDelegate throttle(DeliverySteps steps, Pacer pacer, Clock clock) {
+        return new ThrottleDelegate(steps, pacer, clock);
     }
 
     @Bean
-    SendDelegate sendMessage(Pacer pacer, Providers providers, MessageSender sender, DeliveryStats stats, Clock clock,
-                             PacerProperties properties, CampaignControl control, SuppressionList suppression) {
-        return new SendDelegate(pacer, providers, sender, stats, clock, properties.dispatch().inFlightWait(),
-                properties.retry().rateLimitBudget(), control, suppression);
+    SendDelegate sendMessage(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, ResponseRules rules,
+                             SuppressionList suppression, DeliveryStats stats, Clock clock, PacerProperties properties) {
+        return new SendDelegate(steps, pacer, providers, sender, rules, suppression, stats, clock,
+                new SendDelegate.Settings(properties.dispatch().inFlightWait(), properties.retry().rateLimitBudget()));
     }
 
     @Bean
-    RecordExpiryDelegate recordExpiry(Pacer pacer, Providers providers) {
-        return new RecordExpiryDelegate(pacer, providers);
+    RecordExpiryDelegate recordExpiry(DeliverySteps steps, Pacer pacer) {
+        return new RecordExpiryDelegate(steps, pacer);
     }
 
     @Bean
-    CampaignDelegates.Pause pauseCampaign(CampaignControl control) {
-        return new CampaignDelegates.Pause(control);
+    ScheduleRetryDelegate scheduleRetry(DeliverySteps steps, PacerProperties properties, Clock clock, RandomGenerator random) {
+        return new ScheduleRetryDelegate(steps, properties.retry().toPolicies(), clock, random);
     }
 
     @Bean
-    CampaignDelegates.Resume resumeCampaign(CampaignControl control, Providers providers, Pacer pacer) {
-        return new CampaignDelegates.Resume(control, providers, pacer);
+    MessageFinishedListener messageFinished(DeliveryStats stats) {
+        return new MessageFinishedListener(stats);
     }
 
     @Bean
-    CampaignDelegates.Cancel cancelCampaign(CampaignControl control, Clock clock) {
-        return new CampaignDelegates.Cancel(control, clock);
+    ValidateCampaign validateCampaign(Providers providers, Clock clock) {
+        return new ValidateCampaign(providers, clock);
     }
 
     @Bean
-    ScheduleRetryDelegate scheduleRetry(PacerProperties properties, Clock clock, RandomGenerator random) {
-        return new ScheduleRetryDelegate(properties.retry(), clock, random);
+    DispatchMessages dispatchMessages(RuntimeService runtime, Providers providers, PacerProperties properties, DeliveryStats stats) {
+        return new DispatchMessages(runtime, providers, new DispatchMessages.Settings(properties.dispatch().window(),
+                properties.dispatch().batch()), stats);
     }
 
     @Bean
-    CampaignDelegates.Validate validateCampaign(Providers providers, Clock clock) {
-        return new CampaignDelegates.Validate(providers, clock);
+    CompileReport compileReport(ReportReader reports, ObjectMapper json) {
+        return new CompileReport(reports, json);
     }
 
     @Bean
-    CampaignDelegates.Dispatch dispatchMessages(RuntimeService runtime, Providers providers, PacerProperties properties,
-                                                DeliveryStats stats) {
-        return new CampaignDelegates.Dispatch(runtime, providers, properties.dispatch(), stats);
+    PauseCampaign pauseCampaign(CampaignControl control) {
+        return new PauseCampaign(control);
     }
 
     @Bean
-    CampaignDelegates.CompileReport compileReport(ReportReader reports, ObjectMapper json) {
-        return new CampaignDelegates.CompileReport(reports, json);
+    ResumeCampaign resumeCampaign(CampaignControl control, Providers providers, Pacer pacer) {
+        return new ResumeCampaign(control, providers, pacer);
     }
 
     @Bean
-    CampaignDelegates.MessageFinished messageFinished(DeliveryStats stats) {
-        return new CampaignDelegates.MessageFinished(stats);
+    CancelCampaign cancelCampaign(CampaignControl control, Clock clock) {
+        return new CancelCampaign(control, clock);
     }
 
     /** The timer expression of the campaign's dispatch loop ({@code ${dispatchInterval}}). */

@@ -1,10 +1,9 @@
 package dev.pacer.system;
 
-import dev.pacer.provider.BandwidthSimulator;
-import dev.pacer.provider.BandwidthSimulator.RetryAfterMode;
-import dev.pacer.provider.SimulatorScenario;
+import dev.pacer.provider.ProviderProperties;
+import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.retry.BackoffPolicy;
-import dev.pacer.throttle.ScopeLimit;
+import dev.pacer.retry.RetryPolicies;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -15,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,73 +25,15 @@ import java.util.Map;
 @Validated
 @ConfigurationProperties("pacer")
 public record PacerProperties(
-        @Valid Map<String, Provider> providers,
+        @Valid Map<String, ProviderProperties> providers,
         @Valid @NotNull @DefaultValue Retry retry,
         @Valid @NotNull @DefaultValue Adaptive adaptive,
         @Valid @NotNull @DefaultValue Dispatch dispatch,
-        @Valid @NotNull @DefaultValue Simulator simulator,
+        @Valid @NotNull @DefaultValue SimulatorProperties simulator,
         @Valid @NotNull @DefaultValue Suppression suppression) {
 
     public PacerProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
-    }
-
-    /**
-     * One provider account. Without a {@code baseUrl} the built-in simulator stands in for it. A
-     * send waits for every layer of limits that applies to it: the account (segments), the API
-     * user, the sender number, and the campaign's own cap.
-     *
-     * @param segmentsPerMinute the account's rate, the ceiling Pacer never exceeds
-     * @param burst             segments the account may take at once; for a provider that queues
-     *                          (Bandwidth) this is the depth of its queue Pacer aims to keep, well
-     *                          below the queue's capacity. 0: one second's worth
-     * @param user              the API user's (credential's) limit, Genesys style; none by default
-     * @param sender            each sender number's limit (10DLC, toll-free); none by default
-     * @param rateLimitHeaders  the layer the provider's rate-limit headers describe
-     */
-    public record Provider(String baseUrl, @DefaultValue("pacer-account") String accountId,
-                           @DefaultValue("pacer-application") String applicationId,
-                           String username, String password,
-                           @Min(1) @DefaultValue("60") int segmentsPerMinute,
-                           @Min(0) @DefaultValue("0") int burst,
-                           @Min(1) @DefaultValue("8") int maxInFlight,
-                           @Valid @NotNull @DefaultValue Layer user,
-                           @Valid @NotNull @DefaultValue Layer sender,
-                           @NotNull @DefaultValue("user") String rateLimitHeaders) {
-
-        @Override
-        public String toString() {
-            // Credentials stay out of logs and error messages.
-            return "Provider[baseUrl=" + baseUrl + ", accountId=" + accountId + ", segmentsPerMinute=" + segmentsPerMinute
-                    + ", burst=" + burst + ", maxInFlight=" + maxInFlight + ", user=" + user + ", sender=" + sender + "]";
-        }
-    }
-
-    /**
-     * One layer of limits: {@code limit} permits per {@code window}, counted in {@code unit}.
-     *
-     * @param limit       0 for no rate of its own (it may still learn one from rate-limit headers)
-     * @param maxInFlight 0 for no cap of its own
-     */
-    public record Layer(@Min(0) @DefaultValue("0") int limit,
-                        @NotNull @DefaultValue("PT1S") Duration window,
-                        @NotNull @DefaultValue("REQUESTS") ScopeLimit.Unit unit,
-                        @Min(0) @DefaultValue("0") int burst,
-                        @Min(0) @DefaultValue("0") int maxInFlight) {
-
-        public static Layer none() {
-            return new Layer(0, Duration.ofSeconds(1), ScopeLimit.Unit.REQUESTS, 0, 0);
-        }
-
-        /** The layer's limit for one scope; {@code inFlightDefault} when it sets no cap of its own. */
-        ScopeLimit toLimit(String scope, int inFlightDefault) {
-            int inFlight = maxInFlight > 0 ? maxInFlight : inFlightDefault;
-            if (limit == 0) {
-                return ScopeLimit.unlimited(scope, unit, inFlight);
-            }
-            double perMinute = limit * 60e9 / window.toNanos();
-            return new ScopeLimit(scope, unit, perMinute, burst > 0 ? burst : ScopeLimit.secondsWorth(perMinute), inFlight);
-        }
     }
 
     /**
@@ -112,20 +54,18 @@ public record PacerProperties(
                         @NotNull @DefaultValue("PT30M") Duration rateLimitBudget) {
 
         public Retry {
-            Map<String, Policy> all = new java.util.LinkedHashMap<>(Policy.BUILT_IN);
+            Map<String, Policy> all = new LinkedHashMap<>(Policy.BUILT_IN);
             if (policies != null) {
                 all.putAll(policies);
             }
             policies = Map.copyOf(all);
         }
 
-        public Policy policy(String name) {
-            Policy p = policies.get(name);
-            if (p == null) {
-                throw new IllegalArgumentException("retry policy '" + name + "' is not configured (configured: "
-                        + new java.util.TreeSet<>(policies.keySet()) + ")");
-            }
-            return p;
+        /** The policies as the retry step uses them. */
+        public RetryPolicies toPolicies() {
+            Map<String, BackoffPolicy> all = new LinkedHashMap<>();
+            policies.forEach((name, p) -> all.put(name, p.toBackoff()));
+            return new RetryPolicies(all);
         }
     }
 
@@ -144,7 +84,7 @@ public record PacerProperties(
                 "network", new Policy(Duration.ofSeconds(2), 2, Duration.ofSeconds(60), 5, BackoffPolicy.Jitter.DECORRELATED),
                 "carrier", new Policy(Duration.ofSeconds(30), 2, Duration.ofMinutes(10), 4, BackoffPolicy.Jitter.DECORRELATED));
 
-        BackoffPolicy toBackoff() {
+        public BackoffPolicy toBackoff() {
             return new BackoffPolicy(initial, multiplier, max, maxAttempts, 0.5, jitter);
         }
     }
@@ -194,34 +134,5 @@ public record PacerProperties(
      * is merged at start-up.
      */
     public record Suppression(String file) {
-    }
-
-    /**
-     * The built-in Bandwidth-compatible simulator, started for a provider with no base URL. Its
-     * settings can make it a hostile provider (see {@link BandwidthSimulator.Settings}); a named
-     * {@code scenario} sets them all but the rate and queue capacity.
-     */
-    public record Simulator(SimulatorScenario scenario,
-                            @Min(1) @DefaultValue("600") int segmentsPerMinute,
-                            @Min(1) @DefaultValue("60") int queueCapacity,
-                            @NotNull @DefaultValue("NONE") RetryAfterMode retryAfter,
-                            @DecimalMin("0.01") @DefaultValue("1.0") double retryAfterFactor,
-                            @DefaultValue("true") boolean statesRate,
-                            @NotNull @DefaultValue("PT0S") Duration clockSkew,
-                            @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.0") double serverErrorRate,
-                            @NotNull @DefaultValue("PT0S") Duration latency,
-                            @Min(0) @DefaultValue("0") int userLimit,
-                            @NotNull @DefaultValue("PT1S") Duration userWindow,
-                            @NotNull @DefaultValue("PT0S") Duration lockout,
-                            @NotNull @DefaultValue("PT0S") Duration cooldown) {
-
-        /** These settings, or when a scenario is named, that scenario at this rate and queue capacity. */
-        BandwidthSimulator.Settings toSettings(String accountId, String username, String password) {
-            if (scenario != null) {
-                return scenario.settings(accountId, username, password, segmentsPerMinute, queueCapacity);
-            }
-            return new BandwidthSimulator.Settings(accountId, username, password, segmentsPerMinute, queueCapacity, retryAfter,
-                    retryAfterFactor, statesRate, clockSkew, serverErrorRate, latency, userLimit, userWindow, lockout, cooldown);
-        }
     }
 }

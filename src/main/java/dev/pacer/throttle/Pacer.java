@@ -7,11 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -41,72 +39,17 @@ import java.util.random.RandomGenerator;
 public final class Pacer {
 
     /**
-     * @param bulkHorizon how far ahead a bulk message may book a slot
-     * @param pauseJitter the most added at random to a pause, so that scopes paused together do not
-     *                    resume together
-     */
-    public record Settings(Duration bulkHorizon, Duration pauseJitter, Adaptation adaptation, double bulkShare) {
-        public Settings {
-            if (bulkHorizon.isNegative() || pauseJitter.isNegative()) {
-                throw new IllegalArgumentException("bulk-horizon and pause-jitter must not be negative");
-            }
-            if (!(bulkShare >= 0 && bulkShare < 1)) {
-                throw new IllegalArgumentException("bulk-share must be in [0, 1), got " + bulkShare);
-            }
-        }
-
-        /** With bulk's minimum share at 10%. */
-        public Settings(Duration bulkHorizon, Duration pauseJitter, Adaptation adaptation) {
-            this(bulkHorizon, pauseJitter, adaptation, DEFAULT_BULK_SHARE);
-        }
-    }
-
-    /** The share of a busy scope's sends that bulk keeps however much real-time traffic there is. */
-    public static final double DEFAULT_BULK_SHARE = 0.1;
-
-    /**
      * The ticket that puts a message at the front of the bulk queue: a bulk send that gave its slot
      * up to a real-time one asks again with it.
      */
     public static final long FRONT = -2;
 
-    /**
-     * Additive increase, multiplicative decrease.
-     *
-     * @param decrease     the factor a scope's rate is multiplied by on a 429, in (0, 1); 1 turns
-     *                     adaptation off
-     * @param increaseStep the share of the ceiling added after each quiet period, in (0, 1]
-     * @param quietPeriod  how long a busy scope must go without a 429 before its rate climbs
-     * @param floor        the lowest share of the ceiling a scope's rate falls to, in (0, 1]
-     */
-    public record Adaptation(double decrease, double increaseStep, Duration quietPeriod, double floor) {
-        public Adaptation {
-            if (!(decrease > 0 && decrease <= 1)) {
-                throw new IllegalArgumentException("decrease must be in (0, 1], got " + decrease);
-            }
-            if (!(increaseStep > 0 && increaseStep <= 1) || !(floor > 0 && floor <= 1)) {
-                throw new IllegalArgumentException("increase-step and floor must be in (0, 1], got " + increaseStep + " and " + floor);
-            }
-            if (quietPeriod.isNegative() || quietPeriod.isZero()) {
-                throw new IllegalArgumentException("quiet-period must be positive, got " + quietPeriod);
-            }
-        }
-
-        public static Adaptation off() {
-            return new Adaptation(1, 1, Duration.ofDays(1), 1);
-        }
-    }
-
-    private static final long ROLL_NANOS = 2_000_000_000L;
-    /** Time constant of the decaying count of recent real-time and total permits. */
-    private static final double SHARE_NANOS = 10e9;
-
     private final Clock clock;
-    private final Settings settings;
+    private final PacerSettings settings;
     private final RandomGenerator random;
     private final Map<String, Scope> scopes = new ConcurrentHashMap<>();
 
-    public Pacer(Clock clock, Settings settings, RandomGenerator random) {
+    public Pacer(Clock clock, PacerSettings settings, RandomGenerator random) {
         this.clock = clock;
         this.settings = settings;
         this.random = random;
@@ -157,15 +100,15 @@ public final class Pacer {
             s.adapt(now, settings.adaptation());
             double interval = s.interval(now);
             if (s.tat <= now) {
-                s.owed = 0;
+                s.lane.owed = 0;
             }
             // A scope with no pace of its own (yet) only holds a send back while it is paused.
             long earliest = interval == 0 ? s.pausedUntil : Math.max(s.pausedUntil, s.tat - (long) ((s.tolerance - n) * interval));
             fifo = Math.max(fifo, earliest);
-            if (overtake && interval > 0 && s.bulkAhead(now) > s.owed) {
+            if (overtake && interval > 0 && s.lane.bulkAhead(now) > s.lane.owed) {
                 // the slot of the next bulk send booked (and not yet given up), behind the real-time sends
-                long realtimeLane = s.realtimeTat - (long) ((s.tolerance - n) * interval);
-                long next = Math.max(Math.max(s.pausedUntil, realtimeLane), s.bulkSlotAfter(now, s.owed));
+                long realtimeLane = s.lane.realtimeTat - (long) ((s.tolerance - n) * interval);
+                long next = Math.max(Math.max(s.pausedUntil, realtimeLane), s.lane.bulkSlotAfter(now, s.lane.owed, s.tat));
                 earliest = Math.min(earliest, next);
             }
             t = Math.max(t, earliest);
@@ -198,16 +141,15 @@ public final class Pacer {
             if (t < fifo && interval > 0 && t < s.tat - (long) ((s.tolerance - n) * interval)) {
                 // The real-time send takes the slot of a bulk send booked ahead, which steps back when
                 // it checks in: the scope's bookings do not grow, so no slot is lost to the overtaking.
-                covered = (int) Math.max(0, Math.min(n, s.bulkAhead(now) - s.owed));
-                s.owed += covered;
+                covered = (int) Math.max(0, Math.min(n, s.lane.bulkAhead(now) - s.lane.owed));
+                s.lane.owed += covered;
             }
             s.tat = Math.max(s.tat, t) + (long) ((n - covered) * interval);
             if (priority == Priority.REALTIME) {
-                s.realtimeTat = Math.max(s.realtimeTat, t) + (long) (n * interval);
+                s.lane.realtimeTat = Math.max(s.lane.realtimeTat, t) + (long) (n * interval);
             }
             if (priority == Priority.BULK) {
-                s.bulkSlots.merge(t, n, Integer::sum);
-                s.bulkBooked += n;
+                s.lane.book(t, n);
             }
             if (ticket != FRONT) {
                 // a bulk send booking again after stepping back replaces a booking already counted
@@ -269,7 +211,7 @@ public final class Pacer {
         for (Scope s : resolve(names)) {
             long full = now + (long) ((s.tolerance - 1) * s.interval(now));
             s.tat = Math.max(s.tat, full);
-            s.realtimeTat = Math.max(s.realtimeTat, full);
+            s.lane.realtimeTat = Math.max(s.lane.realtimeTat, full);
         }
     }
 
@@ -384,9 +326,9 @@ public final class Pacer {
         if (generation != generation(ss)) {
             return Optional.of(Duration.ZERO);
         }
-        if (priority == Priority.BULK && ss.stream().anyMatch(s -> s.owed > 0)) {
+        if (priority == Priority.BULK && ss.stream().anyMatch(s -> s.lane.owed > 0)) {
             for (Scope s : ss) {
-                s.owed = Math.max(0, s.owed - s.limit.permits(segments));
+                s.lane.owed = Math.max(0, s.lane.owed - s.limit.permits(segments));
             }
             return Optional.of(Duration.ZERO);
         }
@@ -418,31 +360,15 @@ public final class Pacer {
     public synchronized ScopeView view(String scope) {
         Scope s = resolve(scope);
         long now = now();
-        s.decay(now);
+        s.lane.decay(now);
         return new ScopeView(s.limit, s.rate, s.ceiling(), now < s.pausedUntil ? instant(s.pausedUntil) : null,
                 s.limit.maxInFlight() - s.inFlight.availablePermits(), s.bulkTickets - s.bulkServed, s.pauses, s.holds, s.rateLimits,
                 s.limit.unit() == ScopeLimit.Unit.SEGMENTS ? s.queueAt(now) : 0,
-                s.recentAll == 0 ? 0 : s.recentRealtime / s.recentAll);
+                s.lane.realtimeShare());
     }
 
     public List<String> scopes() {
         return List.copyOf(scopes.keySet());
-    }
-
-    /**
-     * What a progress display or a report wants to know of a scope right now.
-     *
-     * @param rate           the pace the scope is held to now, per minute
-     * @param ceiling        the most it may climb back to: the configured rate, or a lower one the provider stated
-     * @param pauses         pauses, from 429s and from quota holds
-     * @param holds          of those, holds because the quota the headers reported ran out
-     * @param waitingBulk    permits of bulk messages queued for a turn beyond the horizon
-     * @param queueEstimate  permits estimated to wait in the provider's queue
-     * @param realtimeShare  the share of recent permits that real-time sends took
-     */
-    public record ScopeView(ScopeLimit limit, double rate, double ceiling, Instant pausedUntil, int inFlight,
-                            long waitingBulk, long pauses, long holds, long rateLimits, double queueEstimate,
-                            double realtimeShare) {
     }
 
     private long generation(List<Scope> ss) {
@@ -479,164 +405,5 @@ public final class Pacer {
 
     private static Instant instant(long nanos) {
         return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
-    }
-
-    private static final class Scope {
-        final ScopeLimit limit;
-        final Semaphore inFlight;
-        /** Current pace, per minute; infinite for a scope with no rate that has not been told one. */
-        double rate;
-        /** The rate the provider stated, infinite until it does. */
-        double stated = Double.POSITIVE_INFINITY;
-        /** The rate additive increase steps are a share of: the ceiling, or the first pace learned. */
-        double stepBase;
-        long tolerance;
-        /** Theoretical arrival time of the next permit, in epoch nanos. */
-        long tat;
-        long pausedUntil;
-        long generation;
-        /** Permits of bulk messages ever queued for a turn beyond the horizon, and of those served or gone. */
-        long bulkTickets;
-        long bulkServed;
-        long pauses;
-        long holds;
-        long rateLimits;
-        long lastChange;
-        long lastDecrease;
-        double quotaInterval;
-        long quotaUntil;
-        double queueLevel;
-        long queueTime;
-        long windowStart;
-        long windowPermits;
-        double lastAchieved;
-        /** Permits real-time sends took ahead of bulk sends already booked, not yet given back. */
-        long owed;
-        /** Bulk permits booked, by slot time, while their slot is to come (at most a horizon's worth). */
-        final TreeMap<Long, Integer> bulkSlots = new TreeMap<>();
-        long bulkBooked;
-        /** Theoretical arrival time of the real-time lane: where the last real-time booking left it. */
-        long realtimeTat;
-        /** Decaying counts of recent real-time and of all permits, and when they were last decayed. */
-        double recentRealtime;
-        double recentAll;
-        long recentAt;
-
-        Scope(ScopeLimit limit, long now) {
-            this.limit = limit;
-            this.inFlight = new Semaphore(limit.maxInFlight(), true);
-            this.rate = limit.perMinute();
-            this.stepBase = limit.perMinute();
-            this.tolerance = limit.burst();
-            this.tat = now;
-            this.realtimeTat = now;
-            this.lastChange = now;
-            this.windowStart = now;
-        }
-
-        double ceiling() {
-            return Math.min(limit.perMinute(), stated);
-        }
-
-        /** Nanoseconds per permit at the ceiling (zero for a scope with no rate). */
-        double ceilingInterval() {
-            double c = ceiling();
-            return Double.isInfinite(c) ? 0 : 60e9 / c;
-        }
-
-        /** Nanoseconds per permit at the current pace and quota. */
-        double interval(long now) {
-            double paced = Double.isInfinite(rate) ? 0 : 60e9 / rate;
-            return now < quotaUntil ? Math.max(paced, quotaInterval) : paced;
-        }
-
-        /** Climbs back a step after each quiet period spent busy (booked ahead), up to the ceiling. */
-        void adapt(long now, Adaptation a) {
-            double ceiling = ceiling();
-            if (rate >= ceiling || now - lastChange < a.quietPeriod().toNanos()) {
-                return;
-            }
-            if (tat > now) {
-                rate = Math.min(ceiling, rate + a.increaseStep() * Math.min(ceiling, stepBase));
-                lastChange = now;
-            }
-        }
-
-        /** A new generation starting at {@code from}: one permit then, the scope's pace after. */
-        void restart(long from, long now) {
-            pausedUntil = Math.max(pausedUntil, from);
-            generation++;
-            owed = 0;
-            bulkSlots.clear();
-            bulkBooked = 0;
-            tat = from + (long) ((tolerance - 1) * interval(now));
-            realtimeTat = tat;
-        }
-
-        void count(long now, int permits, boolean realtime) {
-            decay(now);
-            recentAll += permits;
-            if (realtime) {
-                recentRealtime += permits;
-            }
-            if (now - windowStart >= ROLL_NANOS) {
-                lastAchieved = windowPermits * 60e9 / (now - windowStart);
-                windowStart = now;
-                windowPermits = 0;
-            }
-            windowPermits += permits;
-        }
-
-        /** Bulk permits booked for slots still to come. */
-        long bulkAhead(long now) {
-            for (var e = bulkSlots.firstEntry(); e != null && e.getKey() <= now; e = bulkSlots.firstEntry()) {
-                bulkBooked -= e.getValue();
-                bulkSlots.pollFirstEntry();
-            }
-            return bulkBooked;
-        }
-
-        /** The slot time of the first bulk permit booked after now beyond the first {@code skip}. */
-        long bulkSlotAfter(long now, long skip) {
-            long seen = 0;
-            for (var e : bulkSlots.tailMap(now, false).entrySet()) {
-                seen += e.getValue();
-                if (seen > skip) {
-                    return e.getKey();
-                }
-            }
-            return tat;
-        }
-
-        void decay(long now) {
-            if (now > recentAt) {
-                double f = Math.exp(-(now - recentAt) / SHARE_NANOS);
-                recentRealtime *= f;
-                recentAll *= f;
-                recentAt = now;
-            }
-        }
-
-        /**
-         * Real-time sends have lately taken more than their share of a scope that has bulk sends
-         * waiting: the next one must queue with bulk.
-         */
-        boolean realtimeCrowding(long now, double bulkShare) {
-            decay(now);
-            boolean bulkWaiting = bulkAhead(now) > 0 || bulkTickets > bulkServed;
-            return bulkWaiting && recentAll > 0 && recentRealtime > (1 - bulkShare) * recentAll;
-        }
-
-        /** Permits per minute booked lately (for a scope with no rate of its own that gets a 429). */
-        double achieved(long now) {
-            long span = now - windowStart;
-            double current = span > 0 ? windowPermits * 60e9 / span : 0;
-            return Math.max(lastAchieved, span >= ROLL_NANOS / 2 ? current : 0);
-        }
-
-        double queueAt(long now) {
-            double drained = Double.isInfinite(rate) ? queueLevel : (now - queueTime) * rate / 60e9;
-            return Math.max(0, queueLevel - drained);
-        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.pacer.campaign;
 
+import dev.pacer.sms.PhoneNumbers;
+import dev.pacer.sms.SendWindow;
+
 import dev.pacer.throttle.Priority;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

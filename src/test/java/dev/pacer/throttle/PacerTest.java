@@ -23,7 +23,7 @@ class PacerTest {
     private static final String SCOPE = "bandwidth:acct";
     private static final List<String> ONE = List.of(SCOPE);
 
-    private static final Pacer.Adaptation ADAPTATION = new Pacer.Adaptation(0.5, 0.1, Duration.ofSeconds(10), 0.1);
+    private static final Adaptation ADAPTATION = new Adaptation(0.5, 0.1, Duration.ofSeconds(10), 0.1);
 
     private final MutableClock clock = new MutableClock(T0);
     private Pacer pacer;
@@ -35,7 +35,7 @@ class PacerTest {
     }
 
     private Pacer pacer(Duration horizon, Duration jitter, RandomGenerator random) {
-        return new Pacer(clock, new Pacer.Settings(horizon, jitter, ADAPTATION), random);
+        return new Pacer(clock, new PacerSettings(horizon, jitter, ADAPTATION), random);
     }
 
     private static Instant at(double seconds) {
@@ -339,7 +339,7 @@ class PacerTest {
     void shouldAdoptTheRateAndQueueCapacityAProviderStates() {
         pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 600, 100, 8));
         pacer.rateLimited(SCOPE, clock.instant(), Duration.ofSeconds(1), OptionalDouble.of(120), OptionalLong.of(60), false);
-        Pacer.ScopeView v = pacer.view(SCOPE);
+        ScopeView v = pacer.view(SCOPE);
         assertThat(v.rate()).isEqualTo(120);
         assertThat(v.ceiling()).as("the provider's word caps the climb").isEqualTo(120);
         clock.set(at(1));

@@ -1,0 +1,61 @@
+package dev.pacer.campaign;
+
+import dev.pacer.flow.CampaignVariables;
+import dev.pacer.flow.Processes;
+import dev.pacer.provider.Providers;
+import dev.pacer.audit.CampaignReport;
+import dev.pacer.audit.ReportReader;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.camunda.spin.plugin.variable.SpinValues;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** Starts a campaign through the Java process API and follows it to its end. */
+public class CampaignRunner {
+
+    private final RuntimeService runtime;
+    private final HistoryService history;
+    private final ReportReader reports;
+    private final Providers providers;
+    private final Clock clock;
+
+    public CampaignRunner(RuntimeService runtime, HistoryService history, ReportReader reports, Providers providers, Clock clock) {
+        this.runtime = runtime;
+        this.history = history;
+        this.reports = reports;
+        this.providers = providers;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts a campaign. The file itself is read here; the audience is checked by the process's
+     * first step, in the same transaction, so a bad campaign still starts nothing.
+     *
+     * @return the campaign's process instance id
+     * @throws InvalidCampaignException naming the field at fault; nothing is started
+     */
+    public String start(String json, Path baseDir) {
+        CampaignSpec spec = CampaignSpec.parse(json, baseDir, providers.names(), clock.instant());
+        return runtime.createProcessInstanceByKey(Processes.CAMPAIGN).businessKey(spec.name())
+                .setVariable(CampaignVariables.CAMPAIGN.name(), SpinValues.jsonValue(json).create())
+                .setVariable(CampaignVariables.CAMPAIGN_DIR.name(), baseDir.toString())
+                .execute().getId();
+    }
+
+    /** Waits for the campaign instance to end, calling {@code progress} about twice a second. */
+    public CampaignReport awaitEnd(String campaignId, Runnable progress) throws InterruptedException {
+        while (true) {
+            HistoricProcessInstance pi = history.createHistoricProcessInstanceQuery().processInstanceId(campaignId).singleResult();
+            if (pi != null && pi.getEndTime() != null) {
+                return reports.read(campaignId);
+            }
+            if (progress != null) {
+                progress.run();
+            }
+            Thread.sleep(500);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.pacer.campaign;
+
+import dev.pacer.flow.CampaignState;
+import dev.pacer.flow.Processes;
+import dev.pacer.flow.Wait;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.management.JobDefinition;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Cancel: every message not yet sent ends {@code CANCELLED}, those never dispatched included;
+ * requests in flight finish and keep their outcome. Waiting messages are woken at once, so the
+ * campaign ends now rather than when their timers would have fired.
+ */
+public class CancelCampaign implements JavaDelegate {
+
+    private final CampaignControl control;
+    private final Clock clock;
+
+    public CancelCampaign(CampaignControl control, Clock clock) {
+        this.control = control;
+        this.clock = clock;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        control.set(execution, CampaignState.CANCELLED);
+        control.wakePaused(execution);
+        ManagementService management = execution.getProcessEngineServices().getManagementService();
+        Set<String> waits = Arrays.stream(Wait.values()).filter(Wait::isTimer).map(Wait::activityId).collect(Collectors.toSet());
+        Set<String> definitions = management.createJobDefinitionQuery().processDefinitionKey(Processes.DELIVERY).list().stream()
+                .filter(d -> waits.contains(d.getActivityId())).map(JobDefinition::getId).collect(Collectors.toSet());
+        Date now = Date.from(clock.instant());
+        for (ProcessInstance message : execution.getProcessEngineServices().getRuntimeService().createProcessInstanceQuery()
+                .processDefinitionKey(Processes.DELIVERY).processInstanceBusinessKeyLike(Processes.messagePrefix(execution.getProcessInstanceId()) + "%")
+                .list()) {
+            for (Job job : management.createJobQuery().processInstanceId(message.getId()).timers().list()) {
+                if (definitions.contains(job.getJobDefinitionId()) && job.getDuedate().after(now)) {
+                    management.setJobDuedate(job.getId(), now);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.pacer.campaign;
+
+import dev.pacer.flow.CampaignState;
+import dev.pacer.flow.Outcome;
+import dev.pacer.flow.Processes;
+import dev.pacer.metrics.DeliveryStats;
+import dev.pacer.provider.Providers;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+
+import static dev.pacer.flow.CampaignVariables.ALL_DONE;
+import static dev.pacer.flow.CampaignVariables.CANCELLED_UNDISPATCHED;
+import static dev.pacer.flow.CampaignVariables.CURSOR;
+import static dev.pacer.flow.CampaignVariables.FIRST_ROWS;
+import static dev.pacer.flow.CampaignVariables.POSITION;
+import static dev.pacer.flow.CampaignVariables.ROWS;
+import static dev.pacer.flow.CampaignVariables.STARTED_AT;
+import static dev.pacer.flow.MessageVariables.CAMPAIGN_ID;
+import static dev.pacer.flow.MessageVariables.CAMPAIGN_RATE;
+import static dev.pacer.flow.MessageVariables.DEADLINE;
+import static dev.pacer.flow.MessageVariables.FROM;
+import static dev.pacer.flow.MessageVariables.OUTCOME;
+import static dev.pacer.flow.MessageVariables.PRIORITY;
+import static dev.pacer.flow.MessageVariables.PROVIDER;
+import static dev.pacer.flow.MessageVariables.REASON;
+import static dev.pacer.flow.MessageVariables.SEND_WINDOW;
+import static dev.pacer.flow.MessageVariables.TEXT;
+import static dev.pacer.flow.MessageVariables.TIMEZONE;
+import static dev.pacer.flow.MessageVariables.TO;
+
+/**
+ * Tops up the campaign's window of live message instances, streaming the audience from where the
+ * last batch stopped; sets {@code allDone} once every row is dispatched and every message ended.
+ */
+public class DispatchMessages implements JavaDelegate {
+
+    /**
+     * @param window the most message instances of one campaign alive at once
+     * @param batch  the most message instances started in one transaction
+     */
+    public record Settings(int window, int batch) {
+    }
+
+    private final RuntimeService runtime;
+    private final Providers providers;
+    private final Settings settings;
+    private final DeliveryStats stats;
+
+    public DispatchMessages(RuntimeService runtime, Providers providers, Settings settings, DeliveryStats stats) {
+        this.runtime = runtime;
+        this.providers = providers;
+        this.settings = settings;
+        this.stats = stats;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        String campaignId = execution.getProcessInstanceId();
+        int rows = ROWS.require(execution);
+        int cursor = CURSOR.require(execution);
+        long live = runtime.createProcessInstanceQuery().processDefinitionKey(Processes.DELIVERY)
+                .processInstanceBusinessKeyLike(Processes.messagePrefix(campaignId) + "%").count();
+        CampaignState state = CampaignInstance.state(execution);
+        BitSet first = BitSet.valueOf(FIRST_ROWS.require(execution));
+        if (state == CampaignState.CANCELLED && cursor < rows) {
+            // the rows never dispatched end CANCELLED without an instance each: they are counted
+            CANCELLED_UNDISPATCHED.set(execution, first.get(cursor + 1, rows + 1).cardinality());
+            cursor = rows;
+        }
+        long room = state == CampaignState.RUNNING ? Math.min(settings.batch(), settings.window() - live) : 0;
+        int started = 0;
+        if (cursor < rows && room > 0) {
+            Instant startedAt = STARTED_AT.require(execution);
+            CampaignSpec spec = CampaignInstance.spec(execution, providers);
+            Instant deadline = spec.deadlineFor(startedAt);
+            try (Audience audience = Audience.open(spec, POSITION.get(execution, 0L), cursor)) {
+                while (audience.hasNext() && started < room) {
+                    Recipient r = audience.next();
+                    cursor = r.row();
+                    if (first.get(r.row())) {
+                        start(campaignId, spec, r, deadline);
+                        started++;
+                    }
+                }
+                if (!audience.hasNext()) {
+                    cursor = rows;
+                }
+                POSITION.set(execution, audience.position());
+            }
+            stats.dispatched(started);
+        }
+        CURSOR.set(execution, cursor);
+        ALL_DONE.set(execution, cursor >= rows && live + started == 0);
+    }
+
+    private void start(String campaignId, CampaignSpec spec, Recipient r, Instant deadline) {
+        Map<String, Object> vars = new HashMap<>();
+        CAMPAIGN_ID.put(vars, campaignId);
+        PROVIDER.put(vars, spec.provider());
+        FROM.put(vars, spec.from());
+        TO.put(vars, r.to());
+        PRIORITY.put(vars, spec.priority());
+        DEADLINE.put(vars, deadline);
+        if (spec.maxRate() != null) {
+            CAMPAIGN_RATE.put(vars, spec.maxRate());
+        }
+        if (spec.sendWindow() != null) {
+            SEND_WINDOW.put(vars, spec.sendWindow().toString());
+            String zone = r.fields().get(TIMEZONE.name());
+            if (zone != null && !zone.isBlank()) {
+                TIMEZONE.put(vars, zone);
+            }
+        }
+        String text = null;
+        String problem = null;
+        try {
+            text = spec.text().render(r.fields());
+        } catch (IllegalArgumentException e) {
+            problem = e.getMessage();
+        }
+        TEXT.put(vars, text);
+        if (problem != null) {
+            OUTCOME.put(vars, Outcome.INVALID);
+            REASON.put(vars, "invalid recipient in row " + r.row() + ": " + problem);
+        }
+        runtime.createProcessInstanceByKey(Processes.DELIVERY).businessKey(Processes.messageKey(campaignId, r.row()))
+                .setVariables(vars).execute();
+    }
+}

@@ -1,0 +1,13 @@
+package dev.pacer.cli;
+
+import dev.pacer.flow.Processes;
+import picocli.CommandLine.Command;
+
+/** {@code pacer cancel NAME}. */
+@Command(name = "cancel", description = "Cancels a campaign: every message not yet sent ends CANCELLED.")
+class CancelCommand extends ControlCommand {
+
+    CancelCommand() {
+        super(Processes.CANCEL, "cancelled");
+    }
+}

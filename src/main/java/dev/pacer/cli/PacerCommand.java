@@ -1,0 +1,33 @@
+package dev.pacer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code pacer} command line. Arguments a command does not know ({@code --spring.x=y}) go to Spring. */
+@Command(name = "pacer", mixinStandardHelpOptions = true, version = "pacer 0.1.0",
+        description = "Runs outbound messaging campaigns through rate-limited provider APIs.",
+        subcommands = {RunCommand.class, ServeCommand.class, ReportCommand.class, TrailCommand.class, PauseCommand.class,
+                ResumeCommand.class, CancelCommand.class})
+public class PacerCommand implements Runnable {
+
+    /** The exit code of a command refused for bad input (an invalid campaign). */
+    public static final int INVALID = 2;
+
+    @Override
+    public void run() {
+        System.err.println("Give a command: run FILE, serve, pause|resume|cancel NAME, report CAMPAIGN or trail (--help for more).");
+    }
+
+    /** The command line, ready to execute: a setting Pacer cannot start with is reported in one line, not a stack trace. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new PacerCommand()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, command, parsed) -> {
+                    Throwable root = e;
+                    while (root.getCause() != null && root.getCause() != root) {
+                        root = root.getCause();
+                    }
+                    System.err.println("pacer " + command.getCommandName() + ": " + root.getMessage());
+                    return 1;
+                });
+    }
+}

@@ -1,0 +1,13 @@
+package dev.pacer.cli;
+
+import dev.pacer.flow.Processes;
+import picocli.CommandLine.Command;
+
+/** {@code pacer pause NAME}. */
+@Command(name = "pause", description = "Pauses a running campaign: no new sends start; requests in flight finish.")
+class PauseCommand extends ControlCommand {
+
+    PauseCommand() {
+        super(Processes.PAUSE, "paused");
+    }
+}

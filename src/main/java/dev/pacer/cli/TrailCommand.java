@@ -1,0 +1,62 @@
+package dev.pacer.cli;
+
+import dev.pacer.audit.MessageTrail;
+import dev.pacer.audit.ReportReader;
+import dev.pacer.audit.TrailReader;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "trail", description = "Prints one message's path from the history tables: each send attempt with the provider's "
+        + "answer, each wait with its reason and length, and the outcome. A campaign's message by the campaign and the number; "
+        + "a message submitted on its own by its business key or process instance id.")
+class TrailCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CAMPAIGN|MESSAGE", description = "the campaign's name or instance id; or, alone, the "
+            + "message's business key or process instance id")
+    String first;
+
+    @Parameters(index = "1", paramLabel = "NUMBER", arity = "0..1", description = "the recipient's number, E.164 (+12025550123)")
+    String number;
+
+    @Option(names = "--json", description = "print the trail as JSON")
+    boolean json;
+
+    @Unmatched
+    List<String> springArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+        try (ConfigurableApplicationContext context = Engine.start(false, Engine.historyOnly(springArgs))) {
+            TrailReader trails = context.getBean(TrailReader.class);
+            Optional<MessageTrail> trail;
+            if (number == null) {
+                trail = trails.findMessage(first).flatMap(trails::read);
+                if (trail.isEmpty()) {
+                    System.err.println("no message with the business key or instance id '" + first + "' in the history tables");
+                    return 1;
+                }
+            } else {
+                var id = context.getBean(ReportReader.class).findCampaign(first);
+                if (id.isEmpty()) {
+                    System.err.println("no campaign named '" + first + "' in the history tables");
+                    return 1;
+                }
+                trail = trails.findMessage(id.get(), number).flatMap(trails::read);
+                if (trail.isEmpty()) {
+                    System.err.println("campaign '" + first + "' has no message to " + number);
+                    return 1;
+                }
+            }
+            System.out.print(json ? Engine.json(context).writeValueAsString(trail.get()) + "\n" : trail.get().toText());
+            return 0;
+        }
+    }
+}

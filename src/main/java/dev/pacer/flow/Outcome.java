@@ -1,0 +1,6 @@
+package dev.pacer.flow;
+
+/** What each message ends as ({@code outcome}); {@code PENDING} until then. The delivery flow's end events are named after them. */
+public enum Outcome {
+    PENDING, ACCEPTED, DELIVERED, FAILED, REJECTED, DROPPED, EXPIRED, INVALID, SUPPRESSED, CANCELLED
+}

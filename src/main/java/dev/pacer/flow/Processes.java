@@ -1,0 +1,50 @@
+package dev.pacer.flow;
+
+/**
+ * The names {@code bpmn/} and Java share besides activities and variables: process and decision
+ * keys, BPMN message names, BPMN error codes, and how a campaign's messages are keyed.
+ */
+public final class Processes {
+
+    /** One message's delivery: {@code bpmn/delivery.bpmn}. */
+    public static final String DELIVERY = "delivery";
+    /** One campaign: {@code bpmn/campaign.bpmn}. */
+    public static final String CAMPAIGN = "campaign";
+
+    /** The decision that classifies a provider's answer ({@code bpmn/response-rules.dmn}). */
+    public static final String CLASSIFY_RESPONSE = "classify-response";
+
+    /** BPMN messages to a campaign instance. */
+    public static final String PAUSE = "pauseCampaign";
+    public static final String RESUME = "resumeCampaign";
+    public static final String CANCEL = "cancelCampaign";
+    /** The BPMN message that wakes a campaign's messages waiting while it was paused. */
+    public static final String RESUMED = "campaignResumed";
+
+    /** BPMN errors the send step throws: a 429 (or any wait before the next try), and a transient failure. */
+    public static final String RATE_LIMITED = "RATE_LIMITED";
+    public static final String TRANSIENT = "TRANSIENT";
+
+    private Processes() {
+    }
+
+    /** The business key prefix every message of campaign instance {@code campaignId} carries: {@code <id>/<row>}. */
+    public static String messagePrefix(String campaignId) {
+        return campaignId + "/";
+    }
+
+    /** The business key of the message of row {@code row} of campaign instance {@code campaignId}. */
+    public static String messageKey(String campaignId, int row) {
+        return messagePrefix(campaignId) + row;
+    }
+
+    /** The campaign instance id in a message's business key, or null for a message submitted on its own. */
+    public static String campaignOf(String messageKey) {
+        return messageKey == null || !messageKey.contains("/") ? null : messageKey.substring(0, messageKey.indexOf('/'));
+    }
+
+    /** The audience row in a campaign message's business key. */
+    public static String rowOf(String messageKey) {
+        return messageKey.substring(messageKey.lastIndexOf('/') + 1);
+    }
+}

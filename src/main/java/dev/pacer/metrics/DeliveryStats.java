@@ -1,0 +1,73 @@
+package dev.pacer.metrics;
+
+import dev.pacer.flow.Outcome;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Live counters of this node's deliveries, which {@link PacerMetrics} publishes; the audit trail is the history tables. */
+public class DeliveryStats {
+
+    private final LongAdder dispatched = new LongAdder();
+    private final LongAdder attempts = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
+    private final LongAdder transientFailures = new LongAdder();
+    private final LongAdder acceptedSegments = new LongAdder();
+    private final Map<Outcome, LongAdder> finished = new EnumMap<>(Outcome.class);
+
+    public DeliveryStats() {
+        for (Outcome o : Outcome.values()) {
+            finished.put(o, new LongAdder());
+        }
+    }
+
+    public void dispatched(int messages) {
+        dispatched.add(messages);
+    }
+
+    public void attempted() {
+        attempts.increment();
+    }
+
+    public void rateLimited() {
+        rateLimited.increment();
+    }
+
+    public void transientFailure() {
+        transientFailures.increment();
+    }
+
+    public void accepted(int segments) {
+        acceptedSegments.add(segments);
+    }
+
+    public void finished(Outcome outcome) {
+        finished.get(outcome).increment();
+    }
+
+    /** Messages that reached {@code outcome} on this node. */
+    public long count(Outcome outcome) {
+        return finished.get(outcome).sum();
+    }
+
+    long dispatched() {
+        return dispatched.sum();
+    }
+
+    long attempts() {
+        return attempts.sum();
+    }
+
+    long rateLimitedCount() {
+        return rateLimited.sum();
+    }
+
+    long transientFailures() {
+        return transientFailures.sum();
+    }
+
+    long acceptedSegments() {
+        return acceptedSegments.sum();
+    }
+}

@@ -1,0 +1,4 @@
+package dev.pacer.provider;
+
+/** How a simulator tells the wait on a 429. */
+public enum RetryAfterMode { NONE, SECONDS, HTTP_DATE }

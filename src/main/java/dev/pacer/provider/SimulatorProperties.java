@@ -1,0 +1,55 @@
+package dev.pacer.provider;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * The built-in simulator ({@code pacer.simulator.*}): off unless {@code enabled}, then it stands
+ * in for every provider account with no {@code base-url}, on a loopback port. Its settings can make
+ * it a hostile provider; a named {@code scenario} sets them all but the rate and queue capacity.
+ *
+ * @param segmentsPerMinute the true drain rate of the account queue
+ * @param queueCapacity     segments the queue holds before it answers 429
+ * @param retryAfterFactor  the told wait as a share of the true one (0.5 understates, 3 overstates)
+ * @param statesRate        whether the 429 body states the allowed rate and queue capacity, as Bandwidth's does
+ * @param clockSkew         how far the simulator's own clock (its {@code Date} and HTTP-dates) is off
+ * @param serverErrorRate   share of requests answered 500 at random
+ * @param latency           how long it takes to answer
+ * @param userLimit         requests one API user may make per {@code userWindow} (fixed windows), 0 for none;
+ *                          when set every response reports the window in {@code X-RateLimit-*} headers
+ * @param lockout           how long the account is locked after a request inside a told wait, zero for never
+ * @param cooldown          how long a full queue refuses everything once it has answered 429 (at least
+ *                          until there is room); the wait it tells is this times {@code retryAfterFactor}.
+ *                          Only with a {@code Retry-After}: a cooldown nobody is told of cannot be kept
+ */
+public record SimulatorProperties(@DefaultValue("false") boolean enabled,
+                                  SimulatorScenario scenario,
+                                  @Min(1) @DefaultValue("600") int segmentsPerMinute,
+                                  @Min(1) @DefaultValue("60") int queueCapacity,
+                                  @NotNull @DefaultValue("NONE") RetryAfterMode retryAfter,
+                                  @DecimalMin("0.01") @DefaultValue("1.0") double retryAfterFactor,
+                                  @DefaultValue("true") boolean statesRate,
+                                  @NotNull @DefaultValue("PT0S") Duration clockSkew,
+                                  @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.0") double serverErrorRate,
+                                  @NotNull @DefaultValue("PT0S") Duration latency,
+                                  @Min(0) @DefaultValue("0") int userLimit,
+                                  @NotNull @DefaultValue("PT1S") Duration userWindow,
+                                  @NotNull @DefaultValue("PT0S") Duration lockout,
+                                  @NotNull @DefaultValue("PT0S") Duration cooldown) {
+
+    /** A well-behaved provider: the queue states its rate, no per-user limit, no lockout. */
+    public static SimulatorProperties wellBehaved(int segmentsPerMinute, int queueCapacity) {
+        return new SimulatorProperties(true, null, segmentsPerMinute, queueCapacity, RetryAfterMode.NONE, 1, true, Duration.ZERO, 0,
+                Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO);
+    }
+
+    /** These settings, or when a scenario is named, that scenario at this rate and queue capacity. */
+    public SimulatorProperties resolved() {
+        return scenario == null ? this : scenario.settings(segmentsPerMinute, queueCapacity);
+    }
+}

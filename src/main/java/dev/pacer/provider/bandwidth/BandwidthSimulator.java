@@ -1,0 +1,348 @@
+package dev.pacer.provider.bandwidth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pacer.provider.ProviderSimulator;
+import dev.pacer.provider.RetryAfterMode;
+import dev.pacer.provider.SimulatorProperties;
+import dev.pacer.provider.SimulatorServer;
+import dev.pacer.provider.SimulatorServer.Reply;
+import dev.pacer.provider.SimulatorServer.Request;
+import dev.pacer.sms.Segments;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * A Bandwidth Messaging v2 look-alike on a loopback port: same path, Basic auth, request and
+ * response bodies. Its account queue drains at a true segment rate and answers 429 when full, and
+ * it can play a hostile provider: a rate lower than the client was told, {@code Retry-After}
+ * missing, understated or overstated, HTTP-dates from a skewed clock, a per-user request limit on
+ * top of the account's, random server errors, and a lockout that punishes requests sent inside a
+ * wait it told. It keeps score of what a well-behaved client should never do: requests inside a told
+ * wait, lockouts, and the same message accepted twice.
+ *
+ * <p>The HTTP front is a {@link SimulatorServer}; {@link #answer} is the model itself, usable without
+ * HTTP on a fake clock.
+ */
+public final class BandwidthSimulator implements ProviderSimulator {
+
+    /** The account the simulator serves, and its behaviour (see {@link SimulatorProperties} for each setting). */
+    public record Settings(String accountId, String username, String password, int segmentsPerMinute,
+                           int queueCapacity, RetryAfterMode retryAfter, double retryAfterFactor, boolean statesRate,
+                           Duration clockSkew, double serverErrorRate, Duration latency,
+                           int userLimit, Duration userWindow, Duration lockout, Duration cooldown) {
+        public Settings {
+            if (segmentsPerMinute < 1 || queueCapacity < 1) {
+                throw new IllegalArgumentException("simulator segments-per-minute and queue-capacity must be at least 1");
+            }
+            if (!(retryAfterFactor > 0)) {
+                throw new IllegalArgumentException("simulator retry-after-factor must be positive, got " + retryAfterFactor);
+            }
+            if (userLimit < 0 || (userLimit > 0 && (userWindow.isZero() || userWindow.isNegative()))) {
+                throw new IllegalArgumentException("simulator user-limit must be 0 or positive with a positive user-window");
+            }
+        }
+
+        public Settings(String accountId, String username, String password, SimulatorProperties p) {
+            this(accountId, username, password, p.segmentsPerMinute(), p.queueCapacity(), p.retryAfter(), p.retryAfterFactor(),
+                    p.statesRate(), p.clockSkew(), p.serverErrorRate(), p.latency(), p.userLimit(), p.userWindow(), p.lockout(), p.cooldown());
+        }
+
+        /** A well-behaved account: the queue states its rate, no per-user limit, no lockout. */
+        public static Settings of(String accountId, String username, String password, int segmentsPerMinute, int queueCapacity) {
+            return new Settings(accountId, username, password, SimulatorProperties.wellBehaved(segmentsPerMinute, queueCapacity));
+        }
+    }
+
+    /**
+     * The simulator's score so far.
+     *
+     * @param firstRequestAt when the first request came, or null
+     * @param drainedBy      when the queue will have sent the last segment accepted so far
+     * @param highAccepted   messages accepted with {@code priority: high}
+     * @param highAheadMax   the most segments a high-priority message found ahead of it in the queue
+     *                       (high-priority messages drain before the rest)
+     * @param defaultAheadMax the same for default-priority messages
+     */
+    public record Stats(long requests, long accepted, long acceptedSegments, long rateLimited, long serverErrors,
+                        long rejected, long insideToldWait, long lockouts, long duplicates, Instant firstRequestAt, Instant drainedBy,
+                        long highAccepted, double highAheadMax, double defaultAheadMax) {
+    }
+
+    /**
+     * Requests arriving this soon after a told wait reached the client were on their way before it
+     * (another thread's request, sent a moment earlier): refused, but not held against the client.
+     */
+    static final Duration IN_FLIGHT_GRACE = Duration.ofMillis(50);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** IMF-fixdate (RFC 9110): a two-digit day, unlike Java's RFC_1123_DATE_TIME. */
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+            .withZone(ZoneOffset.UTC);
+
+    private final Settings settings;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final String expectedAuth;
+    private final Set<String> acceptedTags = new HashSet<>();
+    private final SimulatorServer server;
+
+    /** Segments waiting in the account queue, and of those the high-priority ones (sent first). */
+    private double queueLevel;
+    private double highLevel;
+    private long highAccepted;
+    private double highAheadMax;
+    private double defaultAheadMax;
+    private Instant lastDrain;
+    private Instant toldWaitUntil = Instant.EPOCH;
+    /** When the current told wait reached the client. */
+    private Instant toldSince = Instant.EPOCH;
+    private Instant lockedUntil = Instant.EPOCH;
+    private Instant cooldownUntil = Instant.EPOCH;
+    private Instant drainedBy = Instant.EPOCH;
+    private Instant firstRequestAt;
+    /** The wait the reply being built tells, applied once the client has it. */
+    private Instant pendingTold;
+    private long userWindowIndex = Long.MIN_VALUE;
+    private int userWindowCount;
+    private long requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates;
+
+    /** Starts the simulator on a free loopback port. */
+    public BandwidthSimulator(Settings settings, Clock clock, RandomGenerator random) throws IOException {
+        this(settings, clock, random, true);
+    }
+
+    /** @param http false for the model alone, driven through {@link #answer} */
+    public BandwidthSimulator(Settings settings, Clock clock, RandomGenerator random, boolean http) throws IOException {
+        this.settings = settings;
+        this.clock = clock;
+        this.random = random;
+        this.lastDrain = clock.instant();
+        this.expectedAuth = "Basic " + Base64.getEncoder().encodeToString(
+                (settings.username() + ":" + settings.password()).getBytes(StandardCharsets.UTF_8));
+        this.server = http ? new SimulatorServer("bandwidth", this::respond, reply -> told(reply.toldUntil()), settings.latency()) : null;
+    }
+
+    @Override
+    public URI baseUrl() {
+        if (server == null) {
+            throw new IllegalStateException("this simulator has no HTTP front");
+        }
+        return server.baseUrl();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public synchronized Stats stats() {
+        return new Stats(requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates,
+                firstRequestAt, drainedBy, highAccepted, highAheadMax, defaultAheadMax);
+    }
+
+    /** Answers one request as the provider would, at the simulator clock's time; a wait it tells starts at once. */
+    public synchronized Reply answer(Request r) {
+        Reply reply = respond(r);
+        told(reply.toldUntil());
+        return reply;
+    }
+
+    private synchronized void told(Instant until) {
+        if (until != null && until.isAfter(toldWaitUntil)) {
+            if (!clock.instant().isBefore(toldWaitUntil)) {
+                toldSince = clock.instant();
+            }
+            toldWaitUntil = until;
+        }
+    }
+
+    private synchronized Reply respond(Request r) {
+        Reply reply = reply(r);
+        Instant told = pendingTold;
+        pendingTold = null;
+        return told == null ? reply : new Reply(reply.status(), reply.headers(), reply.body(), told);
+    }
+
+    private Reply reply(Request r) {
+        Instant now = clock.instant();
+        Instant providerNow = now.plus(settings.clockSkew());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json; charset=utf-8");
+        headers.put("Date", HTTP_DATE.format(providerNow));
+        requests++;
+        if (firstRequestAt == null) {
+            firstRequestAt = now;
+        }
+        if (now.isBefore(toldWaitUntil) && !now.isBefore(toldSince.plus(IN_FLIGHT_GRACE))) {
+            insideToldWait++;
+            if (!settings.lockout().isZero()) {
+                lockouts++;
+                lockedUntil = max(lockedUntil, now.plus(settings.lockout()));
+            }
+        }
+        String expectedPath = "/api/v2/users/" + settings.accountId() + "/messages";
+        if (!expectedPath.equals(r.path())) {
+            return error(404, "not-found", "No resource at " + r.path(), headers);
+        }
+        if (!"POST".equals(r.method())) {
+            return error(405, "method-not-allowed", "Use POST", headers);
+        }
+        if (!expectedAuth.equals(r.authorization())) {
+            return error(401, "unauthorized", "Authentication failed", headers);
+        }
+        if (now.isBefore(lockedUntil)) {
+            rateLimited++;
+            tell(Duration.between(now, lockedUntil), now, providerNow, headers);
+            return new Reply(429, headers, BandwidthBodies.error("account-locked", "Too many requests during a rate limit: the account is locked until "
+                    + HTTP_DATE.format(lockedUntil.plus(settings.clockSkew()))));
+        }
+        if (settings.userLimit() > 0) {
+            Reply limited = userWindow(now, providerNow, headers);
+            if (limited != null) {
+                return limited;
+            }
+        }
+        if (r.contentType() == null || !r.contentType().startsWith("application/json")) {
+            return error(415, "unsupported-content-type", "Content-Type must be application/json", headers);
+        }
+        JsonNode request;
+        try {
+            request = JSON.readTree(r.body());
+        } catch (IOException e) {
+            return error(400, "request-validation", "Body is not valid JSON", headers);
+        }
+        String invalid = BandwidthBodies.validate(request);
+        if (invalid != null) {
+            return error(400, "request-validation", invalid, headers);
+        }
+        if (settings.serverErrorRate() > 0 && random.nextDouble() < settings.serverErrorRate()) {
+            serverErrors++;
+            return new Reply(500, headers, BandwidthBodies.error("internal-server-error", "Something went wrong"));
+        }
+        int segments = Segments.count(request.path("text").asText("")).segments();
+        drain(now);
+        double perSecond = settings.segmentsPerMinute() / 60d;
+        if (queueLevel + segments > settings.queueCapacity() || now.isBefore(cooldownUntil)) {
+            rateLimited++;
+            Duration room = Duration.ofNanos((long) Math.ceil(Math.max(0, queueLevel + segments - settings.queueCapacity()) / perSecond * 1e9));
+            if (!settings.cooldown().isZero() && settings.retryAfter() != RetryAfterMode.NONE && !now.isBefore(cooldownUntil)) {
+                cooldownUntil = now.plus(settings.cooldown());
+            }
+            Duration refused = max(room, Duration.between(now, max(now, cooldownUntil)));
+            boolean told = tell(refused, now, providerNow, headers);
+            if (!told && settings.statesRate()) {
+                // No header, but the body's rate lets a client work out when there is room: that counts as told.
+                pendingTold = now.plus(refused);
+            }
+            String description = "The SMS queue for your account is full and cannot accept more messages right now. "
+                    + (settings.statesRate() ? "Your allowed rate is " + settings.segmentsPerMinute() + " messages per minute. The capacity of this queue is "
+                    + settings.queueCapacity() + " messages (" + Math.max(1, settings.queueCapacity() / settings.segmentsPerMinute())
+                    + " minutes). " : "") + "Reduce your message sending rate, or contact support to increase your allowed rate.";
+            return new Reply(429, headers, BandwidthBodies.error("max-message-queue-size-exceeded", description));
+        }
+        if ("high".equals(request.path("priority").asText())) {
+            highAheadMax = Math.max(highAheadMax, highLevel);
+            highLevel += segments;
+            highAccepted++;
+        } else {
+            defaultAheadMax = Math.max(defaultAheadMax, queueLevel);
+        }
+        queueLevel += segments;
+        drainedBy = now.plusNanos((long) (queueLevel / perSecond * 1e9));
+        accepted++;
+        acceptedSegments += segments;
+        String tag = request.path("tag").asText(null);
+        if (tag != null && !acceptedTags.add(tag)) {
+            duplicates++;
+        }
+        return new Reply(202, headers, BandwidthBodies.message(request, providerNow, segments, tag).toString());
+    }
+
+    /** The per-user fixed window: counts this request and reports the window; a 429 once it is spent. */
+    private Reply userWindow(Instant now, Instant providerNow, Map<String, String> headers) {
+        long windowNanos = settings.userWindow().toNanos();
+        long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        long index = Math.floorDiv(nowNanos, windowNanos);
+        if (index != userWindowIndex) {
+            userWindowIndex = index;
+            userWindowCount = 0;
+        }
+        Instant windowEnd = Instant.ofEpochSecond(0, 0).plusNanos((index + 1) * windowNanos);
+        boolean spent = userWindowCount >= settings.userLimit();
+        if (!spent) {
+            userWindowCount++;
+        }
+        headers.put("X-RateLimit-Limit", Integer.toString(settings.userLimit()));
+        headers.put("X-RateLimit-Remaining", Integer.toString(settings.userLimit() - userWindowCount));
+        // an epoch time, from the provider's clock (GitHub style)
+        headers.put("X-RateLimit-Reset", Long.toString(windowEnd.plus(settings.clockSkew()).plusNanos(999_999_999).getEpochSecond()));
+        if (!spent) {
+            return null;
+        }
+        rateLimited++;
+        tell(Duration.between(now, windowEnd), now, providerNow, headers);
+        return new Reply(429, headers, BandwidthBodies.error("too-many-requests", "API rate limit exceeded: " + settings.userLimit() + " requests per "
+                + settings.userWindow().toMillis() + " ms"));
+    }
+
+    /**
+     * Tells a wait in {@code Retry-After}, scaled by the settings' factor (a lying provider), and
+     * records it as the told wait. Returns false when the settings send no {@code Retry-After}.
+     */
+    private boolean tell(Duration trueWait, Instant now, Instant providerNow, Map<String, String> headers) {
+        if (settings.retryAfter() == RetryAfterMode.NONE) {
+            return false;
+        }
+        long seconds = Math.max(1, (long) Math.ceil(trueWait.toNanos() * settings.retryAfterFactor() / 1e9));
+        headers.put("Retry-After", settings.retryAfter() == RetryAfterMode.SECONDS ? Long.toString(seconds)
+                : HTTP_DATE.format(providerNow.plusSeconds(seconds)));
+        pendingTold = now.plusSeconds(seconds);
+        return true;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private void drain(Instant now) {
+        if (now.isAfter(lastDrain)) {
+            double seconds = Duration.between(lastDrain, now).toNanos() / 1e9;
+            double sent = seconds * settings.segmentsPerMinute() / 60d;
+            queueLevel = Math.max(0, queueLevel - sent);
+            highLevel = Math.max(0, Math.min(queueLevel, highLevel - sent));
+            lastDrain = now;
+        }
+    }
+
+    private Reply error(int status, String type, String description, Map<String, String> headers) {
+        if (status < 500) {
+            rejected++;
+        }
+        return new Reply(status, headers, BandwidthBodies.error(type, description));
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

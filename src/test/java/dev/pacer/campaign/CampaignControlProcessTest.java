@@ -1,0 +1,148 @@
+package dev.pacer.campaign;
+
+import dev.pacer.flow.Processes;
+
+import dev.pacer.testkit.ScriptedSender;
+
+import dev.pacer.testkit.PacerEngine;
+
+import dev.pacer.system.CamundaClock;
+import dev.pacer.testkit.DeliveryFixture;
+import dev.pacer.testkit.TestProperties;
+
+import dev.pacer.audit.ReportReader;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.test.Deployment;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
+/**
+ * Pause, resume and cancel of a running campaign, through the BPMN messages the process API (and
+ * so {@code pacer pause|resume|cancel}) sends, with the campaign and delivery flows, their real
+ * delegates, a provider that takes everything, and the engine clock moved by hand.
+ */
+@Deployment(resources = {"campaign.bpmn", "delivery.bpmn", "response-rules.dmn"})
+class CampaignControlProcessTest {
+
+    @RegisterExtension
+    static PacerEngine engine = new PacerEngine();
+
+    private static final Instant T0 = Instant.parse("2030-01-07T15:00:00Z");
+
+    private final ScriptedSender sender = ScriptedSender.accepting();
+    private RuntimeService runtime;
+    private ManagementService management;
+    private ReportReader reports;
+
+    @BeforeEach
+    void setUp() {
+        engine.clockAt(T0);
+        runtime = engine.getRuntimeService();
+        management = engine.getManagementService();
+        reports = DeliveryFixture.reports(TestProperties.withProvider("http://127.0.0.1:9", 60));
+        node(2);
+    }
+
+    /** Binds every delegate afresh, as a node that has just started would: nothing is carried over in memory. */
+    private void node(int window) {
+        DeliveryFixture.on(new CamundaClock()).sender(sender).dispatchWindow(window).register();
+    }
+
+
+    @Test
+    void shouldStartNoSendWhilePausedAndResumeAtThePaceWithoutABurst() {
+        ProcessInstance campaign = start("spring", 4);
+        runJobsUntil(T0);
+        assertThat(sender.sent).hasSize(1);   // the second message's slot is at 1 s
+
+        correlate(Processes.PAUSE, "spring");
+        assertThat(variable(campaign, "state")).isEqualTo("PAUSED");
+        runJobsUntil(T0.plusSeconds(30));
+        assertThat(sender.sent).as("no new send starts while paused").hasSize(1);
+        List<ProcessInstance> waiting = runtime.createProcessInstanceQuery().processDefinitionKey("delivery").list();
+        assertThat(waiting).hasSize(1).allSatisfy(pi -> assertThat(pi).isWaitingAt("Event_Resumed"));
+        assertThat(variable(campaign, "cursor")).as("nor is anything dispatched").isEqualTo(2);
+
+        node(2);   // the server restarts: the pause is in the database, not in memory
+        runJobsUntil(T0.plusSeconds(40));
+        assertThat(sender.sent).hasSize(1);
+
+        correlate(Processes.RESUME, "spring");
+        runJobsUntil(T0.plusSeconds(120));
+        assertThat(campaign).isEnded();
+        assertThat(sender.sent).hasSize(4);
+        assertThat(sender.sent.get(1).at()).as("sends start again at once on resume").isEqualTo(T0.plusSeconds(40));
+        for (int i = 2; i < 4; i++) {
+            assertThat(Duration.between(sender.sent.get(i - 1).at(), sender.sent.get(i).at()))
+                    .as("at the scope's pace, no burst of what was saved while paused").isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        }
+        assertThat(reports.read(campaign.getId()).outcomes()).containsEntry("ACCEPTED", 4L);
+    }
+
+    @Test
+    void shouldEndEveryMessageNotSentCancelledAndCountThem() {
+        ProcessInstance campaign = start("autumn", 5);
+        runJobsUntil(T0);
+        assertThat(sender.sent).hasSize(1);
+        ClockUtil.setCurrentTime(Date.from(T0.plusMillis(200)));
+
+        correlate(Processes.CANCEL, "autumn");
+        Job slot = management.createJobQuery().activityId("Timer_WaitSlot").singleResult();
+        assertThat(slot.getDuedate()).as("the waiting message is woken at once, not at its slot").isEqualTo(Date.from(T0.plusMillis(200)));
+        runJobsUntil(T0.plusSeconds(5));
+
+        assertThat(campaign).isEnded();
+        assertThat(sender.sent).as("nothing more goes out").hasSize(1);
+        var report = reports.read(campaign.getId());
+        assertThat(report.outcomes()).as("one sent, one cancelled while waiting, three never dispatched")
+                .containsEntry("ACCEPTED", 1L).containsEntry("CANCELLED", 4L);
+        assertThat(report.messages()).isEqualTo(5);
+        assertThat(report.pending()).isZero();
+    }
+
+    @Test
+    void shouldRefuseToPauseACampaignThatIsNotRunning() {
+        assertThatThrownBy(() -> correlate(Processes.PAUSE, "no-such-campaign"))
+                .hasMessageContaining("Cannot correlate message 'pauseCampaign'");
+    }
+
+    private ProcessInstance start(String name, int recipients) {
+        StringBuilder r = new StringBuilder();
+        for (int i = 0; i < recipients; i++) {
+            r.append(i == 0 ? "" : ",").append("{\"to\": \"+1202555%04d\"}".formatted(1000 + i));
+        }
+        String json = """
+                {"name": "%s", "provider": "bandwidth", "from": "+12025550100", "text": "Sale starts now", "recipients": [%s]}"""
+                .formatted(name, r);
+        return runtime.startProcessInstanceByKey("campaign", Map.of("campaign", json, "campaignDir", "."));
+    }
+
+    private void correlate(String message, String campaign) {
+        runtime.createMessageCorrelation(message).processInstanceBusinessKey(campaign).correlate();
+    }
+
+    /** Runs jobs in due order, moving the clock to each one's due date, until the next is due after {@code until}. */
+    private void runJobsUntil(Instant until) {
+        engine.jobs(null).runUntil(until, 2000);
+    }
+
+    private Object variable(ProcessInstance pi, String name) {
+        return engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(pi.getId())
+                .variableName(name).singleResult().getValue();
+    }
+}

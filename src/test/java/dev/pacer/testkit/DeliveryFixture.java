@@ -1,0 +1,202 @@
+package dev.pacer.testkit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pacer.audit.ReportReader;
+import dev.pacer.campaign.CampaignControl;
+import dev.pacer.campaign.CompileReport;
+import dev.pacer.campaign.DispatchMessages;
+import dev.pacer.campaign.ValidateCampaign;
+import dev.pacer.campaign.CancelCampaign;
+import dev.pacer.campaign.PauseCampaign;
+import dev.pacer.campaign.ResumeCampaign;
+import dev.pacer.delivery.DeliverySteps;
+import dev.pacer.delivery.MessageFinishedListener;
+import dev.pacer.delivery.PrepareDelegate;
+import dev.pacer.delivery.RecordExpiryDelegate;
+import dev.pacer.delivery.ResponseRules;
+import dev.pacer.delivery.ScheduleRetryDelegate;
+import dev.pacer.delivery.SendDelegate;
+import dev.pacer.delivery.ThrottleDelegate;
+import dev.pacer.flow.Outcome;
+import dev.pacer.metrics.DeliveryStats;
+import dev.pacer.provider.MessageSender;
+import dev.pacer.provider.Providers;
+import dev.pacer.provider.bandwidth.BandwidthApi;
+import dev.pacer.retry.WaitBounds;
+import dev.pacer.suppression.SuppressionList;
+import dev.pacer.system.CamundaClock;
+import dev.pacer.system.PacerProperties;
+import dev.pacer.throttle.Adaptation;
+import dev.pacer.throttle.Pacer;
+import dev.pacer.throttle.PacerSettings;
+import dev.pacer.throttle.Priority;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.ProcessEngines;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.test.mock.Mocks;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static dev.pacer.flow.MessageVariables.ATTEMPTS;
+import static dev.pacer.flow.MessageVariables.DEADLINE;
+import static dev.pacer.flow.MessageVariables.FAILURES;
+import static dev.pacer.flow.MessageVariables.FROM;
+import static dev.pacer.flow.MessageVariables.OUTCOME;
+import static dev.pacer.flow.MessageVariables.PRIORITY;
+import static dev.pacer.flow.MessageVariables.PROVIDER;
+import static dev.pacer.flow.MessageVariables.RATE_LIMITED;
+import static dev.pacer.flow.MessageVariables.SEGMENTS;
+import static dev.pacer.flow.MessageVariables.TEXT;
+import static dev.pacer.flow.MessageVariables.TO;
+
+/**
+ * The delivery and campaign flows' delegates for the process-test engine, bound by the names the
+ * models use ({@code ${throttle}}, {@code ${sendMessage}}...): real delegates over a test's pacer,
+ * provider accounts and sender. Set what the test needs and {@link #register()}; the rest is defaulted.
+ */
+public final class DeliveryFixture {
+
+    private final CamundaClock clock;
+    private Pacer pacer;
+    private PacerProperties properties;
+    private MessageSender sender;
+    private DeliveryStats stats = new DeliveryStats();
+    private SuppressionList suppression;
+    private CampaignControl control;
+    private Duration inFlightWait = Duration.ZERO;
+    private int dispatchWindow = 100;
+
+    private DeliveryFixture(CamundaClock clock) {
+        this.clock = clock;
+    }
+
+    /** Delegates on the engine clock, with the test pacer, one Bandwidth account at 60 segments a minute, an empty suppression list. */
+    public static DeliveryFixture on(CamundaClock clock) {
+        return new DeliveryFixture(clock);
+    }
+
+    public DeliveryFixture pacer(Pacer pacer) {
+        this.pacer = pacer;
+        return this;
+    }
+
+    public DeliveryFixture properties(PacerProperties properties) {
+        this.properties = properties;
+        return this;
+    }
+
+    public DeliveryFixture sender(MessageSender sender) {
+        this.sender = sender;
+        return this;
+    }
+
+    public DeliveryFixture stats(DeliveryStats stats) {
+        this.stats = stats;
+        return this;
+    }
+
+    public DeliveryFixture suppression(SuppressionList suppression) {
+        this.suppression = suppression;
+        return this;
+    }
+
+    public DeliveryFixture control(CampaignControl control) {
+        this.control = control;
+        return this;
+    }
+
+    /** The most messages of one campaign alive at once, which is also its dispatch batch. */
+    public DeliveryFixture dispatchWindow(int window) {
+        this.dispatchWindow = window;
+        return this;
+    }
+
+    /** What was bound: the pieces a test looks into afterwards. */
+    public record Bound(Pacer pacer, Providers providers, DeliveryStats stats, SuppressionList suppression, CampaignControl control,
+                        DeliverySteps steps) {
+    }
+
+    /** Binds every delegate of both flows by its model name. */
+    public Bound register() {
+        Pacer p = pacer != null ? pacer : pacer(clock);
+        PacerProperties props = properties != null ? properties : TestProperties.withProvider("http://127.0.0.1:9", 60);
+        Providers providers = providers(props, p, clock);
+        SuppressionList list = suppression != null ? suppression : suppression(clock);
+        CampaignControl c = control != null ? control : new CampaignControl(clock, Duration.ofSeconds(1));
+        ProcessEngine engine = engine();
+        DeliverySteps steps = new DeliverySteps(providers, c);
+        Mocks.register("prepareMessage", new PrepareDelegate(steps, providers, list, clock, Duration.ofDays(30)));
+        Mocks.register("throttle", new ThrottleDelegate(steps, p, clock));
+        Mocks.register("sendMessage", new SendDelegate(steps, p, providers, sender, new ResponseRules(engine.getRepositoryService(),
+                engine.getDecisionService()), list, stats, clock, new SendDelegate.Settings(inFlightWait, props.retry().rateLimitBudget())));
+        Mocks.register("recordExpiry", new RecordExpiryDelegate(steps, p));
+        Mocks.register("scheduleRetry", new ScheduleRetryDelegate(steps, props.retry().toPolicies(), clock, new SplittableRandom(5)));
+        Mocks.register("messageFinished", new MessageFinishedListener(stats));
+        Mocks.register("pauseCampaign", new PauseCampaign(c));
+        Mocks.register("resumeCampaign", new ResumeCampaign(c, providers, p));
+        Mocks.register("cancelCampaign", new CancelCampaign(c, clock));
+        Mocks.register("validateCampaign", new ValidateCampaign(providers, clock));
+        Mocks.register("dispatchMessages", new DispatchMessages(engine.getRuntimeService(), providers,
+                new DispatchMessages.Settings(dispatchWindow, dispatchWindow), stats));
+        Mocks.register("compileReport", new CompileReport(reports(props), new ObjectMapper().findAndRegisterModules()));
+        Mocks.register("dispatchInterval", "PT0.5S");
+        return new Bound(p, providers, stats, list, c, steps);
+    }
+
+    /** The report reader on the process-test engine's history, measuring against the accounts' configured rates. */
+    public static ReportReader reports(PacerProperties properties) {
+        return new ReportReader(jdbc(), provider -> properties.providers().get(provider).segmentsPerMinute());
+    }
+
+    /** The accounts of {@code properties}, through the real Bandwidth API. */
+    public static Providers providers(PacerProperties properties, Pacer pacer, CamundaClock clock) {
+        PacerProperties.Retry r = properties.retry();
+        return new Providers(properties.providers(), List.of(new BandwidthApi(new WaitBounds(r.minWait(), r.maxWait()), r.fallbackWait())),
+                properties.simulator(), pacer, clock);
+    }
+
+    /** The pacer of the process tests: a 2 s bulk horizon, no pause jitter, no adaptation, seeded. */
+    public static Pacer pacer(CamundaClock clock) {
+        return new Pacer(clock, new PacerSettings(Duration.ofSeconds(2), Duration.ZERO, Adaptation.off()), new SplittableRandom(3));
+    }
+
+    private static ProcessEngine engine() {
+        return ProcessEngines.getProcessEngine("process-test");
+    }
+
+    /** The process-test engine's database. */
+    public static JdbcTemplate jdbc() {
+        return new JdbcTemplate(((ProcessEngineConfigurationImpl) engine().getProcessEngineConfiguration()).getDataSource());
+    }
+
+    /** A suppression list in the process-test engine's database, emptied. */
+    public static SuppressionList suppression(CamundaClock clock) {
+        JdbcTemplate jdbc = jdbc();
+        SuppressionList list = new SuppressionList(jdbc, clock);
+        jdbc.update("delete from " + SuppressionList.TABLE);
+        return list;
+    }
+
+    /** The variables the campaign's dispatch step gives a bulk message from +12025550100 through Bandwidth. */
+    public static Map<String, Object> message(String to, String text, int segments, Instant deadline, String outcome) {
+        Map<String, Object> vars = new HashMap<>();
+        PROVIDER.put(vars, "bandwidth");
+        FROM.put(vars, "+12025550100");
+        TO.put(vars, to);
+        TEXT.put(vars, text);
+        SEGMENTS.put(vars, segments);
+        PRIORITY.put(vars, Priority.BULK);
+        DEADLINE.put(vars, deadline);
+        OUTCOME.put(vars, outcome == null ? null : Outcome.valueOf(outcome));
+        ATTEMPTS.put(vars, 0);
+        FAILURES.put(vars, 0);
+        RATE_LIMITED.put(vars, 0);
+        return vars;
+    }
+}

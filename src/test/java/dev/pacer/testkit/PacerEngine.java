@@ -1,0 +1,43 @@
+package dev.pacer.testkit;
+
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.camunda.bpm.engine.test.mock.Mocks;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.time.Instant;
+import java.util.Date;
+
+/**
+ * The process tests' engine (in memory, history level {@code trail}, no job executor: tests run
+ * jobs by hand with {@link JobDriver}), with the engine clock and the delegates bound by name reset
+ * after each test. Register it with {@code @RegisterExtension static PacerEngine engine = new PacerEngine();}
+ * and deploy the models with {@code @Deployment}.
+ */
+public class PacerEngine extends ProcessEngineExtension {
+
+    public PacerEngine() {
+        configurationResource("process-test.camunda.cfg.xml");
+        build();
+    }
+
+    /** Sets the engine clock (and so the delegates' {@code CamundaClock}) to {@code now}. */
+    public void clockAt(Instant now) {
+        ClockUtil.setCurrentTime(Date.from(now));
+    }
+
+    /** A punctual job executor for the jobs of {@code processKey} (null: all). */
+    public JobDriver jobs(String processKey) {
+        return new JobDriver(getManagementService(), processKey);
+    }
+
+    @Override
+    public void afterTestExecution(ExtensionContext context) {
+        try {
+            super.afterTestExecution(context);
+        } finally {
+            ClockUtil.reset();
+            Mocks.reset();
+        }
+    }
+}
