@@ -1,8 +1,5 @@
 package dev.pacer.bench;
 
-import dev.pacer.system.PacerApplication;
-import dev.pacer.throttle.Pacer;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pacer.provider.bandwidth.BandwidthSimulator;
@@ -154,7 +151,8 @@ final class BenchmarkSuite {
     /** One baseline run against a fresh simulator playing the scenario, stopped at 3x the minimum + 10 s. */
     private BaselineRun baseline(Baseline baseline, SimulatorScenario scenario, List<BenchMessage> campaign, int seed) throws Exception {
         int capacity = Math.max(10, rate / 10);
-        try (BandwidthSimulator sim = new BandwidthSimulator(scenario.settings("bench-account", "bench-user", "bench-secret", rate, capacity),
+        try (BandwidthSimulator sim = new BandwidthSimulator(new BandwidthSimulator.Settings("bench-account", "bench-user", "bench-secret",
+                scenario.settings(rate, capacity)),
                 Clock.systemUTC(), new SplittableRandom(seed))) {
             int segments = campaign.stream().mapToInt(BenchMessage::segments).sum();
             double minimum = segments * 60.0 / rate;

@@ -36,9 +36,11 @@ final class ChildRun {
         if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
             command.addAll(List.of("-jar", classPath));
         } else {
-            command.addAll(List.of("-cp", classPath, PacerApplication.class.getName()));
+            command.addAll(List.of("-cp", classPath, PacerBench.class.getName()));
         }
         command.addAll(args);
+        // every run of the benchmarks is against the built-in simulator
+        command.add("--pacer.simulator.enabled=true");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();

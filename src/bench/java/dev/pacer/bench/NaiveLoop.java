@@ -1,7 +1,5 @@
 package dev.pacer.bench;
 
-import dev.pacer.throttle.Pacer;
-
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -1,7 +1,5 @@
 package dev.pacer.bench;
 
-import dev.pacer.throttle.Pacer;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 

@@ -6,7 +6,6 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
-import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.Locale;
  * Measures how late the job executor fires timers: starts instances of a one-timer probe process
  * and reads each timer's lateness (activity end minus start minus the timer's duration) from history.
  */
-@Component
 class TimerBenchmark {
 
     private static final String PROBE = "pacerTimerProbe";

@@ -29,10 +29,14 @@ public final class Engine {
         return builder.run(springArgs.toArray(String[]::new));
     }
 
-    /** Reading history needs the engine without its job executor: no flow moves on while the report is read. */
+    /**
+     * Reading history needs the engine without its job executor (no flow moves on while the report
+     * is read) and sends nothing, so the provider accounts need no base-url.
+     */
     public static List<String> historyOnly(List<String> springArgs) {
         List<String> args = new ArrayList<>(springArgs);
         args.add("--camunda.bpm.job-execution.enabled=false");
+        args.add("--pacer.history-only=true");
         return args;
     }
 

@@ -24,7 +24,7 @@ public interface ProviderApi {
     /** What the account's own limit counts: Bandwidth and Twilio count segments, Genesys requests. */
     ScopeLimit.Unit accountUnit();
 
-    /** Checks an account's settings at start-up; throws {@link IllegalStateException} naming the property at fault. */
+    /** Checks an account's settings at start-up; throws {@link InvalidAccountException} naming the property at fault. */
     void check(ProviderAccount account);
 
     /** The create-message request for one message, its path relative to the account's base URL. */

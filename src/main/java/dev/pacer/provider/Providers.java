@@ -61,11 +61,11 @@ public class Providers implements AutoCloseable {
         String type = p.type() == null || p.type().isBlank() ? name : p.type();
         ProviderApi api = apis.get(type);
         if (api == null) {
-            throw new IllegalStateException(prefix + (p.type() == null ? ": name a provider type with " + prefix + ".type" : ".type: '" + type
+            throw new InvalidAccountException(prefix + (p.type() == null ? ": name a provider type with " + prefix + ".type" : ".type: '" + type
                     + "' is not a provider") + " (known: " + String.join(", ", new TreeSet<>(apis.keySet())) + ")");
         }
         if (!LAYERS.contains(p.rateLimitHeaders())) {
-            throw new IllegalStateException(prefix + ".rate-limit-headers must be account, user or sender, got '" + p.rateLimitHeaders() + "'");
+            throw new InvalidAccountException(prefix + ".rate-limit-headers must be account, user or sender, got '" + p.rateLimitHeaders() + "'");
         }
         boolean simulated = p.baseUrl() == null || p.baseUrl().isBlank();
         if (!sending) {
@@ -73,7 +73,7 @@ public class Providers implements AutoCloseable {
             return;
         }
         if (simulated && !simulator.enabled()) {
-            throw new IllegalStateException(prefix + " has no base-url: set " + prefix + ".base-url (and its credentials) to send through "
+            throw new InvalidAccountException(prefix + " has no base-url: set " + prefix + ".base-url (and its credentials) to send through "
                     + type + ", or turn the built-in simulator on with --pacer.simulator.enabled=true (pacer run --simulator) "
                     + "to send to it instead; nothing then reaches a recipient");
         }

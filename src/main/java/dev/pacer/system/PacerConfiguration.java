@@ -88,11 +88,11 @@ class PacerConfiguration {
         return new BandwidthApi(new WaitBounds(r.minWait(), r.maxWait()), r.fallbackWait());
     }
 
-    /** A node whose job executor is off ({@code pacer report}, {@code trail}) sends nothing: its accounts need no base-url. */
+    /** A node that only reads history ({@code pacer report}, {@code trail}: {@code pacer.history-only}) needs no base-url. */
     @Bean(destroyMethod = "close")
     Providers providers(PacerProperties properties, List<ProviderApi> apis, Pacer pacer, Clock clock,
-                        @Value("${camunda.bpm.job-execution.enabled:true}") boolean sending) {
-        return new Providers(properties.providers(), apis, properties.simulator(), pacer, clock, sending);
+                        @Value("${pacer.history-only:false}") boolean historyOnly) {
+        return new Providers(properties.providers(), apis, properties.simulator(), pacer, clock, !historyOnly);
     }
 
     /** The Java half of the provider routes ({@code ref: providerExchange} in {@code routes/}). */

@@ -42,6 +42,8 @@ class AuditCommandLineTest {
         JsonNode report = JSON.readTree(dir.resolve("audit/report.json").toFile());
         assertThat(report.path("outcomes").path("ACCEPTED").asInt()).isEqualTo(2);
         assertThat(report.path("chart").asText()).isEqualTo("chart.svg");
+        assertThat(report.path("simulated").asBoolean()).as("sent to the built-in simulator").isTrue();
+        assertThat(run.out).contains("SIMULATED: sent to the built-in simulator, not to bandwidth");
         assertThat(Files.readAllLines(dir.resolve("audit/messages.csv"))).hasSize(4);
         assertThat(Files.readString(dir.resolve("audit/chart.svg"))).contains("<svg");
         assertThat(Files.readAllBytes(dir.resolve("audit/chart.png"))).startsWith(0x89, 'P', 'N', 'G');

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pacer.provider.OutgoingMessage;
 import dev.pacer.provider.ProviderAccount;
+import dev.pacer.provider.InvalidAccountException;
 import dev.pacer.provider.ProviderApi;
 import dev.pacer.provider.ProviderRequest;
 import dev.pacer.provider.ProviderSimulator;
@@ -58,12 +59,12 @@ public class BandwidthApi implements ProviderApi {
     public void check(ProviderAccount account) {
         String prefix = "pacer.providers." + account.name();
         if (account.settings().username() == null || account.settings().password() == null) {
-            throw new IllegalStateException(prefix + ": username and password are required with a base-url (set "
+            throw new InvalidAccountException(prefix + ": username and password are required with a base-url (set "
                     + prefix + ".username and .password, or PACER_PROVIDERS_" + account.name().toUpperCase(java.util.Locale.ROOT)
                     + "_USERNAME and _PASSWORD)");
         }
         if (blank(account.settings().accountId()) || blank(account.settings().applicationId())) {
-            throw new IllegalStateException(prefix + ": account-id and application-id are required");
+            throw new InvalidAccountException(prefix + ": account-id and application-id are required");
         }
     }
 
