@@ -244,32 +244,7 @@ public final class Pacer {
      */
     public synchronized Instant rateLimited(String scope, Instant sentAt, Duration wait,
                                             OptionalDouble statedPerMinute, OptionalLong statedCapacity, boolean explained) {
-        Scope s = resolve(scope);
-        long now = now();
-        s.rateLimits++;
-        boolean adopted = false;
-        if (statedPerMinute.isPresent() && statedPerMinute.getAsDouble() > 0) {
-            s.stated = Math.min(s.limit.perMinute(), statedPerMinute.getAsDouble());
-            if (statedCapacity.isPresent() && statedCapacity.getAsLong() > 1) {
-                s.tolerance = Math.max(1, Math.min(s.limit.burst(), statedCapacity.getAsLong() / 2));
-            }
-            if (s.rate > s.stated) {
-                s.rate = s.stated;
-                s.lastDecrease = now;
-                s.lastChange = now;
-                adopted = true;
-            }
-        }
-        // Still 429s at (or below) a stated rate, from requests sent after the last cut: cut further.
-        if (!adopted && !explained && nanos(sentAt) > s.lastDecrease && settings.adaptation().decrease() < 1) {
-            double base = Double.isInfinite(s.rate) ? Math.max(1, s.achieved(now)) : s.rate;
-            if (Double.isInfinite(s.stepBase)) {
-                s.stepBase = base;
-            }
-            s.rate = Math.max(settings.adaptation().floor() * s.stepBase, base * settings.adaptation().decrease());
-            s.lastDecrease = now;
-            s.lastChange = now;
-        }
+        resolve(scope).rateLimited(now(), nanos(sentAt), statedPerMinute, statedCapacity, explained, settings.adaptation());
         return pause(scope, wait);
     }
 
@@ -280,23 +255,7 @@ public final class Pacer {
      * scope: slots booked ahead are voided and granted again at the new pace.
      */
     public synchronized void observe(String scope, Quota quota) {
-        Scope s = resolve(scope);
-        long now = now();
-        long margin = s.limit.maxInFlight() - s.inFlight.availablePermits();
-        long reset = Math.max(1, quota.reset().toNanos());
-        if (quota.remaining() <= margin) {
-            if (now + reset > s.pausedUntil) {
-                s.restart(now + reset, now);
-                s.holds++;
-            }
-            return;
-        }
-        double before = s.interval(now);
-        s.quotaInterval = (double) reset / (quota.remaining() - margin);
-        s.quotaUntil = now + reset;
-        if (s.interval(now) > 1.5 * before && s.tat > now + reset) {
-            s.restart(now, now);
-        }
+        resolve(scope).observe(now(), quota);
     }
 
     /** A send the provider took: counts its segments into the estimate of the provider's queue. */

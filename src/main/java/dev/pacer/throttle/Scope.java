@@ -1,5 +1,7 @@
 package dev.pacer.throttle;
 
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -115,5 +117,63 @@ final class Scope {
     double queueAt(long now) {
         double drained = Double.isInfinite(rate) ? queueLevel : (now - queueTime) * rate / 60e9;
         return Math.max(0, queueLevel - drained);
+    }
+
+    /**
+     * A 429: a stated rate (and queue capacity) is adopted as the ceiling and, when lower, as the
+     * pace; otherwise (and when 429s go on at the stated rate) the rate is cut by the decrease
+     * factor, once per round: 429s to requests sent before the last cut say nothing new.
+     *
+     * @param sentAt when the rate-limited request went out, in epoch nanos
+     */
+    void rateLimited(long now, long sentAt, OptionalDouble statedPerMinute, OptionalLong statedCapacity, boolean explained,
+                     Adaptation a) {
+        rateLimits++;
+        boolean adopted = false;
+        if (statedPerMinute.isPresent() && statedPerMinute.getAsDouble() > 0) {
+            stated = Math.min(limit.perMinute(), statedPerMinute.getAsDouble());
+            if (statedCapacity.isPresent() && statedCapacity.getAsLong() > 1) {
+                tolerance = Math.max(1, Math.min(limit.burst(), statedCapacity.getAsLong() / 2));
+            }
+            if (rate > stated) {
+                rate = stated;
+                lastDecrease = now;
+                lastChange = now;
+                adopted = true;
+            }
+        }
+        // Still 429s at (or below) a stated rate, from requests sent after the last cut: cut further.
+        if (!adopted && !explained && sentAt > lastDecrease && a.decrease() < 1) {
+            double base = Double.isInfinite(rate) ? Math.max(1, achieved(now)) : rate;
+            if (Double.isInfinite(stepBase)) {
+                stepBase = base;
+            }
+            rate = Math.max(a.floor() * stepBase, base * a.decrease());
+            lastDecrease = now;
+            lastChange = now;
+        }
+    }
+
+    /**
+     * What the scope's rate-limit headers said: hold until the reset when the quota left is no more
+     * than the requests in flight, else spread what is left over the rest of the window (re-planning
+     * when the quota is much tighter than the pace booked so far).
+     */
+    void observe(long now, Quota quota) {
+        long margin = limit.maxInFlight() - inFlight.availablePermits();
+        long reset = Math.max(1, quota.reset().toNanos());
+        if (quota.remaining() <= margin) {
+            if (now + reset > pausedUntil) {
+                restart(now + reset, now);
+                holds++;
+            }
+            return;
+        }
+        double before = interval(now);
+        quotaInterval = (double) reset / (quota.remaining() - margin);
+        quotaUntil = now + reset;
+        if (interval(now) > 1.5 * before && tat > now + reset) {
+            restart(now, now);
+        }
     }
 }

@@ -71,12 +71,12 @@ class CampaignControlProcessTest {
         assertThat(sender.sent).hasSize(1);   // the second message's slot is at 1 s
 
         correlate(Processes.PAUSE, "spring");
-        assertThat(variable(campaign, "state")).isEqualTo("PAUSED");
+        assertThat(engine.variable(campaign, "state")).isEqualTo("PAUSED");
         runJobsUntil(T0.plusSeconds(30));
         assertThat(sender.sent).as("no new send starts while paused").hasSize(1);
         List<ProcessInstance> waiting = runtime.createProcessInstanceQuery().processDefinitionKey("delivery").list();
         assertThat(waiting).hasSize(1).allSatisfy(pi -> assertThat(pi).isWaitingAt("Event_Resumed"));
-        assertThat(variable(campaign, "cursor")).as("nor is anything dispatched").isEqualTo(2);
+        assertThat(engine.variable(campaign, "cursor")).as("nor is anything dispatched").isEqualTo(2);
 
         node(2);   // the server restarts: the pause is in the database, not in memory
         runJobsUntil(T0.plusSeconds(40));
@@ -139,10 +139,5 @@ class CampaignControlProcessTest {
     /** Runs jobs in due order, moving the clock to each one's due date, until the next is due after {@code until}. */
     private void runJobsUntil(Instant until) {
         engine.jobs(null).runUntil(until, 2000);
-    }
-
-    private Object variable(ProcessInstance pi, String name) {
-        return engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(pi.getId())
-                .variableName(name).singleResult().getValue();
     }
 }

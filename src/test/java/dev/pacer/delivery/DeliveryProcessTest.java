@@ -73,7 +73,7 @@ class DeliveryProcessTest {
         drive(pi);
         assertThat(pi).hasPassedInOrder("Task_Throttle", "Task_Send", "End_Accepted").isEnded();
         assertThat(outcome(pi)).isEqualTo("ACCEPTED");
-        assertThat(variable(pi, "providerMessageId")).isEqualTo("msg-1");
+        assertThat(engine.variable(pi, "providerMessageId")).isEqualTo("msg-1");
         assertThat(sender.sent).hasSize(1);
         assertThat(sender.sent.get(0).message().key()).isEqualTo("c1/1");
     }
@@ -92,8 +92,8 @@ class DeliveryProcessTest {
         assertThat(pi).hasPassedInOrder("Task_Send", "Boundary_RateLimited", "Timer_RetryAfter", "Task_Throttle", "Task_Send", "End_Accepted");
         assertThat(sender.sent).hasSize(2);
         assertThat(sender.sent.get(1).at()).as("nothing is sent inside the told wait").isAfterOrEqualTo(T0.plusSeconds(5));
-        assertThat(variable(pi, "rateLimited")).isEqualTo(1);
-        assertThat(variable(pi, "failures")).as("a 429 is not a failed attempt").isEqualTo(0);
+        assertThat(engine.variable(pi, "rateLimited")).isEqualTo(1);
+        assertThat(engine.variable(pi, "failures")).as("a 429 is not a failed attempt").isEqualTo(0);
         assertThat(outcome(pi)).isEqualTo("ACCEPTED");
     }
 
@@ -122,10 +122,10 @@ class DeliveryProcessTest {
         drive(pi);
         assertThat(pi).hasPassedInOrder("Task_Send", "Boundary_Transient", "Task_ChoosePolicy", "Task_ScheduleRetry", "Timer_Backoff",
                 "Task_Send", "End_Accepted");
-        assertThat(variable(pi, "retryPolicy")).isEqualTo("default");
+        assertThat(engine.variable(pi, "retryPolicy")).isEqualTo("default");
         assertThat(Duration.between(sender.sent.get(0).at(), sender.sent.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
-        assertThat(variable(pi, "failures")).isEqualTo(1);
-        assertThat(variable(pi, "attempts")).isEqualTo(2);
+        assertThat(engine.variable(pi, "failures")).isEqualTo(1);
+        assertThat(engine.variable(pi, "attempts")).isEqualTo(2);
     }
 
     @Test
@@ -146,7 +146,7 @@ class DeliveryProcessTest {
         drive(pi);
         assertThat(pi).hasPassed("End_Rejected").isEnded();
         assertThat(outcome(pi)).isEqualTo("REJECTED");
-        assertThat((String) variable(pi, "reason")).contains("400", "request-validation");
+        assertThat((String) engine.variable(pi, "reason")).contains("400", "request-validation");
         assertThat(sender.sent).hasSize(1);
     }
 
@@ -228,7 +228,7 @@ class DeliveryProcessTest {
         sender.script.add(SendResult.accepted(202, "z", 1));
         drive(pi);
         assertThat(outcome(pi)).isEqualTo("ACCEPTED");
-        assertThat(variable(pi, "rateLimited")).as("no provider 429 was involved").isEqualTo(0);
+        assertThat(engine.variable(pi, "rateLimited")).as("no provider 429 was involved").isEqualTo(0);
     }
 
     @Test
@@ -239,7 +239,7 @@ class DeliveryProcessTest {
         ProcessInstance pi = start(null, "PENDING");
         drive(pi);
         assertThat(outcome(pi)).isEqualTo("ACCEPTED");
-        assertThat(variable(pi, "retryPolicy")).isEqualTo("carrier");
+        assertThat(engine.variable(pi, "retryPolicy")).isEqualTo("carrier");
         assertThat(Duration.between(sender.sent.get(0).at(), sender.sent.get(1).at()))
                 .as("the built-in carrier policy starts at 30 s").isGreaterThanOrEqualTo(Duration.ofSeconds(30));
     }
@@ -278,7 +278,7 @@ class DeliveryProcessTest {
             ProcessInstance pi = start(null, "PENDING", Map.of("to", to));
             drive(pi);
             assertThat(outcome(pi)).as("code %s", code).isEqualTo("REJECTED");
-            assertThat(variable(pi, "responseClass")).isEqualTo("PERMANENT");
+            assertThat(engine.variable(pi, "responseClass")).isEqualTo("PERMANENT");
             assertThat(suppression.contains(to)).as("code %s: blacklisted or opted out, never sent to again", code)
                     .isEqualTo(List.of("4481", "4482", "4775").contains(code));
         }
@@ -298,9 +298,9 @@ class DeliveryProcessTest {
         ProcessInstance pi = start(null, "PENDING");
         drive(pi);
         assertThat(outcome(pi)).isEqualTo("DROPPED");
-        assertThat((String) variable(pi, "reason")).contains("budget");
+        assertThat((String) engine.variable(pi, "reason")).contains("budget");
         assertThat(sender.sent).hasSize(2);
-        assertThat(variable(pi, "failures")).as("429s are not failed attempts").isEqualTo(0);
+        assertThat(engine.variable(pi, "failures")).as("429s are not failed attempts").isEqualTo(0);
     }
 
     @Test
@@ -358,12 +358,8 @@ class DeliveryProcessTest {
         management.executeJob(job.getId());
     }
 
-    private Object variable(ProcessInstance pi, String name) {
-        return engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(pi.getId())
-                .variableName(name).singleResult().getValue();
-    }
 
     private String outcome(ProcessInstance pi) {
-        return (String) variable(pi, "outcome");
+        return (String) engine.variable(pi, "outcome");
     }
 }

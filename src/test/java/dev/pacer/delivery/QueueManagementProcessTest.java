@@ -132,8 +132,8 @@ class QueueManagementProcessTest {
         assertThat(deadline.getDuedate()).isEqualTo(Date.from(T0.plusSeconds(90)));
         runAllJobs();
         assertThat(pi).hasPassedInOrder("Event_Resumed", "Boundary_Deadline", "Task_RecordExpiry", "End_Expired").isEnded();
-        assertThat(ended(pi)).isEqualTo(T0.plusSeconds(90));
-        assertThat(variable(pi, "reason")).isEqualTo("the deadline " + T0.plusSeconds(90) + " passed while it waited for its campaign to be resumed");
+        assertThat(engine.ended(pi)).isEqualTo(T0.plusSeconds(90));
+        assertThat(engine.variable(pi, "reason")).isEqualTo("the deadline " + T0.plusSeconds(90) + " passed while it waited for its campaign to be resumed");
         assertThat(sender.sent).isEmpty();
     }
 
@@ -172,7 +172,7 @@ class QueueManagementProcessTest {
         management.setJobDuedate(deadline.getId(), Date.from(T0.plusMillis(1500)));
         runAllJobs();
         assertThat(pi).hasPassed("Boundary_Deadline", "End_Expired").isEnded();
-        assertThat(variable(pi, "outcome")).isEqualTo("EXPIRED");
+        assertThat(engine.variable(pi, "outcome")).isEqualTo("EXPIRED");
         assertThat(sender.sent).hasSize(3);
         ClockUtil.setCurrentTime(Date.from(T0.plusSeconds(3)));
         assertThat(pacer.reserve(List.of("bandwidth:acct"), 1, Priority.BULK, -1).at())
@@ -191,7 +191,7 @@ class QueueManagementProcessTest {
         ProcessInstance given = start(la);
         runDueJobs();
         assertThat(pi).isWaitingAt("Timer_SendWindow");
-        assertThat(variable(pi, "timeZones")).isEqualTo("America/New_York");
+        assertThat(engine.variable(pi, "timeZones")).isEqualTo("America/New_York");
         assertThat(given).as("18:30 in the zone given for the recipient: open").hasPassed("End_Accepted");
 
         runAllJobs();
@@ -209,8 +209,8 @@ class QueueManagementProcessTest {
         ProcessInstance pi = start(vars);
         runAllJobs();
         assertThat(pi).hasPassed("End_NoSlot", "End_Expired").isEnded();
-        assertThat(ended(pi)).as("at once, not at the deadline").isEqualTo(Instant.parse("2030-01-08T02:30:00Z"));
-        assertThat((String) variable(pi, "reason")).contains("opens at 2030-01-08T13:00:00Z, after the deadline");
+        assertThat(engine.ended(pi)).as("at once, not at the deadline").isEqualTo(Instant.parse("2030-01-08T02:30:00Z"));
+        assertThat((String) engine.variable(pi, "reason")).contains("opens at 2030-01-08T13:00:00Z, after the deadline");
         assertThat(sender.sent).isEmpty();
     }
 
@@ -222,7 +222,7 @@ class QueueManagementProcessTest {
         ProcessInstance pi = start(vars);
         runDueJobs();
         assertThat(pi).hasPassed("End_Invalid").isEnded();
-        assertThat((String) variable(pi, "reason")).contains("timezone 'Mars/Olympus_Mons' is not an IANA time-zone name");
+        assertThat((String) engine.variable(pi, "reason")).contains("timezone 'Mars/Olympus_Mons' is not an IANA time-zone name");
     }
 
     @Test
@@ -231,7 +231,7 @@ class QueueManagementProcessTest {
         ProcessInstance pi = start(bulk("+12025550400"));
         runDueJobs();
         assertThat(pi).hasPassed("Task_Prepare", "End_Suppressed").isEnded();
-        assertThat(variable(pi, "outcome")).isEqualTo("SUPPRESSED");
+        assertThat(engine.variable(pi, "outcome")).isEqualTo("SUPPRESSED");
 
         // a number that opts out while its message waits for a slot
         for (int i = 0; i < 2; i++) {
@@ -279,15 +279,5 @@ class QueueManagementProcessTest {
 
     private void runAllJobs() {
         engine.jobs(Processes.DELIVERY).runAll(500);
-    }
-
-    private Object variable(ProcessInstance pi, String name) {
-        return engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(pi.getId())
-                .variableName(name).singleResult().getValue();
-    }
-
-    private Instant ended(ProcessInstance pi) {
-        return engine.getHistoryService().createHistoricProcessInstanceQuery().processInstanceId(pi.getId()).singleResult()
-                .getEndTime().toInstant();
     }
 }

@@ -1,6 +1,7 @@
 package dev.pacer.testkit;
 
 import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.camunda.bpm.engine.test.mock.Mocks;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -29,6 +30,18 @@ public class PacerEngine extends ProcessEngineExtension {
     /** A punctual job executor for the jobs of {@code processKey} (null: all). */
     public JobDriver jobs(String processKey) {
         return new JobDriver(getManagementService(), processKey);
+    }
+
+    /** A variable's last value in the history tables (the instance may have ended). */
+    public Object variable(ProcessInstance pi, String name) {
+        return getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(pi.getId()).variableName(name)
+                .singleResult().getValue();
+    }
+
+    /** When the instance ended, from the history tables. */
+    public Instant ended(ProcessInstance pi) {
+        return getHistoryService().createHistoricProcessInstanceQuery().processInstanceId(pi.getId()).singleResult().getEndTime()
+                .toInstant();
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.provider.SimulatorServer;
 import dev.pacer.provider.SimulatorServer.Reply;
 import dev.pacer.provider.SimulatorServer.Request;
+import dev.pacer.provider.UserWindow;
 import dev.pacer.sms.Segments;
 
 import java.io.IOException;
@@ -116,8 +117,7 @@ public final class BandwidthSimulator implements ProviderSimulator {
     private Instant firstRequestAt;
     /** The wait the reply being built tells, applied once the client has it. */
     private Instant pendingTold;
-    private long userWindowIndex = Long.MIN_VALUE;
-    private int userWindowCount;
+    private final UserWindow userWindow;
     private long requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates;
 
     /** Starts the simulator on a free loopback port. */
@@ -131,6 +131,7 @@ public final class BandwidthSimulator implements ProviderSimulator {
         this.clock = clock;
         this.random = random;
         this.lastDrain = clock.instant();
+        this.userWindow = new UserWindow(settings.userLimit(), settings.userWindow());
         this.expectedAuth = "Basic " + Base64.getEncoder().encodeToString(
                 (settings.username() + ":" + settings.password()).getBytes(StandardCharsets.UTF_8));
         this.server = http ? new SimulatorServer("bandwidth", this::respond, reply -> told(reply.toldUntil()), settings.latency()) : null;
@@ -274,27 +275,12 @@ public final class BandwidthSimulator implements ProviderSimulator {
 
     /** The per-user fixed window: counts this request and reports the window; a 429 once it is spent. */
     private Reply userWindow(Instant now, Instant providerNow, Map<String, String> headers) {
-        long windowNanos = settings.userWindow().toNanos();
-        long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        long index = Math.floorDiv(nowNanos, windowNanos);
-        if (index != userWindowIndex) {
-            userWindowIndex = index;
-            userWindowCount = 0;
-        }
-        Instant windowEnd = Instant.ofEpochSecond(0, 0).plusNanos((index + 1) * windowNanos);
-        boolean spent = userWindowCount >= settings.userLimit();
-        if (!spent) {
-            userWindowCount++;
-        }
-        headers.put("X-RateLimit-Limit", Integer.toString(settings.userLimit()));
-        headers.put("X-RateLimit-Remaining", Integer.toString(settings.userLimit() - userWindowCount));
-        // an epoch time, from the provider's clock (GitHub style)
-        headers.put("X-RateLimit-Reset", Long.toString(windowEnd.plus(settings.clockSkew()).plusNanos(999_999_999).getEpochSecond()));
-        if (!spent) {
+        Instant spentUntil = userWindow.take(now, settings.clockSkew(), headers);
+        if (spentUntil == null) {
             return null;
         }
         rateLimited++;
-        tell(Duration.between(now, windowEnd), now, providerNow, headers);
+        tell(Duration.between(now, spentUntil), now, providerNow, headers);
         return new Reply(429, headers, BandwidthBodies.error("too-many-requests", "API rate limit exceeded: " + settings.userLimit() + " requests per "
                 + settings.userWindow().toMillis() + " ms"));
     }
