@@ -8,8 +8,6 @@ import org.apache.commons.csv.CSVRecord;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -71,7 +69,7 @@ public final class Audience implements Iterator<Recipient>, AutoCloseable {
         try {
             CSVFormat.Builder format = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true);
             CSVParser parser = format.setHeader().setSkipHeaderRecord(true).get()
-                    .parse(Files.newBufferedReader(spec.recipientsFile(), StandardCharsets.UTF_8));
+                    .parse(TextFiles.open(spec.recipientsFile()));
             if (!parser.getHeaderMap().containsKey("to")) {
                 parser.close();
                 throw new InvalidCampaignException("recipientsFile: the CSV header has no 'to' column (found: "
@@ -81,7 +79,7 @@ public final class Audience implements Iterator<Recipient>, AutoCloseable {
                 // Start again at the last row read (row `cursor`), with the header known, and skip it.
                 String[] header = parser.getHeaderNames().toArray(String[]::new);
                 parser.close();
-                Reader reader = Files.newBufferedReader(spec.recipientsFile(), StandardCharsets.UTF_8);
+                Reader reader = TextFiles.open(spec.recipientsFile());
                 reader.skip(position);
                 parser = CSVParser.builder().setReader(reader).setFormat(format.setHeader(header).setSkipHeaderRecord(false).get())
                         .setCharacterOffset(position).setRecordNumber(cursor - 1).get();
@@ -111,8 +109,16 @@ public final class Audience implements Iterator<Recipient>, AutoCloseable {
                 }
             }, parser, at);
         } catch (IOException | UncheckedIOException e) {
-            throw new InvalidCampaignException("recipientsFile: cannot read " + spec.recipientsFile() + ": " + e.getMessage(), e);
+            throw unreadable(spec, e);
         }
+    }
+
+    private static InvalidCampaignException unreadable(CampaignSpec spec, Exception e) {
+        if (TextFiles.isNotUtf8(e)) {
+            InvalidCampaignException refused = TextFiles.notUtf8(spec.recipientsFile());
+            return new InvalidCampaignException("recipientsFile: " + refused.getMessage(), e);
+        }
+        return new InvalidCampaignException("recipientsFile: cannot read " + spec.recipientsFile() + ": " + e.getMessage(), e);
     }
 
     /**
@@ -142,7 +148,7 @@ public final class Audience implements Iterator<Recipient>, AutoCloseable {
                 }
             }
         } catch (UncheckedIOException | IllegalStateException e) {
-            throw new InvalidCampaignException("recipientsFile: cannot read " + spec.recipientsFile() + ": " + e.getMessage(), e);
+            throw unreadable(spec, e);
         }
         if (total == 0) {
             throw new InvalidCampaignException("the campaign has no recipients");

@@ -43,7 +43,9 @@ final class CampaignInstance {
         return json;
     }
 
+    /** The folder its {@code recipientsFile} is read from; null for none (a campaign started over the API with no audience folder). */
     private static Path dir(DelegateExecution execution) {
-        return Path.of(CAMPAIGN_DIR.get(execution, "."));
+        String dir = CAMPAIGN_DIR.get(execution, ".");
+        return dir.isEmpty() ? null : Path.of(dir);
     }
 }

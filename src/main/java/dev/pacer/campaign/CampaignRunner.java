@@ -5,6 +5,7 @@ import dev.pacer.flow.Processes;
 import dev.pacer.provider.Providers;
 import dev.pacer.audit.CampaignReport;
 import dev.pacer.audit.ReportReader;
+import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
@@ -39,10 +40,18 @@ public class CampaignRunner {
      */
     public String start(String json, Path baseDir) {
         CampaignSpec spec = CampaignSpec.parse(json, baseDir, providers.names(), clock.instant());
-        return runtime.createProcessInstanceByKey(Processes.CAMPAIGN).businessKey(spec.name())
-                .setVariable(CampaignVariables.CAMPAIGN.name(), SpinValues.jsonValue(json).create())
-                .setVariable(CampaignVariables.CAMPAIGN_DIR.name(), baseDir.toString())
-                .execute().getId();
+        try {
+            return runtime.createProcessInstanceByKey(Processes.CAMPAIGN).businessKey(spec.name())
+                    .setVariable(CampaignVariables.CAMPAIGN.name(), SpinValues.jsonValue(json).create())
+                    .setVariable(CampaignVariables.CAMPAIGN_DIR.name(), baseDir.toString())
+                    .execute().getId();
+        } catch (BadUserRequestException e) {
+            // the audience, checked by the first step
+            if (e.getCause() instanceof InvalidCampaignException refused) {
+                throw refused;
+            }
+            throw e;
+        }
     }
 
     /** Waits for the campaign instance to end, calling {@code progress} about twice a second. */

@@ -6,6 +6,7 @@ import dev.pacer.sms.SendWindow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pacer.throttle.Priority;
 
 import java.nio.file.Files;
@@ -30,7 +31,9 @@ public record CampaignSpec(String name, String provider, String from, Template t
                            Path recipientsFile, Priority priority, Duration ttl, Instant deadline, Integer maxRate,
                            SendWindow sendWindow) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A key given twice is refused, not quietly overwritten by the last. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> FIELDS = Set.of("name", "provider", "from", "text", "recipients",
             "recipientsFile", "priority", "ttl", "deadline", "maxRate", "sendWindow");
     static final int MAX_TEXT = 2048;
@@ -38,7 +41,7 @@ public record CampaignSpec(String name, String provider, String from, Template t
     /**
      * Reads and checks a campaign.
      *
-     * @param baseDir   the folder a relative {@code recipientsFile} is read from
+     * @param baseDir   the folder {@code recipientsFile} is read from, and must lie in; null for none
      * @param providers the providers that are configured
      * @param now       the time a {@code deadline} must lie after
      */
@@ -87,10 +90,7 @@ public record CampaignSpec(String name, String provider, String from, Template t
                 throw new InvalidCampaignException("recipients must be a non-empty list of objects with a 'to' field");
             }
         } else {
-            recipientsFile = baseDir.resolve(file).toAbsolutePath().normalize();
-            if (!Files.isRegularFile(recipientsFile) || !Files.isReadable(recipientsFile)) {
-                throw new InvalidCampaignException("recipientsFile: cannot read " + recipientsFile);
-            }
+            recipientsFile = inside(baseDir, file);
         }
         Priority priority;
         try {
@@ -136,6 +136,33 @@ public record CampaignSpec(String name, String provider, String from, Template t
         String window = optional(root, "sendWindow");
         return new CampaignSpec(name, provider, from, new Template(text), recipients, recipientsFile, priority, ttl, deadline, maxRate,
                 window == null ? null : SendWindow.parse(window));
+    }
+
+    /**
+     * The recipients' file, which must lie inside the campaign's folder: a campaign names its own
+     * audience, never another of the server's files (links followed).
+     */
+    private static Path inside(Path baseDir, String file) {
+        if (baseDir == null) {
+            throw new InvalidCampaignException("recipientsFile: a campaign started through the process API reads its recipients' "
+                    + "file only from the audience folder (pacer.audience-dir), which this server does not have; give 'recipients' instead");
+        }
+        Path base = baseDir.toAbsolutePath().normalize();
+        Path path = base.resolve(file).normalize();
+        if (!path.startsWith(base)) {
+            throw new InvalidCampaignException("recipientsFile: '" + file + "' is outside the campaign's folder " + base);
+        }
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new InvalidCampaignException("recipientsFile: cannot read " + path);
+        }
+        try {
+            if (!path.toRealPath().startsWith(base.toRealPath())) {
+                throw new InvalidCampaignException("recipientsFile: '" + file + "' leads outside the campaign's folder " + base);
+            }
+        } catch (java.io.IOException e) {
+            throw new InvalidCampaignException("recipientsFile: cannot read " + path + ": " + e.getMessage(), e);
+        }
+        return path;
     }
 
     /** The deadline of every message of a campaign started at {@code start}, or null. */

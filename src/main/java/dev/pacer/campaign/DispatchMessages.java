@@ -47,6 +47,9 @@ public class DispatchMessages implements JavaDelegate {
     public record Settings(int window, int batch) {
     }
 
+    /** Longer than any phone number or time zone name: a value past it is invalid and cut to it for its column. */
+    private static final int MAX_NUMBER = 64;
+
     private final RuntimeService runtime;
     private final Providers providers;
     private final Settings settings;
@@ -101,10 +104,17 @@ public class DispatchMessages implements JavaDelegate {
 
     private void start(String campaignId, CampaignSpec spec, Recipient r, Instant deadline) {
         Map<String, Object> vars = new HashMap<>();
+        String problem = null;
         CAMPAIGN_ID.put(vars, campaignId);
         PROVIDER.put(vars, spec.provider());
         FROM.put(vars, spec.from());
-        TO.put(vars, r.to());
+        String to = r.to();
+        if (to != null && to.length() > MAX_NUMBER) {
+            // no number is this long; kept short so that it fits its column
+            problem = "'to' is " + to.length() + " characters long";
+            to = to.substring(0, MAX_NUMBER);
+        }
+        TO.put(vars, to);
         PRIORITY.put(vars, spec.priority());
         DEADLINE.put(vars, deadline);
         if (spec.maxRate() != null) {
@@ -114,15 +124,18 @@ public class DispatchMessages implements JavaDelegate {
             SEND_WINDOW.put(vars, spec.sendWindow().toString());
             String zone = r.fields().get(TIMEZONE.name());
             if (zone != null && !zone.isBlank()) {
-                TIMEZONE.put(vars, zone);
+                TIMEZONE.put(vars, zone.length() > MAX_NUMBER ? zone.substring(0, MAX_NUMBER) : zone);
             }
         }
         String text = null;
-        String problem = null;
         try {
             text = spec.text().render(r.fields());
         } catch (IllegalArgumentException e) {
             problem = e.getMessage();
+        }
+        if (text != null && text.length() > CampaignSpec.MAX_TEXT) {
+            problem = "the text filled in is " + text.length() + " characters, over the " + CampaignSpec.MAX_TEXT + " a message may have";
+            text = null;
         }
         TEXT.put(vars, text);
         if (problem != null) {

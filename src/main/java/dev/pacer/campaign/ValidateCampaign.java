@@ -2,13 +2,16 @@ package dev.pacer.campaign;
 
 import dev.pacer.flow.CampaignState;
 import dev.pacer.provider.Providers;
+import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 
 import static dev.pacer.flow.CampaignVariables.ALL_DONE;
+import static dev.pacer.flow.CampaignVariables.CAMPAIGN_DIR;
 import static dev.pacer.flow.CampaignVariables.CURSOR;
 import static dev.pacer.flow.CampaignVariables.DUPLICATES;
 import static dev.pacer.flow.CampaignVariables.FIRST_ROWS;
@@ -22,15 +25,35 @@ public class ValidateCampaign implements JavaDelegate {
 
     private final Providers providers;
     private final Clock clock;
+    private final Path audienceDir;
 
-    public ValidateCampaign(Providers providers, Clock clock) {
+    /**
+     * @param audienceDir the folder campaigns started through the process API may read their
+     *                    recipients' files from ({@code pacer.audience-dir}), or null for none
+     */
+    public ValidateCampaign(Providers providers, Clock clock, Path audienceDir) {
         this.providers = providers;
         this.clock = clock;
+        this.audienceDir = audienceDir == null ? null : audienceDir.toAbsolutePath().normalize();
     }
 
     @Override
     public void execute(DelegateExecution execution) {
+        try {
+            validate(execution);
+        } catch (InvalidCampaignException e) {
+            // the process API answers 400 with this message, and nothing is stored
+            throw new BadUserRequestException("campaign refused: " + e.getMessage(), e);
+        }
+    }
+
+    private void validate(DelegateExecution execution) {
         Instant now = clock.instant();
+        if (execution.getProcessEngineServices().getIdentityService().getCurrentAuthentication() != null) {
+            // started by a login over the process API, not by `pacer run` on this machine: its files
+            // can only be the audience folder's, whatever folder it names
+            CAMPAIGN_DIR.set(execution, apiFolder(CAMPAIGN_DIR.get(execution)));
+        }
         CampaignSpec spec = CampaignInstance.spec(execution, providers, now);
         Audience.Scan scan = Audience.scan(spec);
         if (execution.getProcessBusinessKey() == null) {
@@ -46,5 +69,18 @@ public class ValidateCampaign implements JavaDelegate {
         if (providers.account(spec.provider()).simulated()) {
             SIMULATED.set(execution, true);
         }
+    }
+
+    /** The folder a campaign started over the API reads from: inside the audience folder, or none ({@code ""}). */
+    private String apiFolder(String given) {
+        if (given == null) {
+            return audienceDir == null ? "" : audienceDir.toString();
+        }
+        Path dir = audienceDir == null ? null : audienceDir.resolve(given).normalize();
+        if (dir == null || !dir.startsWith(audienceDir)) {
+            throw new InvalidCampaignException("campaignDir: '" + given + "' is outside the audience folder (pacer.audience-dir"
+                    + (audienceDir == null ? ", not set on this server)" : " " + audienceDir + ")"));
+        }
+        return dir.toString();
     }
 }

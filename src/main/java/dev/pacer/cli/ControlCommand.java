@@ -9,6 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.concurrent.Callable;
 
 /**
@@ -22,6 +24,13 @@ abstract class ControlCommand implements Callable<Integer> {
     @Option(names = "--server", defaultValue = "http://127.0.0.1:8080", description = "the Pacer server (default: ${DEFAULT-VALUE})")
     URI server;
 
+    @Option(names = "--user", defaultValue = "${env:PACER_ADMIN_USER:-admin}", description = "the login (default: $PACER_ADMIN_USER, else admin)")
+    String user;
+
+    @Option(names = "--password", defaultValue = "${env:PACER_ADMIN_PASSWORD}", description = "the password (default: $PACER_ADMIN_PASSWORD, "
+            + "which keeps it out of the process list)")
+    String password;
+
     private final String message;
     private final String done;
 
@@ -34,7 +43,9 @@ abstract class ControlCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         String body = new ObjectMapper().createObjectNode().put("messageName", message).put("businessKey", campaign).toString();
         HttpRequest request = HttpRequest.newBuilder(server.resolve("/engine-rest/message"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Content-Type", "application/json").header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString((user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         HttpResponse<String> response;
         try {
             response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
@@ -46,6 +57,10 @@ abstract class ControlCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             System.err.println("no Pacer server answers at " + server + " (start one with `pacer serve`): " + e);
+            return 1;
+        }
+        if (response.statusCode() == 401) {
+            System.err.println("the server at " + server + " refused the login '" + user + "': set PACER_ADMIN_USER and PACER_ADMIN_PASSWORD");
             return 1;
         }
         if (response.statusCode() / 100 == 2) {

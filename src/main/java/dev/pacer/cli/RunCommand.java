@@ -6,6 +6,7 @@ import dev.pacer.audit.CampaignReport;
 import dev.pacer.audit.ReportReader;
 import dev.pacer.campaign.CampaignRunner;
 import dev.pacer.campaign.InvalidCampaignException;
+import dev.pacer.campaign.TextFiles;
 import dev.pacer.metrics.PacerMetrics;
 import dev.pacer.provider.Providers;
 import dev.pacer.throttle.Pacer;
@@ -18,9 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,11 +63,15 @@ class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!Files.exists(file)) {
+            System.err.println("invalid campaign: no such file " + file);
+            return PacerCommand.INVALID;
+        }
         String json;
         try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            System.err.println("invalid campaign: no such file " + file);
+            json = TextFiles.read(file);
+        } catch (InvalidCampaignException e) {
+            System.err.println("invalid campaign: " + e.getMessage());
             return PacerCommand.INVALID;
         }
         Path dir = file.toAbsolutePath().getParent();

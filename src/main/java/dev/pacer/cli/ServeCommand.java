@@ -17,12 +17,19 @@ class ServeCommand implements Callable<Integer> {
             + "(pacer.simulator.enabled=true): nothing reaches a recipient")
     boolean simulator;
 
+    @Option(names = "--demo", description = "log in with demo/demo (this machine only) when no PACER_ADMIN_PASSWORD is set")
+    boolean demo;
+
     @Unmatched
     List<String> springArgs = new ArrayList<>();
 
     @Override
     public Integer call() throws InterruptedException {
-        ConfigurableApplicationContext context = Engine.start(true, Engine.simulator(simulator, springArgs));
+        List<String> args = new ArrayList<>(Engine.simulator(simulator, springArgs));
+        if (demo) {
+            args.add("--pacer.demo=true");
+        }
+        ConfigurableApplicationContext context = Engine.start(true, args);
         Thread.currentThread().join();
         context.close();
         return 0;

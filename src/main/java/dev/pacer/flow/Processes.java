@@ -1,5 +1,7 @@
 package dev.pacer.flow;
 
+import java.util.Set;
+
 /**
  * The names {@code bpmn/} and Java share besides activities and variables: process and decision
  * keys, BPMN message names, BPMN error codes, and how a campaign's messages are keyed.
@@ -24,6 +26,14 @@ public final class Processes {
     /** BPMN errors the send step throws: a 429 (or any wait before the next try), and a transient failure. */
     public static final String RATE_LIMITED = "RATE_LIMITED";
     public static final String TRANSIENT = "TRANSIENT";
+
+    /**
+     * The beans the models may name ({@code ${throttle}}, {@code ${dispatchInterval}}...): the
+     * delegates, the listener and the dispatch interval. Expressions in a model see these and no other.
+     */
+    public static final Set<String> BEANS = Set.of("prepareMessage", "throttle", "sendMessage", "scheduleRetry", "recordExpiry",
+            "messageFinished", "validateCampaign", "dispatchMessages", "compileReport", "pauseCampaign", "resumeCampaign",
+            "cancelCampaign", "dispatchInterval");
 
     private Processes() {
     }

@@ -13,6 +13,8 @@ import dev.pacer.campaign.PauseCampaign;
 import dev.pacer.campaign.ResumeCampaign;
 import dev.pacer.campaign.ValidateCampaign;
 import dev.pacer.delivery.DeliverySteps;
+import dev.pacer.flow.Processes;
+import dev.pacer.security.ModelBeans;
 import dev.pacer.delivery.MessageFinishedListener;
 import dev.pacer.delivery.PrepareDelegate;
 import dev.pacer.delivery.RecordExpiryDelegate;
@@ -36,6 +38,8 @@ import dev.pacer.throttle.PacerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.ProducerTemplate;
 import org.camunda.bpm.engine.DecisionService;
+import org.camunda.bpm.engine.impl.cfg.ProcessEnginePlugin;
+import org.springframework.beans.factory.BeanFactory;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -66,6 +70,12 @@ class PacerConfiguration {
     @Bean
     static TrailHistoryLevel.Plugin trailHistoryLevel() {
         return new TrailHistoryLevel.Plugin();
+    }
+
+    /** Expressions in the models reach the beans they name ({@link Processes#BEANS}), nothing else of the application. */
+    @Bean
+    static ProcessEnginePlugin modelBeans(BeanFactory beans) {
+        return ModelBeans.plugin(beans, Processes.BEANS);
     }
 
     @Bean
@@ -195,8 +205,8 @@ class PacerConfiguration {
     }
 
     @Bean
-    ValidateCampaign validateCampaign(Providers providers, Clock clock) {
-        return new ValidateCampaign(providers, clock);
+    ValidateCampaign validateCampaign(Providers providers, Clock clock, PacerProperties properties) {
+        return new ValidateCampaign(providers, clock, properties.audienceDir());
     }
 
     @Bean

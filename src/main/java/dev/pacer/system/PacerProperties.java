@@ -13,13 +13,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Pacer's settings ({@code pacer.*}): providers and their limits, retry policy, dispatch window and
- * the built-in simulator. Credentials come from the environment (for example
+ * Pacer's settings ({@code pacer.*}): providers and their limits, retry policy, dispatch window,
+ * the built-in simulator, and the folder campaigns started over the process API may read their
+ * recipients from ({@code audience-dir}, none by default). Credentials come from the environment (for example
  * {@code PACER_PROVIDERS_BANDWIDTH_PASSWORD}) and never reach a process variable.
  */
 @Validated
@@ -30,7 +32,8 @@ public record PacerProperties(
         @Valid @NotNull @DefaultValue Adaptive adaptive,
         @Valid @NotNull @DefaultValue Dispatch dispatch,
         @Valid @NotNull @DefaultValue SimulatorProperties simulator,
-        @Valid @NotNull @DefaultValue Suppression suppression) {
+        @Valid @NotNull @DefaultValue Suppression suppression,
+        Path audienceDir) {
 
     public PacerProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);

@@ -121,6 +121,29 @@ class CampaignControlProcessTest {
                 .hasMessageContaining("Cannot correlate message 'pauseCampaign'");
     }
 
+    @Test
+    void shouldRecordARecipientWhoseTextOrNumberIsTooLongInvalidAndSendTheRest() {
+        String json = """
+                {"name": "long", "provider": "bandwidth", "from": "+12025550100", "text": "Hi {{name}}", "recipients": [
+                 {"to": "+12025551001", "name": "Ada"},
+                 {"to": "+12025551002", "name": "%s"},
+                 {"to": "%s", "name": "Bo"},
+                 {"to": "+12025551004", "name": "Cy"}]}""".formatted("x".repeat(5000), "9".repeat(5000));
+        // as Json, as `pacer run` and the README's curl give it: a String holds at most 4,000 characters
+        ProcessInstance campaign = runtime.startProcessInstanceByKey("campaign", Map.of("campaign",
+                org.camunda.spin.plugin.variable.SpinValues.jsonValue(json).create(), "campaignDir", "."));
+        runJobsUntil(T0.plusSeconds(60));
+        assertThat(campaign).isEnded();
+        assertThat(management.createJobQuery().withException().count()).as("no job failed: no incident").isZero();
+        var report = reports.read(campaign.getId());
+        assertThat(report.outcomes()).containsEntry("ACCEPTED", 2L).containsEntry("INVALID", 2L);
+        assertThat(sender.sent).extracting(sent -> sent.message().to()).containsExactlyInAnyOrder("+12025551001", "+12025551004");
+        assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().variableName("reason").list())
+                .extracting(v -> String.valueOf(v.getValue()))
+                .anyMatch(r -> r.contains("row 2: the text filled in is 5003 characters, over the 2048"))
+                .anyMatch(r -> r.contains("row 3: 'to' is 5000 characters long"));
+    }
+
     private ProcessInstance start(String name, int recipients) {
         StringBuilder r = new StringBuilder();
         for (int i = 0; i < recipients; i++) {

@@ -19,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,8 +33,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
         "pacer.simulator.enabled=true",
         "pacer.simulator.segments-per-minute=3000",
         "pacer.simulator.queue-capacity=60",
-        "pacer.dispatch.interval=PT0.2S"})
+        "pacer.dispatch.interval=PT0.2S",
+        "PACER_ADMIN_PASSWORD=" + CampaignEndToEndTest.PASSWORD})
 class CampaignEndToEndTest {
+
+    static final String PASSWORD = "e2e-admin-secret";
+    private static final String LOGIN = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes());
 
     @Autowired
     CampaignRunner runner;
@@ -228,8 +233,11 @@ class CampaignEndToEndTest {
                         .processInstanceBusinessKeyLike(campaignId + "/%").count() == 1).count();
     }
 
+    /** A control command as the operator types it, logging in as the administrator. */
     private static int cli(String... args) {
-        return new picocli.CommandLine(new PacerCommand()).execute(args);
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--user", "admin", "--password", PASSWORD));
+        return PacerCommand.commandLine().execute(all.toArray(String[]::new));
     }
 
     /** Waits for a condition the server reaches on its own, checking every 50 ms. */
@@ -240,13 +248,15 @@ class CampaignEndToEndTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Authorization", LOGIN).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Content-Type", "application/json").header("Authorization", LOGIN)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -90,7 +90,7 @@ class FlowContractTest {
             read.add(m.group(1));
         }
         // delegates and listeners bound by name, not variables
-        read.removeAll(Set.of("prepareMessage", "throttle", "sendMessage", "scheduleRetry", "recordExpiry", "messageFinished"));
+        read.removeAll(Processes.BEANS);
         assertThat(known).containsAll(read);
         assertThat(read).contains(MessageVariables.SLOT_AT.name(), MessageVariables.RETRY_AT.name(),
                 MessageVariables.WINDOW_OPENS_AT.name(), MessageVariables.EXPIRES_AT.name(), MessageVariables.SLOT.name());
@@ -100,6 +100,19 @@ class FlowContractTest {
                 assertThat(Slot.valueOf(slot)).as(flow.getId()).isNotNull();
             }
         }
+    }
+
+    @Test
+    void shouldBindEveryDelegateAModelNamesToABeanTheModelsMayReach() throws Exception {
+        Set<String> named = new java.util.TreeSet<>();
+        for (String model : new String[]{"bpmn/delivery.bpmn", "bpmn/campaign.bpmn"}) {
+            Matcher m = Pattern.compile("delegateExpression=\"\\$\\{(\\w+)}\"").matcher(Files.readString(Path.of(model)));
+            while (m.find()) {
+                named.add(m.group(1));
+            }
+        }
+        named.add("dispatchInterval");
+        assertThat(Processes.BEANS).isEqualTo(named);
     }
 
     private static String name(Field f) {

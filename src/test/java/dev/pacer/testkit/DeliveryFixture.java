@@ -141,7 +141,7 @@ public final class DeliveryFixture {
         Mocks.register("pauseCampaign", new PauseCampaign(c));
         Mocks.register("resumeCampaign", new ResumeCampaign(c, providers, p));
         Mocks.register("cancelCampaign", new CancelCampaign(c, clock));
-        Mocks.register("validateCampaign", new ValidateCampaign(providers, clock));
+        Mocks.register("validateCampaign", new ValidateCampaign(providers, clock, null));
         Mocks.register("dispatchMessages", new DispatchMessages(engine.getRuntimeService(), providers,
                 new DispatchMessages.Settings(dispatchWindow, dispatchWindow), stats));
         Mocks.register("compileReport", new CompileReport(reports(props), new ObjectMapper().findAndRegisterModules()));

@@ -57,7 +57,8 @@ public final class TestProperties {
                 new PacerProperties.Dispatch(100, 50, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ZERO, 0.1,
                         Duration.ofDays(30), Duration.ofSeconds(1)),
                 simulator,
-                new PacerProperties.Suppression(null));
+                new PacerProperties.Suppression(null),
+                null);
     }
 
     /** Transient failures back off 2 s, 4 s... without jitter, 3 attempts. */

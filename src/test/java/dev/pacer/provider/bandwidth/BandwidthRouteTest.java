@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against a local server that answers each status a provider may give; each answer is judged by
  * what the delivery flow acts on, the deployed response rules' classification of it.
  */
-@SpringBootTest(classes = PacerApplication.class, properties = {
+@SpringBootTest(classes = PacerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
         "spring.datasource.url=jdbc:h2:mem:route-test;DB_CLOSE_DELAY=-1",
         "camunda.bpm.job-execution.enabled=false",
         "camel.component.http.response-timeout=1000",
