@@ -57,6 +57,9 @@ class ProgressPrinter implements Runnable {
                 s.finished(), s.dispatched(), s.attempts(), s.outcome(Outcome.ACCEPTED), s.rateLimited(), s.inFlight(),
                 s.waiting("throttle"), s.waiting("retry_after"), s.waiting("backoff"), s.waiting("send_window"), s.waiting("paused"),
                 rate, v.rate(), v.limit().perMinute(), v.queueEstimate());
+        if (v.down()) {
+            counts += "  PROVIDER DOWN (probing; messages wait)";
+        }
         if (s.waiting("incident") > 0) {
             counts += "  INCIDENTS " + s.waiting("incident") + " (see Cockpit)";
         }

@@ -4,6 +4,7 @@ import dev.pacer.flow.Attempt;
 import dev.pacer.flow.CampaignState;
 import dev.pacer.flow.Outcome;
 import dev.pacer.flow.Processes;
+import dev.pacer.flow.ResponseClass;
 import dev.pacer.flow.Slot;
 import dev.pacer.flow.WaitReason;
 import dev.pacer.metrics.DeliveryStats;
@@ -132,7 +133,8 @@ public class SendDelegate implements JavaDelegate {
         }
         if (hold.isPresent()) {
             // A scope was paused after this slot was granted: no request goes out inside the wait.
-            retryAt(execution, now.plus(hold.get()), deadline, WaitReason.SCOPE_HELD, "a scope of this send is paused after a 429");
+            retryAt(execution, now.plus(hold.get()), deadline, WaitReason.SCOPE_HELD,
+                    "a scope of this send is held (after a 429, or while its provider is down)");
             return;
         }
         if (!pacer.enter(scopes, settings.inFlightWait())) {
@@ -155,6 +157,18 @@ public class SendDelegate implements JavaDelegate {
         }
         ResponseRules.Classification rule = rules.classify(account.type(), result);
         record(execution, result, rule, sentAt);
+        if (rule.responseClass() == ResponseClass.TRANSIENT && (result.status() == 0 || result.status() >= 500)) {
+            Optional<Instant> probe = pacer.failed(account.scope());
+            if (probe.isPresent()) {
+                // the provider is down: the message waits for it to come back, spending no attempt
+                stats.transientFailure();
+                retryAt(execution, probe.get(), deadline, WaitReason.PROVIDER_DOWN, account.name() + " gives no answer or server errors "
+                        + "to every send; probing it at " + probe.get() + " (" + result.reason() + ")");
+                return;
+            }
+        } else {
+            pacer.answered(account.scope());
+        }
         if (result.quota() != null) {
             pacer.observe(account.scopeOf(account.rateLimitHeaders(), FROM.require(execution)), result.quota());
         }

@@ -12,6 +12,8 @@ public final class WaitReason {
     public static final String SCOPE_HELD = "scope held";
     public static final String IN_FLIGHT = "in-flight limit";
     public static final String NO_RESPONSE = "no response";
+    /** The provider is down (its circuit is open): the message waits for a probe to get an answer. */
+    public static final String PROVIDER_DOWN = "provider down";
     public static final String SEND_WINDOW = "send window";
     public static final String PAUSED = "campaign paused";
 

@@ -33,6 +33,7 @@ import dev.pacer.provider.bandwidth.BandwidthApi;
 import dev.pacer.retry.WaitBounds;
 import dev.pacer.suppression.SuppressionList;
 import dev.pacer.throttle.Adaptation;
+import dev.pacer.throttle.CircuitSettings;
 import dev.pacer.throttle.Pacer;
 import dev.pacer.throttle.PacerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,8 +87,10 @@ class PacerConfiguration {
     @Bean
     Pacer pacer(Clock clock, PacerProperties properties, RandomGenerator random) {
         PacerProperties.Adaptive a = properties.adaptive();
+        PacerProperties.Circuit c = properties.circuit();
         return new Pacer(clock, new PacerSettings(properties.dispatch().bulkHorizon(), properties.retry().pauseJitter(),
-                new Adaptation(a.decrease(), a.increaseStep(), a.quietPeriod(), a.floor()), properties.dispatch().bulkShare()), random);
+                new Adaptation(a.decrease(), a.increaseStep(), a.quietPeriod(), a.floor()), properties.dispatch().bulkShare(),
+                new CircuitSettings(c.threshold(), c.firstProbe(), c.maxProbe())), random);
     }
 
     // Providers: each API is a bean; the accounts name them by type.

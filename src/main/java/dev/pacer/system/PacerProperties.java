@@ -33,6 +33,7 @@ public record PacerProperties(
         @Valid @NotNull @DefaultValue Dispatch dispatch,
         @Valid @NotNull @DefaultValue SimulatorProperties simulator,
         @Valid @NotNull @DefaultValue Suppression suppression,
+        @Valid @NotNull @DefaultValue Circuit circuit,
         Path audienceDir) {
 
     public PacerProperties {
@@ -130,6 +131,17 @@ public record PacerProperties(
                            @DecimalMin("0.0") @DecimalMax("0.99") @DefaultValue("0.1") double bulkShare,
                            @NotNull @DefaultValue("P30D") Duration maxLifetime,
                            @NotNull @DefaultValue("PT1S") Duration controlTtl) {
+    }
+
+    /**
+     * When a provider counts as down, and how it is probed: after {@code threshold} sends in a row
+     * with no answer or a server error, the account is held and probed one send at a time, first
+     * after {@code firstProbe}, then at doubling intervals up to {@code maxProbe}. Its messages wait
+     * (up to their deadline) without spending attempts.
+     */
+    public record Circuit(@Min(1) @DefaultValue("5") int threshold,
+                          @NotNull @DefaultValue("PT2S") Duration firstProbe,
+                          @NotNull @DefaultValue("PT60S") Duration maxProbe) {
     }
 
     /**

@@ -258,6 +258,37 @@ public final class Pacer {
         resolve(scope).observe(now(), quota);
     }
 
+    /**
+     * A send of {@code scope} got no answer or a server error. Once that has happened to enough
+     * sends in a row the provider counts as down: the scope is held until it is probed (one send
+     * at a time, at growing intervals), and this returns when; the message waits for it without
+     * spending an attempt. Empty while the provider is not down.
+     */
+    public synchronized Optional<Instant> failed(String scope) {
+        Scope s = resolve(scope);
+        long now = now();
+        long probeAt = s.circuit.failed(now, settings.circuit());
+        if (probeAt < 0) {
+            return Optional.empty();
+        }
+        if (probeAt > s.pausedUntil) {
+            s.restart(probeAt, now);
+        }
+        return Optional.of(instant(probeAt));
+    }
+
+    /**
+     * The provider answered a send of {@code scope} (anything but no answer or a server error): it
+     * is up. After an outage the scope starts again at its pace, one permit first, not with a burst.
+     */
+    public synchronized void answered(String scope) {
+        Scope s = resolve(scope);
+        if (s.circuit.answered()) {
+            long now = now();
+            s.restart(now, now);
+        }
+    }
+
     /** A send the provider took: counts its segments into the estimate of the provider's queue. */
     public synchronized void accepted(List<String> names, int segments) {
         long now = now();
@@ -291,6 +322,13 @@ public final class Pacer {
             }
             return Optional.of(Duration.ZERO);
         }
+        // last: a send let through here goes, so it can be the probe of a provider that is down
+        for (Scope s : ss) {
+            long held = s.circuit.holdOff(now);
+            if (held > 0) {
+                return Optional.of(Duration.ofNanos(held));
+            }
+        }
         return Optional.empty();
     }
 
@@ -323,7 +361,7 @@ public final class Pacer {
         return new ScopeView(s.limit, s.rate, s.ceiling(), now < s.pausedUntil ? instant(s.pausedUntil) : null,
                 s.limit.maxInFlight() - s.inFlight.availablePermits(), s.bulkTickets - s.bulkServed, s.pauses, s.holds, s.rateLimits,
                 s.limit.unit() == ScopeLimit.Unit.SEGMENTS ? s.queueAt(now) : 0,
-                s.lane.realtimeShare());
+                s.lane.realtimeShare(), s.circuit.open());
     }
 
     public List<String> scopes() {

@@ -10,8 +10,9 @@ import java.time.Duration;
  *                    resume together
  * @param bulkShare   the share of a busy scope's sends that bulk keeps however much real-time
  *                    traffic there is, in [0, 1)
+ * @param circuit     when a scope's provider counts as down, and how it is probed
  */
-public record PacerSettings(Duration bulkHorizon, Duration pauseJitter, Adaptation adaptation, double bulkShare) {
+public record PacerSettings(Duration bulkHorizon, Duration pauseJitter, Adaptation adaptation, double bulkShare, CircuitSettings circuit) {
 
     /** The share of a busy scope's sends that bulk keeps by default. */
     public static final double DEFAULT_BULK_SHARE = 0.1;
@@ -25,8 +26,8 @@ public record PacerSettings(Duration bulkHorizon, Duration pauseJitter, Adaptati
         }
     }
 
-    /** With bulk's minimum share at 10%. */
+    /** With bulk's minimum share at 10% and the default circuit. */
     public PacerSettings(Duration bulkHorizon, Duration pauseJitter, Adaptation adaptation) {
-        this(bulkHorizon, pauseJitter, adaptation, DEFAULT_BULK_SHARE);
+        this(bulkHorizon, pauseJitter, adaptation, DEFAULT_BULK_SHARE, CircuitSettings.DEFAULT);
     }
 }

@@ -43,6 +43,7 @@ final class Scope {
     long windowPermits;
     double lastAchieved;
     final RealtimeLane lane;
+    final Circuit circuit = new Circuit();
 
     Scope(ScopeLimit limit, long now) {
         this.limit = limit;

@@ -12,9 +12,10 @@ import java.time.Instant;
  * @param waitingBulk    permits of bulk messages queued for a turn beyond the horizon
  * @param queueEstimate  permits estimated to wait in the provider's queue
  * @param realtimeShare  the share of recent permits that real-time sends took
+ * @param down           whether the provider counts as down (the scope's circuit is open) and is being probed
  */
 public record ScopeView(ScopeLimit limit, double rate, double ceiling, Instant pausedUntil, int inFlight,
                         long waitingBulk, long pauses, long holds, long rateLimits, double queueEstimate,
-                        double realtimeShare) {
+                        double realtimeShare, boolean down) {
 }
 

@@ -58,6 +58,7 @@ public final class TestProperties {
                         Duration.ofDays(30), Duration.ofSeconds(1)),
                 simulator,
                 new PacerProperties.Suppression(null),
+                new PacerProperties.Circuit(5, Duration.ofSeconds(2), Duration.ofSeconds(60)),
                 null);
     }
 
