@@ -2,12 +2,18 @@ package dev.pacer.campaign;
 
 import dev.pacer.flow.CampaignState;
 import dev.pacer.flow.Processes;
+import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.ProcessEngineServices;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
+import org.camunda.bpm.engine.impl.interceptor.CommandExecutor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +21,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static dev.pacer.flow.CampaignVariables.PAUSE_REASON;
 import static dev.pacer.flow.CampaignVariables.STATE;
 import static dev.pacer.flow.MessageVariables.CAMPAIGN_ID;
 
@@ -25,6 +32,8 @@ import static dev.pacer.flow.MessageVariables.CAMPAIGN_ID;
  * learns a change made on the node itself as soon as it commits.
  */
 public class CampaignControl {
+
+    private static final Logger log = LoggerFactory.getLogger(CampaignControl.class);
 
     private record Seen(CampaignState state, Instant at) {
     }
@@ -79,6 +88,51 @@ public class CampaignControl {
     /** What this node now knows of a campaign's state, for the next {@code ttl}. */
     public void learn(String campaignId, CampaignState state) {
         seen.put(campaignId, new Seen(state, clock.instant()));
+    }
+
+    /**
+     * Pauses a campaign because of {@code reason}, once the running command has committed (a
+     * message's send step must not touch its campaign's instance, which its dispatch step may be
+     * updating): the pause is the BPMN message a user would send, with the reason. This node
+     * stops starting sends for it at once.
+     */
+    public void pauseAfterCommit(ProcessEngineServices engine, String campaignId, String reason) {
+        // at once on this node, so that the message's own pacing step, in this command, finds it paused
+        learn(campaignId, CampaignState.PAUSED);
+        CommandContext context = Context.getCommandContext();
+        if (context == null) {
+            pause(engine, campaignId, reason, null);
+        } else {
+            // each try a command of its own: the committed one is still closing
+            CommandExecutor fresh = Context.getProcessEngineConfiguration().getCommandExecutorTxRequiresNew();
+            context.getTransactionContext().addTransactionListener(TransactionState.COMMITTED, c -> pause(engine, campaignId, reason, fresh));
+        }
+    }
+
+    private static void pause(ProcessEngineServices engine, String campaignId, String reason, CommandExecutor fresh) {
+        Runnable correlate = () -> engine.getRuntimeService().createMessageCorrelation(Processes.PAUSE).processInstanceId(campaignId)
+                .setVariable(PAUSE_REASON.name(), reason).correlateWithResult();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (fresh == null) {
+                    correlate.run();
+                } else {
+                    fresh.execute(inner -> {
+                        correlate.run();
+                        return null;
+                    });
+                }
+                return;
+            } catch (OptimisticLockingException e) {
+                // the campaign's own dispatch step changed it meanwhile: again
+                if (attempt == 10) {
+                    log.warn("campaign {} could not be paused ({}): {}", campaignId, reason, e.getMessage());
+                    return;
+                }
+            } catch (MismatchingMessageCorrelationException e) {
+                return; // the campaign has ended meanwhile
+            }
+        }
     }
 
     /** Wakes the campaign's messages that wait for the resume: they go back to their pacing step. */

@@ -8,11 +8,13 @@ import dev.pacer.audit.ReportReader;
 import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.spin.plugin.variable.SpinValues;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 /** Starts a campaign through the Java process API and follows it to its end. */
 public class CampaignRunner {
@@ -54,17 +56,30 @@ public class CampaignRunner {
         }
     }
 
-    /** Waits for the campaign instance to end, calling {@code progress} about twice a second. */
+    /**
+     * Waits for the campaign instance to end, or to pause itself (its provider refused the
+     * account: see {@link #pausedBecause}), calling {@code progress} about twice a second.
+     */
     public CampaignReport awaitEnd(String campaignId, Runnable progress) throws InterruptedException {
         while (true) {
             HistoricProcessInstance pi = history.createHistoricProcessInstanceQuery().processInstanceId(campaignId).singleResult();
-            if (pi != null && pi.getEndTime() != null) {
+            if (pi != null && pi.getEndTime() != null || pausedBecause(campaignId).isPresent()) {
                 return reports.read(campaignId);
             }
             if (progress != null) {
                 progress.run();
             }
             Thread.sleep(500);
+        }
+    }
+
+    /** Why a running campaign paused itself, when it did (its provider refused the account). */
+    public Optional<String> pausedBecause(String campaignId) {
+        try {
+            return Optional.ofNullable(CampaignVariables.PAUSE_REASON.of(runtime.getVariable(campaignId,
+                    CampaignVariables.PAUSE_REASON.name())));
+        } catch (NullValueException e) {
+            return Optional.empty(); // it has ended
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.pacer.campaign;
 
 import dev.pacer.flow.CampaignState;
+import dev.pacer.flow.CampaignVariables;
 import dev.pacer.provider.Providers;
 import dev.pacer.throttle.Pacer;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -28,6 +29,7 @@ public class ResumeCampaign implements JavaDelegate {
             return;
         }
         control.set(execution, CampaignState.RUNNING);
+        CampaignVariables.PAUSE_REASON.remove(execution);
         CampaignSpec spec = CampaignInstance.spec(execution, providers);
         pacer.settle(providers.scopes(spec.provider(), spec.from(), null));
         control.wakePaused(execution);

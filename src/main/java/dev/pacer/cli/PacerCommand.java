@@ -12,6 +12,8 @@ public class PacerCommand implements Runnable {
 
     /** The exit code of a command refused for bad input (an invalid campaign). */
     public static final int INVALID = 2;
+    /** The exit code of a campaign that stopped before its end: its provider refused the account (it paused itself). */
+    public static final int STOPPED = 3;
 
     @Override
     public void run() {

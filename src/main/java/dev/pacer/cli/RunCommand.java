@@ -123,6 +123,11 @@ class RunCommand implements Callable<Integer> {
                 Engine.json(context).writeValue(reportJson.toFile(), report);
                 System.out.println("  report written to " + reportJson);
             }
+            var paused = runner.pausedBecause(id);
+            if (paused.isPresent()) {
+                System.out.println("  campaign PAUSED, not finished: " + paused.get());
+                return PacerCommand.STOPPED;
+            }
             return report.pending() == 0 ? 0 : 1;
         } finally {
             if (metrics != null) {

@@ -56,6 +56,11 @@ public class DeliverySteps {
         }
     }
 
+    /** Pauses the message's campaign with {@code reason}, once this step has committed. */
+    public void pauseCampaign(DelegateExecution execution, String reason) {
+        control.pauseAfterCommit(execution.getProcessEngineServices(), CAMPAIGN_ID.require(execution), reason);
+    }
+
     /** The message has its outcome: the flow goes to the outcome's end event without waiting. */
     public void end(DelegateExecution execution, Outcome outcome, String reason) {
         SLOT.set(execution, Slot.END);

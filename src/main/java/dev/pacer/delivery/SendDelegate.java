@@ -32,6 +32,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 import static dev.pacer.flow.MessageVariables.ATTEMPT;
+import static dev.pacer.flow.MessageVariables.CAMPAIGN_ID;
 import static dev.pacer.flow.MessageVariables.ATTEMPTS;
 import static dev.pacer.flow.MessageVariables.DEADLINE;
 import static dev.pacer.flow.MessageVariables.ERROR_CODE;
@@ -189,6 +190,7 @@ public class SendDelegate implements JavaDelegate {
                 steps.end(execution, Outcome.REJECTED, result.reason());
             }
             case RATE_LIMITED -> rateLimited(execution, result, rule.limitLayer(), account, sentAt, now, deadline);
+            case ACCOUNT -> accountRefused(execution, account, result);
             case TRANSIENT -> {
                 stats.transientFailure();
                 FAILURES.set(execution, FAILURES.get(execution, 0) + 1);
@@ -216,6 +218,24 @@ public class SendDelegate implements JavaDelegate {
         RESPONSE_CLASS.set(execution, rule.responseClass());
         HTTP_STATUS.set(execution, result.status());
         ERROR_CODE.set(execution, result.errorCode());
+    }
+
+    /**
+     * The provider refused the account: its campaign pauses itself with the reason (every other
+     * message would be refused too) and this message waits for the resume, when it is tried again.
+     */
+    private void accountRefused(DelegateExecution execution, ProviderAccount account, SendResult result) {
+        String reason = account.name() + " refused the account (" + result.reason() + "): check pacer.providers." + account.name()
+                + "'s credentials and permissions, then resume the campaign";
+        String campaignId = CAMPAIGN_ID.get(execution);
+        if (campaignId == null) {
+            steps.end(execution, Outcome.REJECTED, reason);
+            return;
+        }
+        log.warn("pausing campaign {}: {}", campaignId, reason);
+        steps.pauseCampaign(execution, reason);
+        // back to the pacing step, which finds the campaign paused: the message waits for the resume
+        SLOT.set(execution, Slot.RESLOT);
     }
 
     private void rateLimited(DelegateExecution execution, SendResult result, String layer, ProviderAccount account,

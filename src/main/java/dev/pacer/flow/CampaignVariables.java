@@ -24,6 +24,8 @@ public final class CampaignVariables {
     public static final Variable<CampaignState> STATE = Variable.constant("state", CampaignState.class);
     /** Rows a cancel left undispatched: they end {@code CANCELLED} without an instance each. */
     public static final Variable<Integer> CANCELLED_UNDISPATCHED = Variable.integer("cancelledUndispatched");
+    /** Why the campaign paused itself (its provider refused the account), until it is resumed. */
+    public static final Variable<String> PAUSE_REASON = Variable.text("pauseReason");
     /** Whether its provider was the built-in simulator: nothing reached a real recipient. */
     public static final Variable<Boolean> SIMULATED = Variable.flag("simulated");
 

@@ -12,5 +12,11 @@ public enum ResponseClass {
     /** Back off and try again while the retry policy has attempts left. */
     TRANSIENT,
     /** The provider refused the message for good. */
-    PERMANENT
+    PERMANENT,
+    /**
+     * The provider refused the account (credentials, permissions: 401, 403): every other message
+     * would be refused too, so the campaign pauses itself with the reason, and the message waits
+     * for its resume; a message on its own ends {@code REJECTED}.
+     */
+    ACCOUNT
 }

@@ -2,6 +2,7 @@ package dev.pacer.campaign;
 
 import dev.pacer.flow.Processes;
 
+import dev.pacer.provider.SendResult;
 import dev.pacer.testkit.ScriptedSender;
 
 import dev.pacer.testkit.PacerEngine;
@@ -92,6 +93,27 @@ class CampaignControlProcessTest {
                     .as("at the scope's pace, no burst of what was saved while paused").isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         }
         assertThat(reports.read(campaign.getId()).outcomes()).containsEntry("ACCEPTED", 4L);
+    }
+
+    @Test
+    void shouldPauseItselfWhenTheProviderRefusesTheAccountAndGoOnWhenResumed() {
+        sender.script.add(SendResult.failed(401, "unauthorized", "Authentication failed"));
+        ProcessInstance campaign = start("refused", 4);
+        runJobsUntil(T0.plusSeconds(30));
+        assertThat(sender.sent).as("one refusal, then nothing more is tried").hasSize(1);
+        assertThat(engine.variable(campaign, "state")).isEqualTo("PAUSED");
+        assertThat((String) engine.variable(campaign, "pauseReason")).contains("bandwidth refused the account (401 unauthorized")
+                .contains("credentials");
+        assertThat(new CampaignRunner(runtime, engine.getHistoryService(), reports, null, null).pausedBecause(campaign.getId()))
+                .as("what `pacer run` stops on, exit 3").isPresent();
+        assertThat(reports.read(campaign.getId()).outcomes()).as("no message rejected for the account's fault")
+                .doesNotContainKey("REJECTED");
+
+        correlate(Processes.RESUME, "refused");
+        runJobsUntil(T0.plusSeconds(120));
+        assertThat(campaign).isEnded();
+        assertThat(reports.read(campaign.getId()).outcomes()).containsEntry("ACCEPTED", 4L);
+        assertThat(sender.sent).as("the refused message tried again").hasSize(5);
     }
 
     @Test

@@ -140,6 +140,17 @@ class DeliveryProcessTest {
     }
 
     @Test
+    void shouldRejectAMessageOnItsOwnWhoseAccountIsRefusedNamingTheSettingToCheck() {
+        sender.script.add(SendResult.failed(403, "forbidden", "Access is denied"));
+        ProcessInstance pi = start(null, "PENDING");
+        drive(pi);
+        assertThat(outcome(pi)).isEqualTo("REJECTED");
+        assertThat(engine.variable(pi, "responseClass")).isEqualTo("ACCOUNT");
+        assertThat((String) engine.variable(pi, "reason")).contains("bandwidth refused the account (403 forbidden")
+                .contains("pacer.providers.bandwidth");
+    }
+
+    @Test
     void shouldEndRejectedOnAPermanentError() {
         sender.script.add(SendResult.failed(400, "request-validation", "'to' is invalid"));
         ProcessInstance pi = start(null, "PENDING");

@@ -197,7 +197,8 @@ class BandwidthRouteTest {
                 + "\"fieldErrors\":[{\"fieldName\":\"to\",\"description\":\"'+1' is invalid\"}]}"));
         assertThat(classify(r)).isEqualTo(ResponseClass.PERMANENT);
         assertThat(r.reason()).contains("400", "request-validation", "could not be accepted");
-        assertThat(classify(send(Answer.of(401, "{\"type\":\"unauthorized\",\"description\":\"no\"}")))).isEqualTo(ResponseClass.PERMANENT);
+        assertThat(classify(send(Answer.of(401, "{\"type\":\"unauthorized\",\"description\":\"no\"}")))).as("the account, not the message")
+                .isEqualTo(ResponseClass.ACCOUNT);
         assertThat(send(Answer.of(404, "{\"timestamp\":\"x\",\"status\":404,\"error\":\"Not Found\",\"message\":\"No message\",\"path\":\"/x\"}")).reason())
                 .contains("Not Found");
     }
