@@ -108,7 +108,8 @@ public final class Audience implements Iterator<Recipient>, AutoCloseable {
                     return new Recipient(row[0], fields);
                 }
             }, parser, at);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            // commons-csv says what is wrong with a header (a name missing or given twice) this way
             throw unreadable(spec, e);
         }
     }
@@ -147,7 +148,7 @@ public final class Audience implements Iterator<Recipient>, AutoCloseable {
                     }
                 }
             }
-        } catch (UncheckedIOException | IllegalStateException e) {
+        } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
             throw unreadable(spec, e);
         }
         if (total == 0) {
