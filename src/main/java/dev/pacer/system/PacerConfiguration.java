@@ -203,8 +203,8 @@ class PacerConfiguration {
     }
 
     @Bean
-    MessageFinishedListener messageFinished(DeliveryStats stats) {
-        return new MessageFinishedListener(stats);
+    MessageFinishedListener messageFinished(DeliveryStats stats, PacerProperties properties) {
+        return new MessageFinishedListener(stats, properties.history().keepRealtimeText());
     }
 
     @Bean

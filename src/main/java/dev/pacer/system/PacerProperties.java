@@ -34,6 +34,7 @@ public record PacerProperties(
         @Valid @NotNull @DefaultValue SimulatorProperties simulator,
         @Valid @NotNull @DefaultValue Suppression suppression,
         @Valid @NotNull @DefaultValue Circuit circuit,
+        @Valid @NotNull @DefaultValue History history,
         Path audienceDir) {
 
     public PacerProperties {
@@ -142,6 +143,15 @@ public record PacerProperties(
     public record Circuit(@Min(1) @DefaultValue("5") int threshold,
                           @NotNull @DefaultValue("PT2S") Duration firstProbe,
                           @NotNull @DefaultValue("PT60S") Duration maxProbe) {
+    }
+
+    /**
+     * What the history keeps of a message beyond the audit.
+     *
+     * @param keepRealtimeText keep real-time messages' texts (one-time codes); by default a message's
+     *                         text is replaced by its length when it ends
+     */
+    public record History(@DefaultValue("false") boolean keepRealtimeText) {
     }
 
     /**

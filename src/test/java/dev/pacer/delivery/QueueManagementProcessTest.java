@@ -94,6 +94,10 @@ class QueueManagementProcessTest {
         assertThat(Duration.between(T0.plusMillis(300), rt.at())).as("latency: within one slot (1 s at 60 a minute)")
                 .isLessThanOrEqualTo(Duration.ofSeconds(1));
         assertThat(sender.sent.indexOf(rt)).as("second, ahead of the four bulk messages that were waiting").isEqualTo(1);
+        assertThat(rt.message().text()).isEqualTo("Your code is 123456");
+        assertThat(engine.variable(realtime, "text")).as("the code is not kept in the history, its length is")
+                .isEqualTo("[redacted: 19 characters]");
+        assertThat(engine.variable(bulk.get(0), "text")).as("a bulk message's text is kept").isEqualTo("hello");
         for (int i = 1; i < sender.sent.size(); i++) {
             assertThat(Duration.between(sender.sent.get(i - 1).at(), sender.sent.get(i).at()))
                     .as("the scope's pace holds: no two sends closer than its interval").isGreaterThanOrEqualTo(Duration.ofSeconds(1));

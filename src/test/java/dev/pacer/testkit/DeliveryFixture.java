@@ -137,7 +137,7 @@ public final class DeliveryFixture {
                 engine.getDecisionService()), list, stats, clock, new SendDelegate.Settings(inFlightWait, props.retry().rateLimitBudget())));
         Mocks.register("recordExpiry", new RecordExpiryDelegate(steps, p));
         Mocks.register("scheduleRetry", new ScheduleRetryDelegate(steps, props.retry().toPolicies(), clock, new SplittableRandom(5)));
-        Mocks.register("messageFinished", new MessageFinishedListener(stats));
+        Mocks.register("messageFinished", new MessageFinishedListener(stats, false));
         Mocks.register("pauseCampaign", new PauseCampaign(c));
         Mocks.register("resumeCampaign", new ResumeCampaign(c, providers, p));
         Mocks.register("cancelCampaign", new CancelCampaign(c, clock));

@@ -59,6 +59,7 @@ public final class TestProperties {
                 simulator,
                 new PacerProperties.Suppression(null),
                 new PacerProperties.Circuit(5, Duration.ofSeconds(2), Duration.ofSeconds(60)),
+                new PacerProperties.History(false),
                 null);
     }
 
