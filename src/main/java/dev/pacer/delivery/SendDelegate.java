@@ -71,8 +71,9 @@ public class SendDelegate implements JavaDelegate {
     /**
      * @param inFlightWait    how long a send waits for one of the scope's in-flight places before it steps back
      * @param rateLimitBudget the most one message spends waiting on 429s in all
+     * @param lateSlot        how late after its slot a send may still go; later, it asks for a new one
      */
-    public record Settings(Duration inFlightWait, Duration rateLimitBudget) {
+    public record Settings(Duration inFlightWait, Duration rateLimitBudget, Duration lateSlot) {
     }
 
     private final DeliverySteps steps;
@@ -123,6 +124,12 @@ public class SendDelegate implements JavaDelegate {
             // paused or cancelled since the slot was granted (or woken before its slot): no new send
             // starts; the pacing step decides what the message does
             pacer.release(scopes, slot, segments);
+            SLOT.set(execution, Slot.RESLOT);
+            return;
+        }
+        if (slotAt != null && now.isAfter(slotAt.plus(settings.lateSlot()))) {
+            // woken long after its slot (the database was away, the node restarted): the sends that
+            // were held up all at once would be a burst, so it asks for a slot at the pace again
             SLOT.set(execution, Slot.RESLOT);
             return;
         }

@@ -189,7 +189,8 @@ class PacerConfiguration {
     SendDelegate sendMessage(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, ResponseRules rules,
                              SuppressionList suppression, DeliveryStats stats, Clock clock, PacerProperties properties) {
         return new SendDelegate(steps, pacer, providers, sender, rules, suppression, stats, clock,
-                new SendDelegate.Settings(properties.dispatch().inFlightWait(), properties.retry().rateLimitBudget()));
+                new SendDelegate.Settings(properties.dispatch().inFlightWait(), properties.retry().rateLimitBudget(),
+                        properties.dispatch().lateSlot()));
     }
 
     @Bean

@@ -123,6 +123,9 @@ public record PacerProperties(
      * @param maxLifetime how long a message with no deadline of its own may wait before it expires
      * @param controlTtl  how long a node trusts what it last read of a campaign's state (paused,
      *                    cancelled) set on another node
+     * @param lateSlot    how late after its slot a send may still go; a message woken later (the
+     *                    database was away, the node restarted) asks for a slot again, so the sends
+     *                    held up do not all go at once
      */
     public record Dispatch(@Min(1) @DefaultValue("2000") int window,
                            @Min(1) @DefaultValue("500") int batch,
@@ -131,7 +134,8 @@ public record PacerProperties(
                            @NotNull @DefaultValue("PT2S") Duration inFlightWait,
                            @DecimalMin("0.0") @DecimalMax("0.99") @DefaultValue("0.1") double bulkShare,
                            @NotNull @DefaultValue("P30D") Duration maxLifetime,
-                           @NotNull @DefaultValue("PT1S") Duration controlTtl) {
+                           @NotNull @DefaultValue("PT1S") Duration controlTtl,
+                           @NotNull @DefaultValue("PT5S") Duration lateSlot) {
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.pacer.delivery;
 
+import dev.pacer.flow.Processes;
+
 import dev.pacer.testkit.ScriptedSender;
 
 import dev.pacer.provider.ProviderAccount;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -137,6 +140,28 @@ class DeliveryProcessTest {
         assertThat(outcome(pi)).isEqualTo("ACCEPTED");
         assertThat(Duration.between(sender.sent.get(0).at(), sender.sent.get(1).at()))
                 .as("the backoff alone would be 2 s").isGreaterThanOrEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void shouldPaceSendsWokenLongAfterTheirSlotsInsteadOfBurstingThem() {
+        for (int i = 0; i < 5; i++) {
+            sender.script.add(SendResult.accepted(202, "m" + i, 1));
+        }
+        List<ProcessInstance> messages = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            messages.add(start(null, "PENDING", Map.of("to", "+1202555030" + i)));
+        }
+        engine.jobs(Processes.DELIVERY).runDue();
+        assertThat(sender.sent).as("the first at once, the rest booked at 1, 2 s... at 60 a minute").hasSize(1);
+        // the database was away for a minute: every timer fires late, at once
+        ClockUtil.setCurrentTime(Date.from(T0.plusSeconds(60)));
+        engine.jobs(Processes.DELIVERY).runAll(500);
+        assertThat(sender.sent).hasSize(5);
+        for (int i = 2; i < 5; i++) {
+            assertThat(Duration.between(sender.sent.get(i - 1).at(), sender.sent.get(i).at()))
+                    .as("after the outage, at the scope's pace, not a burst").isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        }
+        assertThat(messages).allSatisfy(pi -> assertThat(outcome(pi)).isEqualTo("ACCEPTED"));
     }
 
     @Test

@@ -134,7 +134,8 @@ public final class DeliveryFixture {
         Mocks.register("prepareMessage", new PrepareDelegate(steps, providers, list, clock, Duration.ofDays(30)));
         Mocks.register("throttle", new ThrottleDelegate(steps, p, clock));
         Mocks.register("sendMessage", new SendDelegate(steps, p, providers, sender, new ResponseRules(engine.getRepositoryService(),
-                engine.getDecisionService()), list, stats, clock, new SendDelegate.Settings(inFlightWait, props.retry().rateLimitBudget())));
+                engine.getDecisionService()), list, stats, clock, new SendDelegate.Settings(inFlightWait, props.retry().rateLimitBudget(),
+                props.dispatch().lateSlot())));
         Mocks.register("recordExpiry", new RecordExpiryDelegate(steps, p));
         Mocks.register("scheduleRetry", new ScheduleRetryDelegate(steps, props.retry().toPolicies(), clock, new SplittableRandom(5)));
         Mocks.register("messageFinished", new MessageFinishedListener(stats, false));
