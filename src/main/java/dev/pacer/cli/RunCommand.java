@@ -8,6 +8,7 @@ import dev.pacer.campaign.CampaignRunner;
 import dev.pacer.campaign.InvalidCampaignException;
 import dev.pacer.campaign.TextFiles;
 import dev.pacer.metrics.PacerMetrics;
+import dev.pacer.delivery.CredentialCheck;
 import dev.pacer.provider.Providers;
 import dev.pacer.throttle.Pacer;
 import org.camunda.bpm.engine.HistoryService;
@@ -79,6 +80,15 @@ class RunCommand implements Callable<Integer> {
         RunMetrics metrics = metricsJson != null || probes > 0 ? new RunMetrics() : null;
         try (ConfigurableApplicationContext context = Engine.start(false, Engine.simulator(simulator, springArgs))) {
             CampaignRunner runner = context.getBean(CampaignRunner.class);
+            Providers providers = context.getBean(Providers.class);
+            String provider = new ObjectMapper().readTree(json).path("provider").asText();
+            if (providers.names().contains(provider)) {
+                var refused = context.getBean(CredentialCheck.class).refused(provider);
+                if (refused.isPresent()) {
+                    System.err.println("campaign not started, nothing sent: " + refused.get());
+                    return PacerCommand.STOPPED;
+                }
+            }
             String id;
             try {
                 id = runner.start(json, dir);
@@ -90,8 +100,6 @@ class RunCommand implements Callable<Integer> {
                 metrics.probe(context.getBean(RuntimeService.class), probes, Duration.ofSeconds(5), Duration.ofSeconds(1),
                         new ObjectMapper().readTree(json).path("from").asText());
             }
-            Providers providers = context.getBean(Providers.class);
-            String provider = new ObjectMapper().readTree(json).path("provider").asText();
             CampaignReport report = runner.awaitEnd(id, new ProgressPrinter(System.out, System.console() != null,
                     context.getBean(PacerMetrics.class)::read, context.getBean(Pacer.class)::view, providers.account(provider).scope()));
             System.out.println();

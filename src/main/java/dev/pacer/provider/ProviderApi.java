@@ -5,6 +5,7 @@ import dev.pacer.throttle.ScopeLimit;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -37,6 +38,13 @@ public interface ProviderApi {
      * @param header the response's headers, looked up case-insensitively (null when absent)
      */
     SendResult read(int status, Function<String, String> header, String body, OutgoingMessage message, Instant now);
+
+    /**
+     * A request that shows whether the provider takes the account's credentials without sending
+     * anything (a {@code GET}: Bandwidth's message list), for {@code pacer run} to check before the
+     * first send; empty where the provider has none.
+     */
+    Optional<ProviderRequest> credentialCheck(ProviderAccount account);
 
     /** Starts the built-in simulator of this provider for the account, on a loopback port. */
     ProviderSimulator simulate(ProviderAccount account, SimulatorProperties settings, Clock clock) throws IOException;

@@ -32,12 +32,27 @@ public class ProviderExchange {
         OutgoingMessage m = exchange.getMessage().getMandatoryBody(OutgoingMessage.class);
         ProviderAccount account = providers.account(m.provider());
         ProviderRequest request = providers.api(account).request(m, account);
-        exchange.setProperty(URL, account.baseUrl() + request.path());
         exchange.setProperty(MESSAGE, m);
+        prepare(exchange, account, request);
+    }
+
+    /** The credential check ({@link ProviderApi#credentialCheck}) of the account named in the body. */
+    public void checkRequest(Exchange exchange) throws InvalidPayloadException {
+        String name = exchange.getMessage().getMandatoryBody(String.class);
+        ProviderAccount account = providers.account(name);
+        exchange.setProperty(MESSAGE, new OutgoingMessage("credential-check", name, "", "", "", 0, null, null));
+        prepare(exchange, account, providers.api(account).credentialCheck(account).orElseThrow(
+                () -> new IllegalArgumentException(account.type() + " has no credential check")));
+    }
+
+    private static void prepare(Exchange exchange, ProviderAccount account, ProviderRequest request) {
+        exchange.setProperty(URL, account.baseUrl() + request.path());
         Message out = exchange.getMessage();
         out.setHeaders(new HashMap<>(request.headers()));
-        out.setHeader(Exchange.HTTP_METHOD, "POST");
-        out.setHeader(Exchange.CONTENT_TYPE, request.contentType());
+        out.setHeader(Exchange.HTTP_METHOD, request.method());
+        if (request.contentType() != null) {
+            out.setHeader(Exchange.CONTENT_TYPE, request.contentType());
+        }
         out.setBody(request.body());
     }
 

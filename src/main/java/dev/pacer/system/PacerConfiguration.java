@@ -12,6 +12,7 @@ import dev.pacer.campaign.DispatchMessages;
 import dev.pacer.campaign.PauseCampaign;
 import dev.pacer.campaign.ResumeCampaign;
 import dev.pacer.campaign.ValidateCampaign;
+import dev.pacer.delivery.CredentialCheck;
 import dev.pacer.delivery.DeliverySteps;
 import dev.pacer.flow.Processes;
 import dev.pacer.security.ModelBeans;
@@ -112,6 +113,11 @@ class PacerConfiguration {
     @Bean
     ProviderExchange providerExchange(Providers providers, Clock clock) {
         return new ProviderExchange(providers, clock);
+    }
+
+    @Bean
+    CredentialCheck credentialCheck(ProducerTemplate template, Providers providers, ResponseRules rules) {
+        return new CredentialCheck(template, providers, rules);
     }
 
     @Bean

@@ -265,16 +265,8 @@ public final class Pacer {
      * spending an attempt. Empty while the provider is not down.
      */
     public synchronized Optional<Instant> failed(String scope) {
-        Scope s = resolve(scope);
-        long now = now();
-        long probeAt = s.circuit.failed(now, settings.circuit());
-        if (probeAt < 0) {
-            return Optional.empty();
-        }
-        if (probeAt > s.pausedUntil) {
-            s.restart(probeAt, now);
-        }
-        return Optional.of(instant(probeAt));
+        long probeAt = resolve(scope).failed(now(), settings.circuit());
+        return probeAt < 0 ? Optional.empty() : Optional.of(instant(probeAt));
     }
 
     /**
@@ -282,11 +274,7 @@ public final class Pacer {
      * is up. After an outage the scope starts again at its pace, one permit first, not with a burst.
      */
     public synchronized void answered(String scope) {
-        Scope s = resolve(scope);
-        if (s.circuit.answered()) {
-            long now = now();
-            s.restart(now, now);
-        }
+        resolve(scope).answered(now());
     }
 
     /** A send the provider took: counts its segments into the estimate of the provider's queue. */
@@ -355,13 +343,7 @@ public final class Pacer {
     }
 
     public synchronized ScopeView view(String scope) {
-        Scope s = resolve(scope);
-        long now = now();
-        s.lane.decay(now);
-        return new ScopeView(s.limit, s.rate, s.ceiling(), now < s.pausedUntil ? instant(s.pausedUntil) : null,
-                s.limit.maxInFlight() - s.inFlight.availablePermits(), s.bulkTickets - s.bulkServed, s.pauses, s.holds, s.rateLimits,
-                s.limit.unit() == ScopeLimit.Unit.SEGMENTS ? s.queueAt(now) : 0,
-                s.lane.realtimeShare(), s.circuit.open());
+        return resolve(scope).view(now());
     }
 
     public List<String> scopes() {
@@ -400,7 +382,7 @@ public final class Pacer {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
-    private static Instant instant(long nanos) {
+    static Instant instant(long nanos) {
         return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
     }
 }

@@ -177,4 +177,28 @@ final class Scope {
             restart(now, now);
         }
     }
+
+    /** What a progress display or a report wants to know of the scope now. */
+    ScopeView view(long now) {
+        lane.decay(now);
+        return new ScopeView(limit, rate, ceiling(), now < pausedUntil ? Pacer.instant(pausedUntil) : null,
+                limit.maxInFlight() - inFlight.availablePermits(), bulkTickets - bulkServed, pauses, holds, rateLimits,
+                limit.unit() == ScopeLimit.Unit.SEGMENTS ? queueAt(now) : 0, lane.realtimeShare(), circuit.open());
+    }
+
+    /** A send got no answer or a server error: when the circuit is (now) open, held until the probe, whose time this returns; else -1. */
+    long failed(long now, CircuitSettings settings) {
+        long probeAt = circuit.failed(now, settings);
+        if (probeAt > pausedUntil) {
+            restart(probeAt, now);
+        }
+        return probeAt;
+    }
+
+    /** The provider answered: after an outage the scope starts again at its pace, one permit first. */
+    void answered(long now) {
+        if (circuit.answered()) {
+            restart(now, now);
+        }
+    }
 }

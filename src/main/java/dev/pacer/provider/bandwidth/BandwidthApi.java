@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -80,10 +81,22 @@ public class BandwidthApi implements ProviderApi {
         if (m.deadline() != null) {
             body.put("expiration", m.deadline().truncatedTo(ChronoUnit.MILLIS).toString());
         }
+        return ProviderRequest.post(messages(account), "application/json; charset=utf-8", authorization(account), body.toString());
+    }
+
+    /** The message list, one page of one message: a 401 or 403 if the credentials are refused. */
+    @Override
+    public Optional<ProviderRequest> credentialCheck(ProviderAccount account) {
+        return Optional.of(ProviderRequest.get(messages(account) + "?limit=1", authorization(account)));
+    }
+
+    private static String messages(ProviderAccount account) {
+        return "/api/v2/users/" + account.settings().accountId() + "/messages";
+    }
+
+    private static Map<String, String> authorization(ProviderAccount account) {
         String credentials = account.settings().username() + ":" + account.settings().password();
-        return new ProviderRequest("/api/v2/users/" + account.settings().accountId() + "/messages", "application/json; charset=utf-8",
-                Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8))),
-                body.toString());
+        return Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override

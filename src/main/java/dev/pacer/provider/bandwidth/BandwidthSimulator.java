@@ -184,6 +184,12 @@ public final class BandwidthSimulator implements ProviderSimulator {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json; charset=utf-8");
         headers.put("Date", HTTP_DATE.format(providerNow));
+        if ("GET".equals(r.method())) {
+            // the message list (a credential check), outside the score: this simulator keeps no list, an empty page
+            boolean known = expectedAuth.equals(r.authorization()) && r.path().equals("/api/v2/users/" + settings.accountId() + "/messages");
+            return known ? new Reply(200, headers, "{\"totalCount\":0,\"pageInfo\":{},\"messages\":[]}")
+                    : new Reply(401, headers, BandwidthBodies.error("unauthorized", "Authentication failed"));
+        }
         requests++;
         if (firstRequestAt == null) {
             firstRequestAt = now;
@@ -205,6 +211,7 @@ public final class BandwidthSimulator implements ProviderSimulator {
         if (!expectedAuth.equals(r.authorization())) {
             return error(401, "unauthorized", "Authentication failed", headers);
         }
+
         if (now.isBefore(lockedUntil)) {
             rateLimited++;
             tell(Duration.between(now, lockedUntil), now, providerNow, headers);

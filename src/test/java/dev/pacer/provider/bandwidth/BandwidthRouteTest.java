@@ -3,6 +3,7 @@ package dev.pacer.provider.bandwidth;
 import dev.pacer.system.PacerApplication;
 
 import dev.pacer.cli.Engine;
+import dev.pacer.delivery.CredentialCheck;
 import dev.pacer.delivery.ResponseRules;
 import dev.pacer.flow.ResponseClass;
 
@@ -59,7 +60,7 @@ class BandwidthRouteTest {
     private static final List<Request> REQUESTS = new CopyOnWriteArrayList<>();
     private static volatile Answer answer;
 
-    record Request(String authorization, String contentType, JsonNode body) {
+    record Request(String method, String uri, String authorization, String contentType, JsonNode body) {
     }
 
     record Answer(int status, Map<String, String> headers, String body, Duration delay) {
@@ -78,6 +79,9 @@ class BandwidthRouteTest {
     @Autowired
     ResponseRules rules;
 
+    @Autowired
+    CredentialCheck credentials;
+
     /** What the delivery flow makes of the answer: the deployed response rules' class for it. */
     private ResponseClass classify(SendResult r) {
         return rules.classify(BandwidthApi.TYPE, r).responseClass();
@@ -93,7 +97,8 @@ class BandwidthRouteTest {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
             server.createContext("/", exchange -> {
                 byte[] raw = exchange.getRequestBody().readAllBytes();
-                REQUESTS.add(new Request(exchange.getRequestHeaders().getFirst("Authorization"),
+                REQUESTS.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                        exchange.getRequestHeaders().getFirst("Authorization"),
                         exchange.getRequestHeaders().getFirst("Content-Type"), JSON.readTree(raw)));
                 Answer a = answer;
                 try {
@@ -201,5 +206,21 @@ class BandwidthRouteTest {
                 .isEqualTo(ResponseClass.ACCOUNT);
         assertThat(send(Answer.of(404, "{\"timestamp\":\"x\",\"status\":404,\"error\":\"Not Found\",\"message\":\"No message\",\"path\":\"/x\"}")).reason())
                 .contains("Not Found");
+    }
+
+    @Test
+    void shouldCheckTheCredentialsWithAGetOfTheMessageListBeforeAnySend() {
+        answer = Answer.of(200, "{\"totalCount\":0,\"messages\":[]}");
+        assertThat(credentials.refused("bandwidth")).isEmpty();
+        Request req = REQUESTS.get(0);
+        assertThat(req.method()).isEqualTo("GET");
+        assertThat(req.uri()).isEqualTo("/api/v2/users/9900001/messages?limit=1");
+        assertThat(req.authorization()).isEqualTo("Basic " + Base64.getEncoder().encodeToString("route-user:route-secret".getBytes()));
+
+        answer = Answer.of(401, "{\"type\":\"unauthorized\",\"description\":\"Authentication failed\"}");
+        assertThat(credentials.refused("bandwidth")).hasValueSatisfying(why -> assertThat(why)
+                .contains("bandwidth refused the account (401 unauthorized").contains("pacer.providers.bandwidth"));
+        answer = Answer.of(503, "");
+        assertThat(credentials.refused("bandwidth")).as("a provider that is down cannot say: the sends will find out").isEmpty();
     }
 }
