@@ -63,6 +63,9 @@ import static dev.pacer.flow.MessageVariables.WAIT_REASON;
  * {@code retryAt} at the end of the pause; a transient failure raises {@code TRANSIENT}, and the
  * flow's retry policy takes it from there. Rate-limit waits are not failed attempts: they have
  * their own budget, and a message whose budget or deadline they would overrun ends without waiting.
+ * A provider that is down (no answer or server errors to send after send) holds its scope, and the
+ * message waits for the probe that finds it back, spending no attempt; a provider that refuses the
+ * account pauses the message's campaign.
  */
 public class SendDelegate implements JavaDelegate {
 
