@@ -128,7 +128,7 @@ public final class Audience implements Iterator<Recipient>, AutoCloseable {
      * no recipient at all.
      */
     public static Scan scan(CampaignSpec spec) {
-        Set<String> placeholders = spec.text().placeholders();
+        Set<String> placeholders = spec.text().required();
         Set<String> covered = new HashSet<>();
         Set<String> seen = new HashSet<>();
         BitSet first = new BitSet();

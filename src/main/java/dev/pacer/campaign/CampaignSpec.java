@@ -134,7 +134,13 @@ public record CampaignSpec(String name, String provider, String from, Template t
             maxRate = rate.asInt();
         }
         String window = optional(root, "sendWindow");
-        return new CampaignSpec(name, provider, from, new Template(text), recipients, recipientsFile, priority, ttl, deadline, maxRate,
+        Template template;
+        try {
+            template = Template.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidCampaignException("text: " + e.getMessage());
+        }
+        return new CampaignSpec(name, provider, from, template, recipients, recipientsFile, priority, ttl, deadline, maxRate,
                 window == null ? null : SendWindow.parse(window));
     }
 
