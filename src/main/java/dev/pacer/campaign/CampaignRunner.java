@@ -41,11 +41,17 @@ public class CampaignRunner {
      * @throws InvalidCampaignException naming the field at fault; nothing is started
      */
     public String start(String json, Path baseDir) {
+        return start(json, baseDir, false);
+    }
+
+    /** @param again send a campaign that has already run again, under its name */
+    public String start(String json, Path baseDir, boolean again) {
         CampaignSpec spec = CampaignSpec.parse(json, baseDir, providers.names(), clock.instant());
         try {
             return runtime.createProcessInstanceByKey(Processes.CAMPAIGN).businessKey(spec.name())
                     .setVariable(CampaignVariables.CAMPAIGN.name(), SpinValues.jsonValue(json).create())
                     .setVariable(CampaignVariables.CAMPAIGN_DIR.name(), baseDir.toString())
+                    .setVariable(CampaignVariables.AGAIN.name(), again)
                     .execute().getId();
         } catch (BadUserRequestException e) {
             // the audience, checked by the first step

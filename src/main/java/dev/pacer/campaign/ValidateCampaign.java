@@ -1,6 +1,7 @@
 package dev.pacer.campaign;
 
 import dev.pacer.flow.CampaignState;
+import dev.pacer.flow.Processes;
 import dev.pacer.provider.Providers;
 import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 
+import static dev.pacer.flow.CampaignVariables.AGAIN;
 import static dev.pacer.flow.CampaignVariables.ALL_DONE;
 import static dev.pacer.flow.CampaignVariables.CAMPAIGN_DIR;
 import static dev.pacer.flow.CampaignVariables.CURSOR;
@@ -55,6 +57,7 @@ public class ValidateCampaign implements JavaDelegate {
             CAMPAIGN_DIR.set(execution, apiFolder(CAMPAIGN_DIR.get(execution)));
         }
         CampaignSpec spec = CampaignInstance.spec(execution, providers, now);
+        once(execution, spec.name());
         Audience.Scan scan = Audience.scan(spec);
         if (execution.getProcessBusinessKey() == null) {
             execution.setProcessBusinessKey(spec.name());
@@ -68,6 +71,30 @@ public class ValidateCampaign implements JavaDelegate {
         STATE.set(execution, CampaignState.RUNNING);
         if (providers.account(spec.provider()).simulated()) {
             SIMULATED.set(execution, true);
+        }
+    }
+
+    /**
+     * A campaign's name is its own while it runs, and sending it again is asked for: a second start
+     * of a running campaign is refused naming the running one, and a finished one runs again only
+     * with the variable {@code again} ({@code pacer run --again}).
+     */
+    private static void once(DelegateExecution execution, String name) {
+        var engine = execution.getProcessEngineServices();
+        String self = execution.getProcessInstanceId();
+        engine.getRuntimeService().createProcessInstanceQuery().processDefinitionKey(Processes.CAMPAIGN).processInstanceBusinessKey(name)
+                .list().stream().filter(pi -> !pi.getId().equals(self)).findFirst().ifPresent(running -> {
+                    throw new InvalidCampaignException("a campaign named '" + name + "' is running (instance " + running.getId()
+                            + "): wait for it, cancel it, or give this one another name");
+                });
+        if (!AGAIN.get(execution, false)) {
+            engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey(Processes.CAMPAIGN)
+                    .processInstanceBusinessKey(name).finished().orderByProcessInstanceEndTime().desc().listPage(0, 1).stream()
+                    .findFirst().ifPresent(done -> {
+                        throw new InvalidCampaignException("campaign '" + name + "' has already run (instance " + done.getId()
+                                + ", finished " + done.getEndTime().toInstant() + "): `pacer run --again` (the variable again=true) "
+                                + "sends it again");
+                    });
         }
     }
 

@@ -40,6 +40,9 @@ class RunCommand implements Callable<Integer> {
             + "(pacer.simulator.enabled=true): nothing reaches a recipient")
     boolean simulator;
 
+    @Option(names = "--again", description = "send a campaign that has already run again, under the same name")
+    boolean again;
+
     @Option(names = "--report-json", paramLabel = "OUT", description = "also write the report as JSON to OUT")
     Path reportJson;
 
@@ -91,7 +94,7 @@ class RunCommand implements Callable<Integer> {
             }
             String id;
             try {
-                id = runner.start(json, dir);
+                id = runner.start(json, dir, again);
             } catch (InvalidCampaignException e) {
                 System.err.println("invalid campaign " + file + ": " + e.getMessage());
                 return PacerCommand.INVALID;

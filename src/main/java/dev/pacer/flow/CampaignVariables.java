@@ -9,6 +9,8 @@ public final class CampaignVariables {
     public static final Variable<String> CAMPAIGN = Variable.text("campaign");
     /** The folder a relative {@code recipientsFile} is read from. */
     public static final Variable<String> CAMPAIGN_DIR = Variable.text("campaignDir");
+    /** Given to run a finished campaign again under its name; without it a second run is refused. */
+    public static final Variable<Boolean> AGAIN = Variable.flag("again");
     /** Rows in the audience, and of those the duplicates skipped. */
     public static final Variable<Integer> ROWS = Variable.integer("rows");
     public static final Variable<Integer> DUPLICATES = Variable.integer("duplicates");

@@ -117,6 +117,21 @@ class CampaignControlProcessTest {
     }
 
     @Test
+    void shouldRefuseASecondStartOfARunningCampaignAndRunAFinishedOneAgainOnlyWhenAsked() {
+        ProcessInstance first = start("once", 2);
+        assertThatThrownBy(() -> start("once", 2)).hasMessageContaining("a campaign named 'once' is running (instance " + first.getId());
+        runJobsUntil(T0.plusSeconds(30));
+        assertThat(first).isEnded();
+        assertThatThrownBy(() -> start("once", 2)).hasMessageContaining("campaign 'once' has already run (instance " + first.getId())
+                .hasMessageContaining("--again");
+        ProcessInstance again = runtime.startProcessInstanceByKey("campaign", Map.of("campaign", json("once", 2), "campaignDir", ".",
+                "again", true));
+        runJobsUntil(T0.plusSeconds(60));
+        assertThat(again).isEnded();
+        assertThat(sender.sent).as("sent twice, as asked").hasSize(4);
+    }
+
+    @Test
     void shouldEndEveryMessageNotSentCancelledAndCountThem() {
         ProcessInstance campaign = start("autumn", 5);
         runJobsUntil(T0);
@@ -167,14 +182,17 @@ class CampaignControlProcessTest {
     }
 
     private ProcessInstance start(String name, int recipients) {
+        return runtime.startProcessInstanceByKey("campaign", Map.of("campaign", json(name, recipients), "campaignDir", "."));
+    }
+
+    private static String json(String name, int recipients) {
         StringBuilder r = new StringBuilder();
         for (int i = 0; i < recipients; i++) {
             r.append(i == 0 ? "" : ",").append("{\"to\": \"+1202555%04d\"}".formatted(1000 + i));
         }
-        String json = """
+        return """
                 {"name": "%s", "provider": "bandwidth", "from": "+12025550100", "text": "Sale starts now", "recipients": [%s]}"""
                 .formatted(name, r);
-        return runtime.startProcessInstanceByKey("campaign", Map.of("campaign", json, "campaignDir", "."));
     }
 
     private void correlate(String message, String campaign) {
