@@ -8,8 +8,8 @@ import dev.pacer.audit.ReportReader;
 import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.camunda.bpm.engine.runtime.VariableInstance;
 import org.camunda.spin.plugin.variable.SpinValues;
 
 import java.nio.file.Path;
@@ -81,11 +81,9 @@ public class CampaignRunner {
 
     /** Why a running campaign paused itself, when it did (its provider refused the account). */
     public Optional<String> pausedBecause(String campaignId) {
-        try {
-            return Optional.ofNullable(CampaignVariables.PAUSE_REASON.of(runtime.getVariable(campaignId,
-                    CampaignVariables.PAUSE_REASON.name())));
-        } catch (NullValueException e) {
-            return Optional.empty(); // it has ended
-        }
+        // a query, not getVariable: an instance that has ended is no error to log
+        VariableInstance reason = runtime.createVariableInstanceQuery().processInstanceIdIn(campaignId)
+                .variableName(CampaignVariables.PAUSE_REASON.name()).singleResult();
+        return reason == null ? Optional.empty() : Optional.ofNullable(CampaignVariables.PAUSE_REASON.of(reason.getValue()));
     }
 }
