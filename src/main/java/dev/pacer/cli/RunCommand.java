@@ -1,6 +1,9 @@
 package dev.pacer.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.pacer.audit.AuditFiles;
 import dev.pacer.audit.CampaignReport;
 import dev.pacer.audit.ReportReader;
@@ -84,7 +87,8 @@ class RunCommand implements Callable<Integer> {
         try (ConfigurableApplicationContext context = Engine.start(false, Engine.simulator(simulator, springArgs))) {
             CampaignRunner runner = context.getBean(CampaignRunner.class);
             Providers providers = context.getBean(Providers.class);
-            String provider = new ObjectMapper().readTree(json).path("provider").asText();
+            JsonNode given = readable(json);
+            String provider = given.path("provider").asText();
             if (providers.names().contains(provider)) {
                 var refused = context.getBean(CredentialCheck.class).refused(provider);
                 if (refused.isPresent()) {
@@ -101,7 +105,7 @@ class RunCommand implements Callable<Integer> {
             }
             if (probes > 0) {
                 metrics.probe(context.getBean(RuntimeService.class), probes, Duration.ofSeconds(5), Duration.ofSeconds(1),
-                        new ObjectMapper().readTree(json).path("from").asText());
+                        given.path("from").asText());
             }
             CampaignReport report = runner.awaitEnd(id, new ProgressPrinter(System.out, System.console() != null,
                     context.getBean(PacerMetrics.class)::read, context.getBean(Pacer.class)::view, providers.account(provider).scope()));
@@ -144,6 +148,15 @@ class RunCommand implements Callable<Integer> {
             if (metrics != null) {
                 metrics.close();
             }
+        }
+    }
+
+    /** The campaign's JSON as far as it reads, for the credential check; what does not read is refused by the start that follows. */
+    private static JsonNode readable(String json) {
+        try {
+            return new ObjectMapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            return MissingNode.getInstance();
         }
     }
 }

@@ -18,12 +18,16 @@ class RunCommandTest {
     @TempDir
     Path dir;
 
-    private String[] run(Path file) {
+    private String[] run(Path file, String... more) {
         PrintStream err = System.err;
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         try {
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = PacerCommand.commandLine().execute("run", file.toString());
+            String[] args = new String[2 + more.length];
+            args[0] = "run";
+            args[1] = file.toString();
+            System.arraycopy(more, 0, args, 2, more.length);
+            int exit = PacerCommand.commandLine().execute(args);
             return new String[]{String.valueOf(exit), e.toString(StandardCharsets.UTF_8)};
         } finally {
             System.setErr(err);
@@ -37,6 +41,16 @@ class RunCommandTest {
         String[] r = run(file);
         assertThat(r[0]).isEqualTo(String.valueOf(PacerCommand.INVALID));
         assertThat(r[1]).contains("invalid campaign: " + file + " is not UTF-8 (it looks like ISO-8859-1 / Windows-1252); save it as UTF-8");
+    }
+
+    @Test
+    void shouldRefuseAFileThatIsNotJsonWithExit2() throws Exception {
+        Path file = dir.resolve("c.json");
+        Files.writeString(file, "{\"name\": \"half");
+        String[] r = run(file, "--simulator", "--spring.datasource.url=jdbc:h2:mem:run-command-test",
+                "--camunda.bpm.process-engine-name=run-command-test");
+        assertThat(r[0]).isEqualTo(String.valueOf(PacerCommand.INVALID));
+        assertThat(r[1]).contains("invalid campaign " + file + ": campaign is not valid JSON");
     }
 
     @Test
