@@ -42,14 +42,17 @@ import static dev.pacer.flow.MessageVariables.*;
 public class PrepareDelegate implements JavaDelegate {
 
     private final DeliverySteps steps;
+    private final MessageKeys keys;
     private final Providers providers;
     private final SuppressionList suppression;
     private final Clock clock;
     private final Duration maxLifetime;
 
     /** @param maxLifetime how long a message with no deadline of its own may wait before it expires */
-    public PrepareDelegate(DeliverySteps steps, Providers providers, SuppressionList suppression, Clock clock, Duration maxLifetime) {
+    public PrepareDelegate(DeliverySteps steps, MessageKeys keys, Providers providers, SuppressionList suppression, Clock clock,
+                           Duration maxLifetime) {
         this.steps = steps;
+        this.keys = keys;
         this.providers = providers;
         this.suppression = suppression;
         this.clock = clock;
@@ -67,6 +70,28 @@ public class PrepareDelegate implements JavaDelegate {
     }
 
     private void prepare(DelegateExecution execution) {
+        check(execution);
+        if (CAMPAIGN_ID.get(execution) == null) {
+            once(execution);
+        }
+    }
+
+    /**
+     * A message on its own is sent once per business key: a second one with the key of a message
+     * still within its lifetime is refused, naming the first (checked last, so a message refused for
+     * what it is does not take the key).
+     */
+    private void once(DelegateExecution execution) {
+        String key = execution.getProcessBusinessKey();
+        if (key != null && !key.isBlank()) {
+            keys.take(key, execution.getProcessInstanceId()).ifPresent(first -> {
+                throw new InvalidCampaignException("business key '" + key + "' is taken by message " + first
+                        + ", submitted before; nothing is sent again (its trail: pacer trail " + key + ")");
+            });
+        }
+    }
+
+    private void check(DelegateExecution execution) {
         Instant now = clock.instant();
         String provider = text(execution, PROVIDER);
         if (provider == null && providers.names().size() == 1) {
@@ -85,6 +110,7 @@ public class PrepareDelegate implements JavaDelegate {
             throw new InvalidCampaignException("from: " + p);
         });
         boolean single = CAMPAIGN_ID.get(execution) == null;
+
         Priority priority;
         try {
             String given = text(execution, PRIORITY);

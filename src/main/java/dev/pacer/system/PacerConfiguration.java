@@ -17,6 +17,7 @@ import dev.pacer.delivery.DeliverySteps;
 import dev.pacer.flow.Processes;
 import dev.pacer.security.ModelBeans;
 import dev.pacer.delivery.MessageFinishedListener;
+import dev.pacer.delivery.MessageKeys;
 import dev.pacer.delivery.PrepareDelegate;
 import dev.pacer.delivery.RecordExpiryDelegate;
 import dev.pacer.delivery.ResponseRules;
@@ -181,9 +182,14 @@ class PacerConfiguration {
     // Delegates, bound by name from the BPMN files (camunda:delegateExpression="${throttle}").
 
     @Bean
-    PrepareDelegate prepareMessage(DeliverySteps steps, Providers providers, SuppressionList suppression, Clock clock,
+    MessageKeys messageKeys(JdbcTemplate jdbc, Clock clock, PacerProperties properties) {
+        return new MessageKeys(jdbc, clock, properties.dispatch().maxLifetime());
+    }
+
+    @Bean
+    PrepareDelegate prepareMessage(DeliverySteps steps, MessageKeys keys, Providers providers, SuppressionList suppression, Clock clock,
                                    PacerProperties properties) {
-        return new PrepareDelegate(steps, providers, suppression, clock, properties.dispatch().maxLifetime());
+        return new PrepareDelegate(steps, keys, providers, suppression, clock, properties.dispatch().maxLifetime());
     }
 
     @Bean

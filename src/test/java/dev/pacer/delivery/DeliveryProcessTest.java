@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
 /**
@@ -47,6 +48,7 @@ class DeliveryProcessTest {
     @RegisterExtension
     static PacerEngine engine = new PacerEngine();
 
+    private static final java.util.concurrent.atomic.AtomicInteger KEYS = new java.util.concurrent.atomic.AtomicInteger();
     private static final Instant T0 = Instant.parse("2030-01-01T09:00:00Z");
 
     private final ScriptedSender sender = ScriptedSender.strict();
@@ -78,7 +80,7 @@ class DeliveryProcessTest {
         assertThat(outcome(pi)).isEqualTo("ACCEPTED");
         assertThat(engine.variable(pi, "providerMessageId")).isEqualTo("msg-1");
         assertThat(sender.sent).hasSize(1);
-        assertThat(sender.sent.get(0).message().key()).isEqualTo("c1/1");
+        assertThat(sender.sent.get(0).message().key()).as("the business key goes with it (Bandwidth's tag)").isEqualTo(pi.getBusinessKey());
     }
 
     @Test
@@ -162,6 +164,19 @@ class DeliveryProcessTest {
                     .as("after the outage, at the scope's pace, not a burst").isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         }
         assertThat(messages).allSatisfy(pi -> assertThat(outcome(pi)).isEqualTo("ACCEPTED"));
+    }
+
+    @Test
+    void shouldSendAMessageOnItsOwnOncePerBusinessKey() {
+        sender.script.add(SendResult.accepted(202, "first", 1));
+        Map<String, Object> code = DeliveryFixture.message("+12025550401", "Your code is 1234", 1, null, "PENDING");
+        ProcessInstance first = runtime.startProcessInstanceByKey(Processes.DELIVERY, "otp-77", code);
+        drive(first);
+        assertThat(outcome(first)).isEqualTo("ACCEPTED");
+        assertThatThrownBy(() -> runtime.startProcessInstanceByKey(Processes.DELIVERY, "otp-77", code))
+                .hasMessageContaining("business key 'otp-77' is taken by message " + first.getId()).hasMessageContaining("nothing is sent again");
+        assertThat(sender.sent).as("sent once").hasSize(1);
+        assertThat(runtime.createProcessInstanceQuery().processInstanceBusinessKey("otp-77").count()).as("and nothing stored").isZero();
     }
 
     @Test
@@ -362,7 +377,8 @@ class DeliveryProcessTest {
     private ProcessInstance start(Instant deadline, String outcome, Map<String, Object> extra) {
         Map<String, Object> vars = DeliveryFixture.message("+12025550101", "hello", 1, deadline, outcome);
         vars.putAll(extra);
-        return runtime.startProcessInstanceByKey("delivery", "c1/" + (runtime.createProcessInstanceQuery().count() + 1), vars);
+        // each its own business key: a message on its own is sent once per key
+        return runtime.startProcessInstanceByKey("delivery", "c1/" + KEYS.incrementAndGet(), vars);
     }
 
     /** Runs the instance's jobs one by one, moving the clock to each timer's due date, until it ends. */

@@ -11,6 +11,7 @@ import dev.pacer.campaign.PauseCampaign;
 import dev.pacer.campaign.ResumeCampaign;
 import dev.pacer.delivery.DeliverySteps;
 import dev.pacer.delivery.MessageFinishedListener;
+import dev.pacer.delivery.MessageKeys;
 import dev.pacer.delivery.PrepareDelegate;
 import dev.pacer.delivery.RecordExpiryDelegate;
 import dev.pacer.delivery.ResponseRules;
@@ -131,7 +132,7 @@ public final class DeliveryFixture {
         CampaignControl c = control != null ? control : new CampaignControl(clock, Duration.ofSeconds(1));
         ProcessEngine engine = engine();
         DeliverySteps steps = new DeliverySteps(providers, c);
-        Mocks.register("prepareMessage", new PrepareDelegate(steps, providers, list, clock, Duration.ofDays(30)));
+        Mocks.register("prepareMessage", new PrepareDelegate(steps, keys(clock), providers, list, clock, Duration.ofDays(30)));
         Mocks.register("throttle", new ThrottleDelegate(steps, p, clock));
         Mocks.register("sendMessage", new SendDelegate(steps, p, providers, sender, new ResponseRules(engine.getRepositoryService(),
                 engine.getDecisionService()), list, stats, clock, new SendDelegate.Settings(inFlightWait, props.retry().rateLimitBudget(),
@@ -174,6 +175,13 @@ public final class DeliveryFixture {
     /** The process-test engine's database. */
     public static JdbcTemplate jdbc() {
         return new JdbcTemplate(((ProcessEngineConfigurationImpl) engine().getProcessEngineConfiguration()).getDataSource());
+    }
+
+    /** The message keys in the process-test engine's database, emptied. */
+    public static MessageKeys keys(CamundaClock clock) {
+        MessageKeys keys = new MessageKeys(jdbc(), clock, Duration.ofDays(30));
+        jdbc().update("delete from " + MessageKeys.TABLE);
+        return keys;
     }
 
     /** A suppression list in the process-test engine's database, emptied. */
