@@ -61,7 +61,7 @@ public final class MessageExport {
                         row.put("finished_at", timestamp(rs.getTimestamp(4)));
                     }
                     row.put(rs.getString(5), rs.getString(6) != null ? rs.getString(6) : rs.getObject(7));
-                }, Processes.DELIVERY, ReportReader.messages(campaignId));
+                }, Processes.DELIVERY, Processes.messageKeys(campaignId));
         flush(csv, row, count);
         csv.flush();
         return count[0];

@@ -61,13 +61,13 @@ public class ReportReader {
     String provider(String campaignId) {
         return jdbc.queryForObject("select max(v.TEXT_) from ACT_HI_PROCINST p join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ "
                 + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? and v.NAME_ = ?", String.class, Processes.DELIVERY,
-                messages(campaignId), PROVIDER.name());
+                Processes.messageKeys(campaignId), PROVIDER.name());
     }
 
     /** When the campaign's last message to end reached its outcome, or null while none has. */
     Instant lastOutcomeAt(String campaignId) {
         Timestamp last = jdbc.queryForObject("select max(END_TIME_) from ACT_HI_PROCINST where PROC_DEF_KEY_ = ? "
-                + "and BUSINESS_KEY_ like ?", Timestamp.class, Processes.DELIVERY, messages(campaignId));
+                + "and BUSINESS_KEY_ like ?", Timestamp.class, Processes.DELIVERY, Processes.messageKeys(campaignId));
         return last == null ? null : last.toInstant();
     }
 
@@ -92,17 +92,12 @@ public class ReportReader {
                 vars.getOrDefault(DUPLICATES.name(), 0L).intValue(), vars.getOrDefault(SIMULATED.name(), 0L) == 1);
     }
 
-    /** The business keys of a campaign's messages, for {@code like}. */
-    static String messages(String campaignId) {
-        return Processes.messagePrefix(campaignId) + "%";
-    }
-
     public CampaignReport read(String campaignId, String name, Instant startedAt, int rows, int duplicates, boolean simulated) {
         // Joins, not "in (subquery)": H2 evaluates such a subquery once per row, which is quadratic
         // in a campaign's size (a 100,000-message report took many minutes).
         String messages = " from ACT_HI_PROCINST p join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ "
                 + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? and ";
-        String prefix = messages(campaignId);
+        String prefix = Processes.messageKeys(campaignId);
         Map<String, Long> outcomes = new TreeMap<>();
         jdbc.query("select v.TEXT_, count(*)" + messages + "v.NAME_ = ? group by v.TEXT_",
                 rs -> {
@@ -162,7 +157,7 @@ public class ReportReader {
                 + "join ACT_HI_VARINST s on s.PROC_INST_ID_ = d.PROC_INST_ID_ and s.NAME_ = ? "
                 + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? and d.NAME_ = ?", rs -> {
                     each.accept(Attempt.parse(rs.getString(1)), (int) rs.getLong(2));
-                }, SEGMENTS.name(), Processes.DELIVERY, messages(campaignId), ATTEMPT.name());
+                }, SEGMENTS.name(), Processes.DELIVERY, Processes.messageKeys(campaignId), ATTEMPT.name());
     }
 
     /** The lowest rate the provider stated in a 429's body during the campaign (only 429 records carry one), or null. */
@@ -175,7 +170,7 @@ public class ReportReader {
                     if (rate != null && (stated[0] == null || rate < stated[0])) {
                         stated[0] = rate;
                     }
-                }, Processes.DELIVERY, messages(campaignId), ATTEMPT.name());
+                }, Processes.DELIVERY, Processes.messageKeys(campaignId), ATTEMPT.name());
         return stated[0];
     }
 }

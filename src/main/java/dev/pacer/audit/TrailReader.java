@@ -48,7 +48,7 @@ public class TrailReader {
         List<String> ids = jdbc.queryForList("select p.PROC_INST_ID_ from ACT_HI_PROCINST p join ACT_HI_VARINST v "
                 + "on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = ? and v.TEXT_ = ? "
                 + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? order by p.START_TIME_", String.class,
-                TO.name(), normalize(number), Processes.DELIVERY, ReportReader.messages(campaignId));
+                TO.name(), normalize(number), Processes.DELIVERY, Processes.messageKeys(campaignId));
         return ids.stream().findFirst();
     }
 

@@ -41,7 +41,7 @@ public class CancelCampaign implements JavaDelegate {
                 .filter(d -> waits.contains(d.getActivityId())).map(JobDefinition::getId).collect(Collectors.toSet());
         Date now = Date.from(clock.instant());
         for (ProcessInstance message : execution.getProcessEngineServices().getRuntimeService().createProcessInstanceQuery()
-                .processDefinitionKey(Processes.DELIVERY).processInstanceBusinessKeyLike(Processes.messagePrefix(execution.getProcessInstanceId()) + "%")
+                .processDefinitionKey(Processes.DELIVERY).processInstanceBusinessKeyLike(Processes.messageKeys(execution.getProcessInstanceId()))
                 .list()) {
             for (Job job : management.createJobQuery().processInstanceId(message.getId()).timers().list()) {
                 if (definitions.contains(job.getJobDefinitionId()) && job.getDuedate().after(now)) {

@@ -68,7 +68,7 @@ public class DispatchMessages implements JavaDelegate {
         int rows = ROWS.require(execution);
         int cursor = CURSOR.require(execution);
         long live = runtime.createProcessInstanceQuery().processDefinitionKey(Processes.DELIVERY)
-                .processInstanceBusinessKeyLike(Processes.messagePrefix(campaignId) + "%").count();
+                .processInstanceBusinessKeyLike(Processes.messageKeys(campaignId)).count();
         CampaignState state = CampaignInstance.state(execution);
         BitSet first = BitSet.valueOf(FIRST_ROWS.require(execution));
         if (state == CampaignState.CANCELLED && cursor < rows) {

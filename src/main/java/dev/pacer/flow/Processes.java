@@ -43,6 +43,11 @@ public final class Processes {
         return campaignId + "/";
     }
 
+    /** A {@code like} pattern that matches the business keys of every message of campaign instance {@code campaignId}. */
+    public static String messageKeys(String campaignId) {
+        return messagePrefix(campaignId) + "%";
+    }
+
     /** The business key of the message of row {@code row} of campaign instance {@code campaignId}. */
     public static String messageKey(String campaignId, int row) {
         return messagePrefix(campaignId) + row;

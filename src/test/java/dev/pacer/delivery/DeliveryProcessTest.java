@@ -48,7 +48,6 @@ class DeliveryProcessTest {
     @RegisterExtension
     static PacerEngine engine = new PacerEngine();
 
-    private static final java.util.concurrent.atomic.AtomicInteger KEYS = new java.util.concurrent.atomic.AtomicInteger();
     private static final Instant T0 = Instant.parse("2030-01-01T09:00:00Z");
 
     private final ScriptedSender sender = ScriptedSender.strict();
@@ -377,8 +376,7 @@ class DeliveryProcessTest {
     private ProcessInstance start(Instant deadline, String outcome, Map<String, Object> extra) {
         Map<String, Object> vars = DeliveryFixture.message("+12025550101", "hello", 1, deadline, outcome);
         vars.putAll(extra);
-        // each its own business key: a message on its own is sent once per key
-        return runtime.startProcessInstanceByKey("delivery", "c1/" + KEYS.incrementAndGet(), vars);
+        return engine.startMessage(vars);
     }
 
     /** Runs the instance's jobs one by one, moving the clock to each timer's due date, until it ends. */

@@ -1,5 +1,6 @@
 package dev.pacer.testkit;
 
+import dev.pacer.flow.Processes;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
@@ -8,6 +9,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The process tests' engine (in memory, history level {@code trail}, no job executor: tests run
@@ -16,6 +19,8 @@ import java.util.Date;
  * and deploy the models with {@code @Deployment}.
  */
 public class PacerEngine extends ProcessEngineExtension {
+
+    private static final AtomicInteger KEYS = new AtomicInteger();
 
     public PacerEngine() {
         configurationResource("process-test.camunda.cfg.xml");
@@ -30,6 +35,11 @@ public class PacerEngine extends ProcessEngineExtension {
     /** A punctual job executor for the jobs of {@code processKey} (null: all). */
     public JobDriver jobs(String processKey) {
         return new JobDriver(getManagementService(), processKey);
+    }
+
+    /** Starts a {@code delivery} instance with a business key of its own: a message on its own is sent once per key. */
+    public ProcessInstance startMessage(Map<String, Object> variables) {
+        return getRuntimeService().startProcessInstanceByKey(Processes.DELIVERY, "c1/" + KEYS.incrementAndGet(), variables);
     }
 
     /** A variable's last value in the history tables (the instance may have ended). */
