@@ -26,6 +26,10 @@ import java.util.Map;
  * @param statedSegmentsPerMinute   the lowest rate the provider stated in a 429's body during the campaign, or null
  * @param theoreticalMinimumSeconds accepted segments divided by the configured limit, or by the stated rate where
  *                                  the provider stated a lower one
+ * @param inDoubt                   messages a send of which was in doubt (its answer lost), by how the last such was
+ *                                  settled: {@code SENT} (the provider had it), {@code NOT_SENT} (it had not: sent
+ *                                  again), {@code RESENT} / {@code SKIPPED} (it could not tell: the onDoubt policy),
+ *                                  {@code UNSETTLED} (the message ended first)
  * @param chart                     where the campaign's chart was written, when it was
  * @param simulated                 whether the built-in simulator stood in for the provider: nothing reached a recipient
  */
@@ -36,7 +40,7 @@ public record CampaignReport(String campaign, String campaignId, String provider
                              Map<String, Long> retriesByCause, Map<String, WaitTotal> waits, Instant startedAt, Instant finishedAt,
                              double makespanSeconds, int configuredSegmentsPerMinute, Integer statedSegmentsPerMinute,
                              double theoreticalMinimumSeconds,
-                             long pending, String chart, boolean simulated) {
+                             long pending, Map<String, Long> inDoubt, String chart, boolean simulated) {
 
     /** How many waits of one kind the campaign's messages went through, and their total length. */
     public record WaitTotal(long count, double seconds) {
@@ -61,7 +65,8 @@ public record CampaignReport(String campaign, String campaignId, String provider
     public CampaignReport withChart(String chart) {
         return new CampaignReport(campaign, campaignId, provider, recipients, duplicates, messages, segments, acceptedSegments, outcomes,
                 sendAttempts, rateLimitedResponses, rateLimitWaitSeconds, transientFailures, retriesByCause, waits, startedAt,
-                finishedAt, makespanSeconds, configuredSegmentsPerMinute, statedSegmentsPerMinute, theoreticalMinimumSeconds, pending, chart, simulated);
+                finishedAt, makespanSeconds, configuredSegmentsPerMinute, statedSegmentsPerMinute, theoreticalMinimumSeconds, pending, inDoubt, chart,
+                simulated);
     }
 
     public String toText() {
@@ -94,6 +99,11 @@ public record CampaignReport(String campaign, String campaignId, String provider
         s.append(String.format(Locale.ROOT, "  achieved %.0f segments/min against a configured limit of %d (%.0f%%)%n",
                 achievedSegmentsPerMinute(), configuredSegmentsPerMinute,
                 configuredSegmentsPerMinute == 0 ? 0 : 100 * achievedSegmentsPerMinute() / configuredSegmentsPerMinute));
+        if (!inDoubt.isEmpty()) {
+            s.append("  in doubt (answer lost) ").append(inDoubt.values().stream().mapToLong(Long::longValue).sum()).append(", settled  ");
+            inDoubt.forEach((k, v) -> s.append(k).append(' ').append(v).append("  "));
+            s.append('\n');
+        }
         if (pending > 0) {
             s.append("  ").append(pending).append(" messages have not reached an outcome yet\n");
         }

@@ -24,6 +24,7 @@ import static dev.pacer.flow.CampaignVariables.ROWS;
 import static dev.pacer.flow.CampaignVariables.SIMULATED;
 import static dev.pacer.flow.MessageVariables.ATTEMPT;
 import static dev.pacer.flow.MessageVariables.ATTEMPTS;
+import static dev.pacer.flow.MessageVariables.DOUBT;
 import static dev.pacer.flow.MessageVariables.FAILURES;
 import static dev.pacer.flow.MessageVariables.OUTCOME;
 import static dev.pacer.flow.MessageVariables.PROVIDER;
@@ -103,6 +104,11 @@ public class ReportReader {
                 rs -> {
                     outcomes.put(rs.getString(1), rs.getLong(2));
                 }, Processes.DELIVERY, prefix, OUTCOME.name());
+        Map<String, Long> inDoubt = new TreeMap<>();
+        jdbc.query("select v.TEXT_, count(*)" + messages + "v.NAME_ = ? and v.TEXT_ is not null group by v.TEXT_",
+                rs -> {
+                    inDoubt.put(rs.getString(1), rs.getLong(2));
+                }, Processes.DELIVERY, prefix, DOUBT.name());
         Map<String, Long> sums = new TreeMap<>();
         jdbc.query("select v.NAME_, sum(v.LONG_)" + messages + "v.NAME_ in (?, ?, ?, ?) group by v.NAME_", rs -> {
                     sums.put(rs.getString(1), rs.getLong(2));
@@ -148,7 +154,7 @@ public class ReportReader {
         return new CampaignReport(name, campaignId, provider, rows, duplicates, total, sums.getOrDefault("segments", 0L), accepted,
                 outcomes, sums.getOrDefault("attempts", 0L), sums.getOrDefault("rateLimited", 0L),
                 retryAfter == null ? 0 : retryAfter.seconds(), sums.getOrDefault("failures", 0L), retries, waits, startedAt, finished,
-                CampaignReport.seconds(startedAt, finished), rate, stated, minimum, pending, null, simulated);
+                CampaignReport.seconds(startedAt, finished), rate, stated, minimum, pending, inDoubt, null, simulated);
     }
 
     /** Each send attempt of a campaign's messages, in no order: the attempt record and the message's segments. */

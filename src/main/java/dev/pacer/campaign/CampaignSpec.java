@@ -1,5 +1,6 @@
 package dev.pacer.campaign;
 
+import dev.pacer.flow.OnDoubt;
 import dev.pacer.sms.PhoneNumbers;
 import dev.pacer.sms.SendWindow;
 
@@ -26,16 +27,18 @@ import java.util.Set;
  * @param recipientsFile  the CSV file, resolved against the campaign file's folder, or null
  * @param maxRate         the campaign's own cap in segments per minute, under the provider's limits, or null
  * @param sendWindow      the hours, in each recipient's local time, in which messages may be sent, or null
+ * @param onDoubt         what a message whose send is in doubt does when the provider cannot tell
+ *                        ({@code skip} or {@code resend}), or null for the server's default
  */
 public record CampaignSpec(String name, String provider, String from, Template text, JsonNode recipients,
                            Path recipientsFile, Priority priority, Duration ttl, Instant deadline, Integer maxRate,
-                           SendWindow sendWindow) {
+                           SendWindow sendWindow, OnDoubt onDoubt) {
 
     /** A key given twice is refused, not quietly overwritten by the last. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> FIELDS = Set.of("name", "provider", "from", "text", "recipients",
-            "recipientsFile", "priority", "ttl", "deadline", "maxRate", "sendWindow");
+            "recipientsFile", "priority", "ttl", "deadline", "maxRate", "sendWindow", "onDoubt");
     static final int MAX_TEXT = 2048;
 
     /**
@@ -59,7 +62,7 @@ public record CampaignSpec(String name, String provider, String from, Template t
             String field = it.next();
             if (!FIELDS.contains(field)) {
                 throw new InvalidCampaignException("unknown field '" + field + "' (known: name, provider, from, text, "
-                        + "recipients, recipientsFile, priority, ttl, deadline, maxRate, sendWindow)");
+                        + "recipients, recipientsFile, priority, ttl, deadline, maxRate, sendWindow, onDoubt)");
             }
         }
         String name = required(root, "name");
@@ -134,6 +137,15 @@ public record CampaignSpec(String name, String provider, String from, Template t
             maxRate = rate.asInt();
         }
         String window = optional(root, "sendWindow");
+        OnDoubt onDoubt = null;
+        String onDoubtText = optional(root, "onDoubt");
+        if (onDoubtText != null) {
+            try {
+                onDoubt = OnDoubt.parse(onDoubtText);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidCampaignException(e.getMessage());
+            }
+        }
         Template template;
         try {
             template = Template.parse(text);
@@ -141,7 +153,7 @@ public record CampaignSpec(String name, String provider, String from, Template t
             throw new InvalidCampaignException("text: " + e.getMessage());
         }
         return new CampaignSpec(name, provider, from, template, recipients, recipientsFile, priority, ttl, deadline, maxRate,
-                window == null ? null : SendWindow.parse(window));
+                window == null ? null : SendWindow.parse(window), onDoubt);
     }
 
     /**

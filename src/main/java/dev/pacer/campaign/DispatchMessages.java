@@ -29,6 +29,7 @@ import static dev.pacer.flow.MessageVariables.OUTCOME;
 import static dev.pacer.flow.MessageVariables.PRIORITY;
 import static dev.pacer.flow.MessageVariables.PROVIDER;
 import static dev.pacer.flow.MessageVariables.REASON;
+import static dev.pacer.flow.MessageVariables.ON_DOUBT;
 import static dev.pacer.flow.MessageVariables.SEND_WINDOW;
 import static dev.pacer.flow.MessageVariables.TEXT;
 import static dev.pacer.flow.MessageVariables.TIMEZONE;
@@ -119,6 +120,9 @@ public class DispatchMessages implements JavaDelegate {
         DEADLINE.put(vars, deadline);
         if (spec.maxRate() != null) {
             CAMPAIGN_RATE.put(vars, spec.maxRate());
+        }
+        if (spec.onDoubt() != null) {
+            ON_DOUBT.put(vars, spec.onDoubt());
         }
         if (spec.sendWindow() != null) {
             SEND_WINDOW.put(vars, spec.sendWindow().toString());

@@ -1,38 +1,64 @@
 package dev.pacer.delivery;
 
+import dev.pacer.flow.Doubt;
 import dev.pacer.flow.Outcome;
 import dev.pacer.metrics.DeliveryStats;
 import dev.pacer.throttle.Priority;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 
+import static dev.pacer.flow.MessageVariables.ATTEMPTS;
+import static dev.pacer.flow.MessageVariables.DOUBT;
 import static dev.pacer.flow.MessageVariables.OUTCOME;
+import static dev.pacer.flow.MessageVariables.SEND_KEY;
 import static dev.pacer.flow.MessageVariables.PRIORITY;
 import static dev.pacer.flow.MessageVariables.TEXT;
 
 /**
- * As each message ends: counts its outcome for the live metrics and the progress display, and
+ * As each message ends: counts its outcome for the live metrics and the progress display, flags a
+ * send still in doubt ({@code doubt} {@code UNSETTLED}) and forgets its sends in the ledger, and
  * unless told to keep it, replaces a real-time message's text (a one-time code, an alert) by a
  * redacted form, so that the history keeps its length but not its words.
  */
 public class MessageFinishedListener implements ExecutionListener {
 
     private final DeliveryStats stats;
+    private final SendLedger ledger;
     private final boolean keepRealtimeText;
 
     /** @param keepRealtimeText keep real-time messages' texts in the history ({@code pacer.history.keep-realtime-text}) */
-    public MessageFinishedListener(DeliveryStats stats, boolean keepRealtimeText) {
+    public MessageFinishedListener(DeliveryStats stats, SendLedger ledger, boolean keepRealtimeText) {
         this.stats = stats;
+        this.ledger = ledger;
         this.keepRealtimeText = keepRealtimeText;
     }
 
     @Override
     public void notify(DelegateExecution execution) {
-        stats.finished(OUTCOME.get(execution, Outcome.PENDING));
+        Outcome outcome = OUTCOME.get(execution, Outcome.PENDING);
+        stats.finished(outcome);
+        if (unsettled(execution, outcome)) {
+            // it ended (its deadline passed, its campaign was cancelled) with a send that may have reached the provider
+            DOUBT.set(execution, Doubt.UNSETTLED);
+            stats.settled(Doubt.UNSETTLED);
+        }
+        ledger.forget(execution.getProcessInstanceId());
         String text = TEXT.get(execution);
         if (!keepRealtimeText && text != null && PRIORITY.get(execution, Priority.BULK) == Priority.REALTIME) {
             TEXT.set(execution, redacted(text));
         }
+    }
+
+    /**
+     * Whether the message ends with a send in doubt: one waiting to be settled, or one whose job
+     * never committed and was not run again before the message ended.
+     */
+    private boolean unsettled(DelegateExecution execution, Outcome outcome) {
+        if (SEND_KEY.get(execution) != null) {
+            return true;
+        }
+        return outcome != Outcome.ACCEPTED && outcome != Outcome.IN_DOUBT && ATTEMPTS.get(execution) != null
+                && ledger.find(SendLedger.key(execution.getProcessInstanceId(), ATTEMPTS.get(execution) + 1)).isPresent();
     }
 
     /** What the history keeps of a real-time message's text. */

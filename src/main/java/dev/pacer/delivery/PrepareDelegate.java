@@ -1,6 +1,7 @@
 package dev.pacer.delivery;
 
 import dev.pacer.campaign.InvalidCampaignException;
+import dev.pacer.flow.OnDoubt;
 import dev.pacer.flow.Outcome;
 import dev.pacer.flow.Variable;
 import dev.pacer.provider.Providers;
@@ -120,6 +121,14 @@ public class PrepareDelegate implements JavaDelegate {
             throw new InvalidCampaignException(e.getMessage());
         }
         PRIORITY.set(execution, priority);
+        String onDoubt = text(execution, ON_DOUBT);
+        if (onDoubt != null) {
+            try {
+                ON_DOUBT.set(execution, OnDoubt.parse(onDoubt));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidCampaignException(e.getMessage());
+            }
+        }
         Instant deadline = deadline(execution, now);
         DEADLINE.set(execution, deadline);
         EXPIRES_AT.set(execution, deadline != null ? deadline : now.plus(maxLifetime));

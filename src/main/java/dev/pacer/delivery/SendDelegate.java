@@ -39,6 +39,7 @@ import static dev.pacer.flow.MessageVariables.ERROR_CODE;
 import static dev.pacer.flow.MessageVariables.FAILURES;
 import static dev.pacer.flow.MessageVariables.FROM;
 import static dev.pacer.flow.MessageVariables.HTTP_STATUS;
+import static dev.pacer.flow.MessageVariables.LOOKUPS;
 import static dev.pacer.flow.MessageVariables.PRIORITY;
 import static dev.pacer.flow.MessageVariables.PROVIDER;
 import static dev.pacer.flow.MessageVariables.PROVIDER_MESSAGE_ID;
@@ -49,6 +50,8 @@ import static dev.pacer.flow.MessageVariables.RESPONSE_CLASS;
 import static dev.pacer.flow.MessageVariables.RETRY_AT;
 import static dev.pacer.flow.MessageVariables.RETRY_NOT_BEFORE;
 import static dev.pacer.flow.MessageVariables.SEGMENTS;
+import static dev.pacer.flow.MessageVariables.SEND_KEY;
+import static dev.pacer.flow.MessageVariables.SETTLE_AT;
 import static dev.pacer.flow.MessageVariables.SLOT;
 import static dev.pacer.flow.MessageVariables.SLOT_AT;
 import static dev.pacer.flow.MessageVariables.SLOT_GENERATION;
@@ -75,26 +78,29 @@ public class SendDelegate implements JavaDelegate {
      * @param inFlightWait    how long a send waits for one of the scope's in-flight places before it steps back
      * @param rateLimitBudget the most one message spends waiting on 429s in all
      * @param lateSlot        how late after its slot a send may still go; later, it asks for a new one
+     * @param settleAfter     how long after a send whose answer was lost the provider is asked whether it has it
      */
-    public record Settings(Duration inFlightWait, Duration rateLimitBudget, Duration lateSlot) {
+    public record Settings(Duration inFlightWait, Duration rateLimitBudget, Duration lateSlot, Duration settleAfter) {
     }
 
     private final DeliverySteps steps;
     private final Pacer pacer;
     private final Providers providers;
     private final MessageSender sender;
+    private final SendLedger ledger;
     private final ResponseRules rules;
     private final SuppressionList suppression;
     private final DeliveryStats stats;
     private final Clock clock;
     private final Settings settings;
 
-    public SendDelegate(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, ResponseRules rules,
-                        SuppressionList suppression, DeliveryStats stats, Clock clock, Settings settings) {
+    public SendDelegate(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, SendLedger ledger,
+                        ResponseRules rules, SuppressionList suppression, DeliveryStats stats, Clock clock, Settings settings) {
         this.steps = steps;
         this.pacer = pacer;
         this.providers = providers;
         this.sender = sender;
+        this.ledger = ledger;
         this.rules = rules;
         this.suppression = suppression;
         this.stats = stats;
@@ -106,6 +112,13 @@ public class SendDelegate implements JavaDelegate {
     public void execute(DelegateExecution execution) throws InterruptedException {
         Instant now = clock.instant();
         Instant deadline = DEADLINE.get(execution);
+        String sendKey = SendLedger.key(execution.getProcessInstanceId(), ATTEMPTS.get(execution, 0) + 1);
+        Optional<SendLedger.Entry> earlier = ledger.find(sendKey);
+        if (earlier.isPresent()) {
+            // this step ran before and its job never committed (the node stopped, the commit failed)
+            resume(execution, earlier.get(), now, deadline);
+            return;
+        }
         if (deadline != null && !now.isBefore(deadline)) {
             steps.end(execution, Outcome.EXPIRED, "the deadline " + deadline + " passed before the send");
             return;
@@ -156,6 +169,14 @@ public class SendDelegate implements JavaDelegate {
         }
         ProviderAccount account = providers.account(PROVIDER.require(execution));
         Instant sentAt = clock.instant();
+        Optional<SendLedger.Entry> raced = ledger.begin(sendKey, execution.getProcessInstanceId(), account.name(), FROM.require(execution), to, sentAt);
+        if (raced.isPresent()) {
+            // another node runs this step's job as well (its lock ran out): the send is that one's
+            pacer.exit(scopes);
+            pacer.release(scopes, slot, segments);
+            resume(execution, raced.get(), now, deadline);
+            return;
+        }
         SendResult result;
         try {
             result = sender.send(new OutgoingMessage(execution.getProcessBusinessKey(), account.name(), FROM.require(execution),
@@ -163,11 +184,61 @@ public class SendDelegate implements JavaDelegate {
         } finally {
             pacer.exit(scopes);
         }
+        if (result.lost()) {
+            Optional<Instant> probe = Optional.empty();
+            if (result.status() == 0) {
+                probe = pacer.failed(account.scope());
+            } else {
+                pacer.answered(account.scope());
+            }
+            inDoubt(execution, sendKey, result, sentAt, probe.orElse(now));
+            return;
+        }
+        ledger.answer(sendKey, result, clock.instant());
+        answered(execution, result, account, scopes, segments, sentAt, now, deadline);
+    }
+
+    /**
+     * This step's send was recorded before, by a run of its job that never committed: its answer is
+     * used when it was recorded too, and nothing is sent again; otherwise the send is in doubt.
+     */
+    private void resume(DelegateExecution execution, SendLedger.Entry earlier, Instant now, Instant deadline) {
+        if (!earlier.answered()) {
+            inDoubt(execution, earlier.key(), SendResult.lost(0, "unfinished", "the send went out from " + earlier.node()
+                    + " and no answer was recorded (the node stopped, or its job failed, first)"), earlier.startedAt(), now);
+            return;
+        }
+        log.info("send {} was answered before its job failed to commit: its answer stands, nothing is sent again", earlier.key());
+        answered(execution, earlier.answer(), providers.account(earlier.provider()), steps.scopes(execution), SEGMENTS.require(execution),
+                earlier.startedAt(), now, deadline);
+    }
+
+    /**
+     * The answer was lost: the provider may have the message. Nothing is sent again before the
+     * settle step has asked it, at {@code settleAt}, no sooner than {@code notBefore} (a provider
+     * that is down is asked once it is probed back).
+     */
+    private void inDoubt(DelegateExecution execution, String sendKey, SendResult result, Instant sentAt, Instant notBefore) {
+        record(execution, result, ResponseClass.IN_DOUBT, sentAt);
+        stats.inDoubt();
+        SEND_KEY.set(execution, sendKey);
+        LOOKUPS.set(execution, 0);
+        Instant settleAt = clock.instant().plus(settings.settleAfter());
+        SETTLE_AT.set(execution, notBefore.isAfter(settleAt) ? notBefore : settleAt);
+        WAIT_REASON.set(execution, WaitReason.of(WaitReason.IN_DOUBT, result.reason()));
+        log.warn("send {} is in doubt ({}): asking {} at {}", sendKey, result.reason(), PROVIDER.require(execution), SETTLE_AT.get(execution));
+        throw new BpmnError(Processes.IN_DOUBT, result.reason());
+    }
+
+    /** What the answer means, by the response rules, for this message and the pacer. */
+    private void answered(DelegateExecution execution, SendResult result, ProviderAccount account, List<String> scopes, int segments,
+                          Instant sentAt, Instant now, Instant deadline) {
+        String to = TO.require(execution);
         if (result.status() == 429) {
             pacer.hold(scopes, result.retryWait() == null ? Duration.ZERO : result.retryWait());
         }
         ResponseRules.Classification rule = rules.classify(account.type(), result);
-        record(execution, result, rule, sentAt);
+        record(execution, result, rule.responseClass(), sentAt);
         if (rule.responseClass() == ResponseClass.TRANSIENT && (result.status() == 0 || result.status() >= 500)) {
             Optional<Instant> probe = pacer.failed(account.scope());
             if (probe.isPresent()) {
@@ -217,15 +288,15 @@ public class SendDelegate implements JavaDelegate {
     }
 
     /** The attempt's record for the trail, and what the retry policy decision reads. */
-    private void record(DelegateExecution execution, SendResult result, ResponseRules.Classification rule, Instant sentAt) {
+    private void record(DelegateExecution execution, SendResult result, ResponseClass responseClass, Instant sentAt) {
         stats.attempted();
         int attempt = ATTEMPTS.get(execution, 0) + 1;
         ATTEMPTS.set(execution, attempt);
         ATTEMPT.set(execution, new Attempt(attempt, sentAt, Duration.between(sentAt, clock.instant()).toMillis(),
-                result.status(), rule.responseClass().name(), result.errorType(), result.errorCode(), result.reason(),
+                result.status(), responseClass.name(), result.errorType(), result.errorCode(), result.reason(),
                 result.providerMessageId(), result.retryWait() == null ? null : result.retryWait().toMillis(),
                 result.stated() == null ? null : result.stated().messagesPerMinute()).toJson());
-        RESPONSE_CLASS.set(execution, rule.responseClass());
+        RESPONSE_CLASS.set(execution, responseClass);
         HTTP_STATUS.set(execution, result.status());
         ERROR_CODE.set(execution, result.errorCode());
     }

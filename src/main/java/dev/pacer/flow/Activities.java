@@ -13,7 +13,7 @@ public final class Activities {
     public static final String SEND = "Task_Send";
     public static final String DEADLINE = "Boundary_Deadline";
     /** End events inside the delivery that are steps, not a message's outcome. */
-    public static final Set<String> INNER_ENDS = Set.of("End_Sent", "End_NoSlot", "End_NoRetry");
+    public static final Set<String> INNER_ENDS = Set.of("End_Sent", "End_NoSlot", "End_NoRetry", "End_Settled");
     /** The outcome end events: {@code End_Accepted}, {@code End_Rejected}... */
     public static final String OUTCOME_END_PREFIX = "End_";
 

@@ -30,6 +30,8 @@ public final class MessageVariables {
     public static final Variable<String> SEND_WINDOW = Variable.text("sendWindow");
     /** The recipient's time zone, when the number's own are not to be used. */
     public static final Variable<String> TIMEZONE = Variable.text("timezone");
+    /** What a send in doubt that the provider cannot settle does ({@link OnDoubt}); {@code skip} when absent. */
+    public static final Variable<OnDoubt> ON_DOUBT = Variable.constant("onDoubt", OnDoubt::parse);
 
     // kept by the steps
     /** The time zones the send window is read in, comma-separated. */
@@ -70,6 +72,14 @@ public final class MessageVariables {
     public static final Variable<Long> RATE_LIMIT_WAITED_MILLIS = Variable.number("rateLimitWaitedMillis");
     /** The last send attempt's record; history keeps every one. */
     public static final Variable<String> ATTEMPT = Variable.text("attempt");
+    /** The send in doubt, its key in the send ledger ({@code PACER_SEND}). */
+    public static final Variable<String> SEND_KEY = Variable.text("sendKey");
+    /** When the settle step asks the provider about the send in doubt ({@code Timer_Settle}). */
+    public static final Variable<Instant> SETTLE_AT = Variable.timer("settleAt");
+    /** How many times the provider was asked about the send in doubt. */
+    public static final Variable<Integer> LOOKUPS = Variable.integer("lookups");
+    /** How the last send in doubt was settled ({@link Doubt}); absent when no send was in doubt. */
+    public static final Variable<Doubt> DOUBT = Variable.constant("doubt", Doubt.class);
     /** Why the message waits next, when it is not the pace ({@link WaitReason}); history keeps every one. */
     public static final Variable<String> WAIT_REASON = Variable.text("waitReason");
 

@@ -26,12 +26,14 @@ public final class Processes {
     /** BPMN errors the send step throws: a 429 (or any wait before the next try), and a transient failure. */
     public static final String RATE_LIMITED = "RATE_LIMITED";
     public static final String TRANSIENT = "TRANSIENT";
+    /** The BPMN error of a send whose answer was lost: the provider may have the message. */
+    public static final String IN_DOUBT = "IN_DOUBT";
 
     /**
      * The beans the models may name ({@code ${throttle}}, {@code ${dispatchInterval}}...): the
      * delegates, the listener and the dispatch interval. Expressions in a model see these and no other.
      */
-    public static final Set<String> BEANS = Set.of("prepareMessage", "throttle", "sendMessage", "scheduleRetry", "recordExpiry",
+    public static final Set<String> BEANS = Set.of("prepareMessage", "throttle", "sendMessage", "settleSend", "scheduleRetry", "recordExpiry",
             "messageFinished", "validateCampaign", "dispatchMessages", "compileReport", "pauseCampaign", "resumeCampaign",
             "cancelCampaign", "dispatchInterval");
 

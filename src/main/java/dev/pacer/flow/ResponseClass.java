@@ -18,5 +18,10 @@ public enum ResponseClass {
      * would be refused too, so the campaign pauses itself with the reason, and the message waits
      * for its resume; a message on its own ends {@code REJECTED}.
      */
-    ACCOUNT
+    ACCOUNT,
+    /**
+     * Not the rules' to give: the send step's, for a request whose answer was lost ({@link Doubt}).
+     * Nothing is sent again before the provider has been asked.
+     */
+    IN_DOUBT
 }

@@ -12,6 +12,8 @@ public enum Wait {
     RETRY_AFTER("Timer_RetryAfter", "retryAfter", "Retry-After", "retry_after"),
     BACKOFF("Timer_Backoff", "backoff", "back-off", "backoff"),
     SEND_WINDOW("Timer_SendWindow", "sendWindow", "for the send window", "send_window"),
+    /** A send whose answer was lost, waiting to ask the provider whether it has the message. */
+    SETTLE("Timer_Settle", "settle", "to ask the provider about a send in doubt", "in_doubt"),
     /** A message catch event, not a timer: no job holds the message while it waits. */
     PAUSED("Event_Resumed", "paused", "for the campaign to resume", "paused");
 

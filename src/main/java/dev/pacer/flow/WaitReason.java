@@ -14,6 +14,8 @@ public final class WaitReason {
     public static final String NO_RESPONSE = "no response";
     /** The provider is down (its circuit is open): the message waits for a probe to get an answer. */
     public static final String PROVIDER_DOWN = "provider down";
+    /** A send's answer was lost: the message waits to ask the provider whether it has it. */
+    public static final String IN_DOUBT = "in doubt";
     public static final String SEND_WINDOW = "send window";
     public static final String PAUSED = "campaign paused";
 

@@ -1,5 +1,6 @@
 package dev.pacer.metrics;
 
+import dev.pacer.flow.Doubt;
 import dev.pacer.flow.Outcome;
 
 import java.util.EnumMap;
@@ -14,12 +15,35 @@ public class DeliveryStats {
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder transientFailures = new LongAdder();
     private final LongAdder acceptedSegments = new LongAdder();
+    private final LongAdder inDoubt = new LongAdder();
     private final Map<Outcome, LongAdder> finished = new EnumMap<>(Outcome.class);
+    private final Map<Doubt, LongAdder> settled = new EnumMap<>(Doubt.class);
 
     public DeliveryStats() {
         for (Outcome o : Outcome.values()) {
             finished.put(o, new LongAdder());
         }
+        for (Doubt d : Doubt.values()) {
+            settled.put(d, new LongAdder());
+        }
+    }
+
+    /** A send's answer was lost: it is in doubt until settled. */
+    public void inDoubt() {
+        inDoubt.increment();
+    }
+
+    public void settled(Doubt how) {
+        settled.get(how).increment();
+    }
+
+    long inDoubtCount() {
+        return inDoubt.sum();
+    }
+
+    /** Sends in doubt settled {@code how} on this node. */
+    public long settledCount(Doubt how) {
+        return settled.get(how).sum();
     }
 
     public void dispatched(int messages) {

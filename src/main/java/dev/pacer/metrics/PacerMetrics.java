@@ -1,5 +1,6 @@
 package dev.pacer.metrics;
 
+import dev.pacer.flow.Doubt;
 import dev.pacer.flow.Outcome;
 import dev.pacer.flow.Processes;
 import dev.pacer.flow.Wait;
@@ -29,7 +30,9 @@ import java.util.function.ToDoubleFunction;
  * <li>{@code pacer_messages_total{outcome}}: messages that reached an outcome on this node;</li>
  * <li>{@code pacer_messages_dispatched_total}, {@code pacer_send_attempts_total},
  *     {@code pacer_provider_rate_limited_total} (429s), {@code pacer_provider_transient_failures_total},
- *     {@code pacer_segments_accepted_total};</li>
+ *     {@code pacer_segments_accepted_total}, {@code pacer_sends_in_doubt_total} (answers lost) and
+ *     {@code pacer_sends_settled_total{how}} (how each was settled: {@code sent}, {@code not_sent},
+ *     {@code resent}, {@code skipped}, {@code unsettled});</li>
  * <li>{@code pacer_scope_pace_segments_per_minute{scope}} (what the scope is held to now),
  *     {@code pacer_scope_ceiling_segments_per_minute{scope}} (the most it may climb back to: the
  *     configured limit, or a lower rate the provider stated), {@code pacer_scope_limit_segments_per_minute{scope}},
@@ -70,6 +73,12 @@ public class PacerMetrics {
         counter("pacer.provider.rate.limited", stats, DeliveryStats::rateLimitedCount, "429 responses");
         counter("pacer.provider.transient.failures", stats, DeliveryStats::transientFailures, "5xx, timeouts and refused connections");
         counter("pacer.segments.accepted", stats, DeliveryStats::acceptedSegments, "segments the providers took");
+        counter("pacer.sends.in.doubt", stats, DeliveryStats::inDoubtCount, "sends whose answer was lost, settled by asking the provider");
+        for (Doubt how : Doubt.values()) {
+            FunctionCounter.builder("pacer.sends.settled", stats, s -> s.settledCount(how))
+                    .description("sends in doubt settled on this node, by how").tag("how", how.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
         for (Wait w : Wait.values()) {
             waitingGauge(w.metricReason());
         }

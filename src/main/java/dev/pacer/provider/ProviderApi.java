@@ -14,7 +14,8 @@ import java.util.function.Function;
  *
  * <p>Adding a provider means a package {@code provider/TYPE} with an implementation of this
  * interface registered as a bean, a route {@code routes/TYPE.camel.yaml} from {@code direct:TYPE-send}
- * that calls {@link ProviderExchange} around its HTTP call, and rows for it in
+ * (and {@code direct:TYPE-check}, {@code direct:TYPE-lookup} where the API has them) that calls
+ * {@link ProviderExchange} around its HTTP call, and rows for it in
  * {@code bpmn/response-rules.dmn} (the provider column names the type).
  */
 public interface ProviderApi {
@@ -45,6 +46,22 @@ public interface ProviderApi {
      * first send; empty where the provider has none.
      */
     Optional<ProviderRequest> credentialCheck(ProviderAccount account);
+
+    /**
+     * The search of the account's sent messages for one that {@code send} may have created, for a
+     * send whose answer was lost (Bandwidth's and Twilio's message lists can be searched by number and
+     * time); empty where the provider has none, and the send's doubt is then the policy's to settle.
+     *
+     * @param now when the search goes out: the end of the time range searched
+     */
+    default Optional<ProviderRequest> lookup(SendInDoubt send, ProviderAccount account, Instant now) {
+        return Optional.empty();
+    }
+
+    /** Reads the search's answer; never throws for what a provider may send. */
+    default Lookup readLookup(int status, String body, SendInDoubt send) {
+        return Lookup.unknown(type() + " has no message list to search");
+    }
 
     /** Starts the built-in simulator of this provider for the account, on a loopback port. */
     ProviderSimulator simulate(ProviderAccount account, SimulatorProperties settings, Clock clock) throws IOException;

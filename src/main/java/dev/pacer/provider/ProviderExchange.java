@@ -12,13 +12,15 @@ import java.util.HashMap;
  * {@link OutgoingMessage} into the account's create-message request through its
  * {@link ProviderApi}, and reads the answer back into a {@link SendResult}. A route calls
  * {@link #request}, {@link #response} and {@link #fault} by bean name ({@code providerExchange}) and
- * sends to {@code ${exchangeProperty.pacerUrl}}.
+ * sends to {@code ${exchangeProperty.pacerUrl}} (the query string, if any, goes in the header
+ * {@code CamelHttpQuery}).
  */
 public class ProviderExchange {
 
     /** The exchange property holding the request's URL. */
     static final String URL = "pacerUrl";
     private static final String MESSAGE = "pacerMessage";
+    private static final String DOUBT = "pacerSendInDoubt";
 
     private final Providers providers;
     private final Clock clock;
@@ -45,10 +47,40 @@ public class ProviderExchange {
                 () -> new IllegalArgumentException(account.type() + " has no credential check")));
     }
 
+    /** The search of the account's messages ({@link ProviderApi#lookup}) for the send in doubt in the body. */
+    public void lookupRequest(Exchange exchange) throws InvalidPayloadException {
+        SendInDoubt send = exchange.getMessage().getMandatoryBody(SendInDoubt.class);
+        ProviderAccount account = providers.account(send.provider());
+        exchange.setProperty(DOUBT, send);
+        prepare(exchange, account, providers.api(account).lookup(send, account, clock.instant()).orElseThrow(
+                () -> new IllegalArgumentException(account.type() + " has no message list to search")));
+    }
+
+    public void lookupResponse(Exchange exchange) {
+        Message in = exchange.getMessage();
+        in.removeHeader("Authorization");
+        SendInDoubt send = exchange.getProperty(DOUBT, SendInDoubt.class);
+        in.setBody(providers.api(providers.account(send.provider()))
+                .readLookup(in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class), in.getBody(String.class), send));
+    }
+
+    /** The search got no answer: the provider cannot tell, this time. */
+    public void lookupFault(Exchange exchange) {
+        exchange.getMessage().removeHeader("Authorization");
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        exchange.getMessage().setBody(Lookup.unknown("the message list gave no answer: " + (e == null ? "io-error" : e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()))));
+    }
+
     private static void prepare(Exchange exchange, ProviderAccount account, ProviderRequest request) {
-        exchange.setProperty(URL, account.baseUrl() + request.path());
+        int q = request.path().indexOf('?');
+        exchange.setProperty(URL, account.baseUrl() + (q < 0 ? request.path() : request.path().substring(0, q)));
         Message out = exchange.getMessage();
         out.setHeaders(new HashMap<>(request.headers()));
+        if (q >= 0) {
+            // the query goes as it is, encoded by the API: in the endpoint's URI Camel would decode it
+            out.setHeader(Exchange.HTTP_QUERY, request.path().substring(q + 1));
+        }
         out.setHeader(Exchange.HTTP_METHOD, request.method());
         if (request.contentType() != null) {
             out.setHeader(Exchange.CONTENT_TYPE, request.contentType());
@@ -66,10 +98,31 @@ public class ProviderExchange {
                 .read(status, name -> in.getHeader(name, String.class), in.getBody(String.class), m, clock.instant()));
     }
 
-    /** No response at all (refused connection, timeout): the rules treat status 0 as transient. */
+    /**
+     * No response at all. A request that never left (the connection was refused or timed out, the
+     * host is unknown, the TLS handshake failed) is a plain failure, which the rules treat as
+     * transient; one that may have reached the provider (a timeout waiting for the answer, a
+     * connection closed or reset without one, an answer cut short) is {@linkplain SendResult#lost lost}.
+     */
     public void fault(Exchange exchange) {
         exchange.getMessage().removeHeader("Authorization");
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        exchange.getMessage().setBody(SendResult.failed(0, e == null ? "io-error" : e.getClass().getSimpleName(), e == null ? null : e.getMessage()));
+        String type = e == null ? "io-error" : e.getClass().getSimpleName();
+        String description = e == null ? null : e.getMessage();
+        exchange.getMessage().setBody(neverSent(e) ? SendResult.failed(0, type, description) : SendResult.lost(0, type, description));
+    }
+
+    /** Whether {@code e} shows the request never reached the provider. */
+    static boolean neverSent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof javax.net.ssl.SSLHandshakeException
+                    // HttpClient 5's timeouts before a connection is had (not ConnectExceptions)
+                    || t.getClass().getSimpleName().equals("ConnectTimeoutException")
+                    || t.getClass().getSimpleName().equals("ConnectionRequestTimeoutException")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

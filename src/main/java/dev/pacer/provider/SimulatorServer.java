@@ -32,8 +32,15 @@ import java.util.stream.Stream;
  */
 public final class SimulatorServer implements AutoCloseable {
 
-    /** One HTTP request as a simulator's model sees it. */
-    public record Request(String method, String path, String authorization, String contentType, byte[] body) {
+    /**
+     * One HTTP request as a simulator's model sees it.
+     *
+     * @param query the query string's parameters, decoded (the first value of each)
+     */
+    public record Request(String method, String path, String authorization, String contentType, byte[] body, Map<String, String> query) {
+        public Request(String method, String path, String authorization, String contentType, byte[] body) {
+            this(method, path, authorization, contentType, body, Map.of());
+        }
     }
 
     /**
@@ -105,8 +112,10 @@ public final class SimulatorServer implements AutoCloseable {
                     return;
                 }
             }
+            Map<String, String> query = new java.util.LinkedHashMap<>();
+            req.getParameterMap().forEach((name, values) -> query.put(name, values[0]));
             Reply reply = model.apply(new Request(req.getMethod(), req.getRequestURI(), req.getHeader("Authorization"),
-                    req.getContentType(), body));
+                    req.getContentType(), body, query));
             resp.setStatus(reply.status());
             reply.headers().forEach(resp::setHeader);
             byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);

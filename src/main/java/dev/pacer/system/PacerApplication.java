@@ -25,6 +25,17 @@ public class PacerApplication {
         }
     }
 
+    /** This node's name in a cluster: its host and process, {@code host:pid}. */
+    public static String nodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+
     /**
      * The folder holding {@code bpmn/} and {@code routes/}: {@code PACER_HOME}, else the nearest folder
      * above the jar (or the classes) that has both, else the working directory. This is what lets

@@ -23,6 +23,8 @@ import dev.pacer.delivery.RecordExpiryDelegate;
 import dev.pacer.delivery.ResponseRules;
 import dev.pacer.delivery.ScheduleRetryDelegate;
 import dev.pacer.delivery.SendDelegate;
+import dev.pacer.delivery.SendLedger;
+import dev.pacer.delivery.SettleSendDelegate;
 import dev.pacer.delivery.ThrottleDelegate;
 import dev.pacer.metrics.DeliveryStats;
 import dev.pacer.metrics.PacerMetrics;
@@ -30,6 +32,8 @@ import dev.pacer.provider.CamelSender;
 import dev.pacer.provider.MessageSender;
 import dev.pacer.provider.ProviderApi;
 import dev.pacer.provider.ProviderExchange;
+import dev.pacer.provider.ProviderLookup;
+import dev.pacer.provider.SentMessages;
 import dev.pacer.provider.Providers;
 import dev.pacer.provider.bandwidth.BandwidthApi;
 import dev.pacer.retry.WaitBounds;
@@ -51,6 +55,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -197,12 +204,35 @@ class PacerConfiguration {
         return new ThrottleDelegate(steps, pacer, clock);
     }
 
+    /**
+     * The sends in flight, each committed in a transaction of its own (never the job's) before its
+     * request and after its answer.
+     */
     @Bean
-    SendDelegate sendMessage(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, ResponseRules rules,
-                             SuppressionList suppression, DeliveryStats stats, Clock clock, PacerProperties properties) {
-        return new SendDelegate(steps, pacer, providers, sender, rules, suppression, stats, clock,
+    SendLedger sendLedger(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+        TransactionTemplate own = new TransactionTemplate(transactions);
+        own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        return new SendLedger(jdbc, own, PacerApplication.nodeName());
+    }
+
+    @Bean
+    SendDelegate sendMessage(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, SendLedger ledger,
+                             ResponseRules rules, SuppressionList suppression, DeliveryStats stats, Clock clock, PacerProperties properties) {
+        return new SendDelegate(steps, pacer, providers, sender, ledger, rules, suppression, stats, clock,
                 new SendDelegate.Settings(properties.dispatch().inFlightWait(), properties.retry().rateLimitBudget(),
-                        properties.dispatch().lateSlot()));
+                        properties.dispatch().lateSlot(), properties.doubt().settleAfter()));
+    }
+
+    @Bean
+    SentMessages sentMessages(ProducerTemplate template, Providers providers, Clock clock) {
+        return new ProviderLookup(template, providers, clock);
+    }
+
+    @Bean
+    SettleSendDelegate settleSend(DeliverySteps steps, SendLedger ledger, SentMessages sentMessages, Providers providers, Pacer pacer,
+                                  DeliveryStats stats, Clock clock, PacerProperties properties) {
+        return new SettleSendDelegate(steps, ledger, sentMessages, providers, pacer, stats, clock,
+                new SettleSendDelegate.Settings(properties.doubt().settleAfter(), properties.doubt().lookups(), properties.doubt().onDoubt()));
     }
 
     @Bean
@@ -216,8 +246,8 @@ class PacerConfiguration {
     }
 
     @Bean
-    MessageFinishedListener messageFinished(DeliveryStats stats, PacerProperties properties) {
-        return new MessageFinishedListener(stats, properties.history().keepRealtimeText());
+    MessageFinishedListener messageFinished(DeliveryStats stats, SendLedger ledger, PacerProperties properties) {
+        return new MessageFinishedListener(stats, ledger, properties.history().keepRealtimeText());
     }
 
     @Bean

@@ -35,6 +35,7 @@ public record PacerProperties(
         @Valid @NotNull @DefaultValue Suppression suppression,
         @Valid @NotNull @DefaultValue Circuit circuit,
         @Valid @NotNull @DefaultValue History history,
+        @Valid @NotNull @DefaultValue Doubt doubt,
         Path audienceDir) {
 
     public PacerProperties {
@@ -156,6 +157,21 @@ public record PacerProperties(
      *                         text is replaced by its length when it ends
      */
     public record History(@DefaultValue("false") boolean keepRealtimeText) {
+    }
+
+    /**
+     * Sends whose answer was lost (a timeout after the request was written, a connection closed
+     * without a reply, a 2xx cut short, a node that stopped mid-send): never sent again blindly.
+     *
+     * @param settleAfter how long after the send the provider's message list is first searched (it
+     *                    may lag behind what it took), and then between searches, doubled each time
+     * @param lookups     how many searches before the message's {@code onDoubt} policy decides
+     * @param onDoubt     the policy of a message that names none: {@code skip} (the default: a text
+     *                    sent twice cannot be taken back) or {@code resend}
+     */
+    public record Doubt(@NotNull @DefaultValue("PT30S") Duration settleAfter,
+                        @Min(1) @DefaultValue("3") int lookups,
+                        @NotNull @DefaultValue("skip") dev.pacer.flow.OnDoubt onDoubt) {
     }
 
     /**

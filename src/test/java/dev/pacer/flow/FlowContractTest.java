@@ -66,7 +66,8 @@ class FlowContractTest {
                 .filter(Activities::isOutcomeEnd).collect(Collectors.toSet());
         Set<String> expected = Arrays.stream(Outcome.values())
                 .filter(o -> o != Outcome.PENDING && o != Outcome.DELIVERED && o != Outcome.FAILED)
-                .map(o -> "End_" + o.name().charAt(0) + o.name().substring(1).toLowerCase()).collect(Collectors.toSet());
+                .map(o -> "End_" + Arrays.stream(o.name().split("_")).map(w -> w.charAt(0) + w.substring(1).toLowerCase())
+                        .collect(Collectors.joining())).collect(Collectors.toSet());
         assertThat(outcomeEnds).isEqualTo(expected);
     }
 
@@ -76,7 +77,7 @@ class FlowContractTest {
                 .contains(Processes.PAUSE, Processes.RESUME, Processes.CANCEL);
         assertThat(DELIVERY.getModelElementsByType(Message.class)).extracting(Message::getName).contains(Processes.RESUMED);
         assertThat(DELIVERY.getModelElementsByType(Error.class)).extracting(Error::getErrorCode)
-                .containsExactlyInAnyOrder(Processes.RATE_LIMITED, Processes.TRANSIENT);
+                .containsExactlyInAnyOrder(Processes.RATE_LIMITED, Processes.TRANSIENT, Processes.IN_DOUBT);
     }
 
     @Test

@@ -17,10 +17,14 @@ import dev.pacer.delivery.RecordExpiryDelegate;
 import dev.pacer.delivery.ResponseRules;
 import dev.pacer.delivery.ScheduleRetryDelegate;
 import dev.pacer.delivery.SendDelegate;
+import dev.pacer.delivery.SendLedger;
+import dev.pacer.delivery.SettleSendDelegate;
 import dev.pacer.delivery.ThrottleDelegate;
 import dev.pacer.flow.Outcome;
 import dev.pacer.metrics.DeliveryStats;
+import dev.pacer.provider.Lookup;
 import dev.pacer.provider.MessageSender;
+import dev.pacer.provider.SentMessages;
 import dev.pacer.provider.Providers;
 import dev.pacer.provider.bandwidth.BandwidthApi;
 import dev.pacer.retry.WaitBounds;
@@ -36,6 +40,7 @@ import org.camunda.bpm.engine.ProcessEngines;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.test.mock.Mocks;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionOperations;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +75,7 @@ public final class DeliveryFixture {
     private DeliveryStats stats = new DeliveryStats();
     private SuppressionList suppression;
     private CampaignControl control;
+    private SentMessages sentMessages = send -> Lookup.unknown("this test's provider has no message list");
     private Duration inFlightWait = Duration.ZERO;
     private int dispatchWindow = 100;
 
@@ -107,6 +113,12 @@ public final class DeliveryFixture {
         return this;
     }
 
+    /** The provider's message list, asked about sends in doubt (by default it cannot tell). */
+    public DeliveryFixture sentMessages(SentMessages sentMessages) {
+        this.sentMessages = sentMessages;
+        return this;
+    }
+
     public DeliveryFixture control(CampaignControl control) {
         this.control = control;
         return this;
@@ -120,7 +132,7 @@ public final class DeliveryFixture {
 
     /** What was bound: the pieces a test looks into afterwards. */
     public record Bound(Pacer pacer, Providers providers, DeliveryStats stats, SuppressionList suppression, CampaignControl control,
-                        DeliverySteps steps) {
+                        DeliverySteps steps, SendLedger ledger) {
     }
 
     /** Binds every delegate of both flows by its model name. */
@@ -132,14 +144,17 @@ public final class DeliveryFixture {
         CampaignControl c = control != null ? control : new CampaignControl(clock, Duration.ofSeconds(1));
         ProcessEngine engine = engine();
         DeliverySteps steps = new DeliverySteps(providers, c);
+        SendLedger ledger = ledger();
         Mocks.register("prepareMessage", new PrepareDelegate(steps, keys(clock), providers, list, clock, Duration.ofDays(30)));
         Mocks.register("throttle", new ThrottleDelegate(steps, p, clock));
-        Mocks.register("sendMessage", new SendDelegate(steps, p, providers, sender, new ResponseRules(engine.getRepositoryService(),
+        Mocks.register("sendMessage", new SendDelegate(steps, p, providers, sender, ledger, new ResponseRules(engine.getRepositoryService(),
                 engine.getDecisionService()), list, stats, clock, new SendDelegate.Settings(inFlightWait, props.retry().rateLimitBudget(),
-                props.dispatch().lateSlot())));
+                props.dispatch().lateSlot(), props.doubt().settleAfter())));
+        Mocks.register("settleSend", new SettleSendDelegate(steps, ledger, sentMessages, providers, p, stats, clock,
+                new SettleSendDelegate.Settings(props.doubt().settleAfter(), props.doubt().lookups(), props.doubt().onDoubt())));
         Mocks.register("recordExpiry", new RecordExpiryDelegate(steps, p));
         Mocks.register("scheduleRetry", new ScheduleRetryDelegate(steps, props.retry().toPolicies(), clock, new SplittableRandom(5)));
-        Mocks.register("messageFinished", new MessageFinishedListener(stats, false));
+        Mocks.register("messageFinished", new MessageFinishedListener(stats, ledger, false));
         Mocks.register("pauseCampaign", new PauseCampaign(c));
         Mocks.register("resumeCampaign", new ResumeCampaign(c, providers, p));
         Mocks.register("cancelCampaign", new CancelCampaign(c, clock));
@@ -148,7 +163,7 @@ public final class DeliveryFixture {
                 new DispatchMessages.Settings(dispatchWindow, dispatchWindow), stats));
         Mocks.register("compileReport", new CompileReport(reports(props), new ObjectMapper().findAndRegisterModules()));
         Mocks.register("dispatchInterval", "PT0.5S");
-        return new Bound(p, providers, stats, list, c, steps);
+        return new Bound(p, providers, stats, list, c, steps, ledger);
     }
 
     /** The report reader on the process-test engine's history, measuring against the accounts' configured rates. */
@@ -182,6 +197,16 @@ public final class DeliveryFixture {
         MessageKeys keys = new MessageKeys(jdbc(), clock, Duration.ofDays(30));
         jdbc().update("delete from " + MessageKeys.TABLE);
         return keys;
+    }
+
+    /**
+     * The send ledger in the process-test engine's database, emptied. The engine has no transaction
+     * manager of Spring's: each statement commits on its own, as the ledger's own transactions do.
+     */
+    public static SendLedger ledger() {
+        SendLedger ledger = new SendLedger(jdbc(), TransactionOperations.withoutTransaction(), "test-node");
+        jdbc().update("delete from " + SendLedger.TABLE);
+        return ledger;
     }
 
     /** A suppression list in the process-test engine's database, emptied. */

@@ -2,6 +2,7 @@ package dev.pacer.testkit;
 
 import dev.pacer.flow.Processes;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
 import org.camunda.bpm.engine.test.mock.Mocks;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -40,6 +42,32 @@ public class PacerEngine extends ProcessEngineExtension {
     /** Starts a {@code delivery} instance with a business key of its own: a message on its own is sent once per key. */
     public ProcessInstance startMessage(Map<String, Object> variables) {
         return getRuntimeService().startProcessInstanceByKey(Processes.DELIVERY, "c1/" + KEYS.incrementAndGet(), variables);
+    }
+
+    /** The instance's job due first (a deadline timer waits behind every other), or null when it has none. */
+    public Job next(ProcessInstance pi) {
+        List<Job> jobs = getManagementService().createJobQuery().processInstanceId(pi.getId()).orderByJobDuedate().asc().listPage(0, 1);
+        return jobs.isEmpty() ? null : jobs.get(0);
+    }
+
+    /** Runs {@code job}, first moving the clock to its due date if that is later. */
+    public void execute(Job job) {
+        if (job.getDuedate() != null && job.getDuedate().after(ClockUtil.getCurrentTime())) {
+            ClockUtil.setCurrentTime(job.getDuedate());
+        }
+        getManagementService().executeJob(job.getId());
+    }
+
+    /** Runs the instance's jobs one by one, moving the clock to each one's due date, until it ends. */
+    public void drive(ProcessInstance pi) {
+        for (int i = 0; i < 50; i++) {
+            Job job = next(pi);
+            if (job == null) {
+                return;
+            }
+            execute(job);
+        }
+        throw new AssertionError("instance did not end within 50 jobs");
     }
 
     /** A variable's last value in the history tables (the instance may have ended). */

@@ -1,5 +1,6 @@
 package dev.pacer.testkit;
 
+import dev.pacer.flow.OnDoubt;
 import dev.pacer.provider.ProviderProperties;
 import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.retry.BackoffPolicy;
@@ -60,6 +61,7 @@ public final class TestProperties {
                 new PacerProperties.Suppression(null),
                 new PacerProperties.Circuit(5, Duration.ofSeconds(2), Duration.ofSeconds(60)),
                 new PacerProperties.History(false),
+                new PacerProperties.Doubt(Duration.ofSeconds(30), 3, OnDoubt.SKIP),
                 null);
     }
 

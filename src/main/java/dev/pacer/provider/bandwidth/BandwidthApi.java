@@ -1,10 +1,13 @@
 package dev.pacer.provider.bandwidth;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pacer.provider.OutgoingMessage;
 import dev.pacer.provider.ProviderAccount;
 import dev.pacer.provider.InvalidAccountException;
+import dev.pacer.provider.Lookup;
+import dev.pacer.provider.SendInDoubt;
 import dev.pacer.provider.ProviderApi;
 import dev.pacer.provider.ProviderRequest;
 import dev.pacer.provider.ProviderSimulator;
@@ -15,6 +18,7 @@ import dev.pacer.throttle.Priority;
 import dev.pacer.throttle.ScopeLimit;
 
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +39,8 @@ public class BandwidthApi implements ProviderApi {
 
     public static final String TYPE = "bandwidth";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How far either side of a send the message list is searched, for the two clocks' skew. */
+    static final Duration LOOKUP_SKEW = Duration.ofMinutes(1);
 
     private final BandwidthResponses responses;
 
@@ -88,6 +94,48 @@ public class BandwidthApi implements ProviderApi {
     @Override
     public Optional<ProviderRequest> credentialCheck(ProviderAccount account) {
         return Optional.of(ProviderRequest.get(messages(account) + "?limit=1", authorization(account)));
+    }
+
+    /**
+     * The message list searched by sender, recipient and the time Bandwidth received a message
+     * ({@code fromDateTime}, {@code toDateTime}), from a minute before the request went out (for the
+     * two clocks' skew) to a minute after now.
+     */
+    @Override
+    public Optional<ProviderRequest> lookup(SendInDoubt send, ProviderAccount account, Instant now) {
+        String query = "sourceTn=" + encode(send.from()) + "&destinationTn=" + encode(send.to()) + "&messageDirection=OUTBOUND"
+                + "&fromDateTime=" + encode(send.startedAt().minus(LOOKUP_SKEW).truncatedTo(ChronoUnit.MILLIS).toString())
+                + "&toDateTime=" + encode(now.plus(LOOKUP_SKEW).truncatedTo(ChronoUnit.MILLIS).toString()) + "&limit=10";
+        return Optional.of(ProviderRequest.get(messages(account) + "?" + query, authorization(account)));
+    }
+
+    /** A 200 names the messages found ({@code totalCount}, {@code messages[].messageId}); anything else cannot tell. */
+    @Override
+    public Lookup readLookup(int status, String body, SendInDoubt send) {
+        if (status != 200) {
+            return Lookup.unknown("the message list answered " + (status == 0 ? "nothing" : status));
+        }
+        try {
+            JsonNode list = JSON.readTree(body == null ? "" : body);
+            JsonNode messages = list == null ? null : list.get("messages");
+            if (messages == null || !messages.isArray()) {
+                return Lookup.unknown("the message list's answer has no messages");
+            }
+            for (JsonNode m : messages) {
+                if (send.to().equals(m.path("destinationTn").asText()) && send.from().equals(m.path("sourceTn").asText())
+                        && !m.path("messageId").asText("").isEmpty()) {
+                    return Lookup.found(m.path("messageId").asText(), "Bandwidth lists it (" + m.path("messageStatus").asText("status unknown")
+                            + ", received " + m.path("receiveTime").asText("at an unknown time") + ")");
+                }
+            }
+            return Lookup.none("Bandwidth lists no message from " + send.from() + " to " + send.to() + " since " + send.startedAt().minus(LOOKUP_SKEW));
+        } catch (IOException e) {
+            return Lookup.unknown("the message list's answer is not JSON");
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private static String messages(ProviderAccount account) {

@@ -49,8 +49,13 @@ final class BandwidthResponses {
         String type = text(json, "type");
         String description = text(json, "description");
         if (status >= 200 && status < 300) {
-            JsonNode count = json == null ? null : json.get("segmentCount");
-            return SendResult.accepted(status, text(json, "id"), count != null && count.canConvertToInt() ? count.asInt() : null);
+            String id = text(json, "id");
+            if (id == null) {
+                // the provider took it, but the answer that names it was cut short: its id is settled by asking
+                return SendResult.lost(status, "answer-cut-short", "the answer has no message id: " + abbreviate(body));
+            }
+            JsonNode count = json.get("segmentCount");
+            return SendResult.accepted(status, id, count != null && count.canConvertToInt() ? count.asInt() : null);
         }
         if (status == 429) {
             Optional<ProviderHints.QueueLimit> stated = ProviderHints.bandwidthQueueLimit(body);
@@ -79,6 +84,13 @@ final class BandwidthResponses {
                 .filter(q -> q.messagesPerMinute() > 0)
                 .map(q -> Duration.ofMillis((long) Math.ceil(Math.max(1, segments) * 60_000d / q.messagesPerMinute())));
         return fromQueue.or(() -> ProviderHints.genesysRetrySeconds(body)).orElse(fallbackWait);
+    }
+
+    private static String abbreviate(String body) {
+        if (body == null || body.isEmpty()) {
+            return "(empty)";
+        }
+        return body.length() > 80 ? body.substring(0, 80) + "..." : body;
     }
 
     private static JsonNode parse(String body) {

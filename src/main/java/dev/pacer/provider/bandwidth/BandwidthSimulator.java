@@ -2,6 +2,8 @@ package dev.pacer.provider.bandwidth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pacer.provider.ProviderSimulator;
 import dev.pacer.provider.RetryAfterMode;
 import dev.pacer.provider.SimulatorProperties;
@@ -20,7 +22,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -88,6 +92,11 @@ public final class BandwidthSimulator implements ProviderSimulator {
      * (another thread's request, sent a moment earlier): refused, but not held against the client.
      */
     static final Duration IN_FLIGHT_GRACE = Duration.ofMillis(50);
+    private static final int LIST_CAPACITY = 200_000;
+
+    /** One accepted message, as the message list shows it. */
+    private record Listed(String id, String from, String to, Instant receiveTime) {
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** IMF-fixdate (RFC 9110): a two-digit day, unlike Java's RFC_1123_DATE_TIME. */
@@ -99,6 +108,8 @@ public final class BandwidthSimulator implements ProviderSimulator {
     private final RandomGenerator random;
     private final String expectedAuth;
     private final Set<String> acceptedTags = new HashSet<>();
+    /** What the message list holds: the messages accepted, up to {@link #LIST_CAPACITY}. */
+    private final List<Listed> listed = new ArrayList<>();
     private final SimulatorServer server;
 
     /** Segments waiting in the account queue, and of those the high-priority ones (sent first). */
@@ -185,9 +196,9 @@ public final class BandwidthSimulator implements ProviderSimulator {
         headers.put("Content-Type", "application/json; charset=utf-8");
         headers.put("Date", HTTP_DATE.format(providerNow));
         if ("GET".equals(r.method())) {
-            // the message list (a credential check), outside the score: this simulator keeps no list, an empty page
+            // the message list (a credential check, a search for a send in doubt), outside the score
             boolean known = expectedAuth.equals(r.authorization()) && r.path().equals("/api/v2/users/" + settings.accountId() + "/messages");
-            return known ? new Reply(200, headers, "{\"totalCount\":0,\"pageInfo\":{},\"messages\":[]}")
+            return known ? new Reply(200, headers, list(r.query()))
                     : new Reply(401, headers, BandwidthBodies.error("unauthorized", "Authentication failed"));
         }
         requests++;
@@ -277,7 +288,38 @@ public final class BandwidthSimulator implements ProviderSimulator {
         if (tag != null && !acceptedTags.add(tag)) {
             duplicates++;
         }
-        return new Reply(202, headers, BandwidthBodies.message(request, providerNow, segments, tag).toString());
+        JsonNode message = BandwidthBodies.message(request, providerNow, segments, tag);
+        if (listed.size() < LIST_CAPACITY) {
+            listed.add(new Listed(message.path("id").asText(), request.path("from").asText(), request.path("to").path(0).asText(), providerNow));
+        }
+        return new Reply(202, headers, message.toString());
+    }
+
+    /**
+     * The message list's page for a search: the accepted messages matching {@code sourceTn},
+     * {@code destinationTn} and the receive-time range {@code fromDateTime}-{@code toDateTime}.
+     */
+    private String list(Map<String, String> query) {
+        Instant from = query.containsKey("fromDateTime") ? Instant.parse(query.get("fromDateTime")) : Instant.MIN;
+        Instant to = query.containsKey("toDateTime") ? Instant.parse(query.get("toDateTime")) : Instant.MAX;
+        int limit = Integer.parseInt(query.getOrDefault("limit", "100"));
+        ObjectNode page = JSON.createObjectNode();
+        ArrayNode messages = JSON.createArrayNode();
+        long total = 0;
+        for (Listed m : listed) {
+            boolean matches = (!query.containsKey("sourceTn") || query.get("sourceTn").equals(m.from()))
+                    && (!query.containsKey("destinationTn") || query.get("destinationTn").equals(m.to()))
+                    && !m.receiveTime().isBefore(from) && !m.receiveTime().isAfter(to);
+            if (matches && total++ < limit) {
+                messages.addObject().put("messageId", m.id()).put("accountId", settings.accountId()).put("sourceTn", m.from())
+                        .put("destinationTn", m.to()).put("messageStatus", "SENT").put("messageDirection", "OUTBOUND")
+                        .put("receiveTime", m.receiveTime().toString());
+            }
+        }
+        page.put("totalCount", total);
+        page.putObject("pageInfo");
+        page.set("messages", messages);
+        return page.toString();
     }
 
     /** The per-user fixed window: counts this request and reports the window; a 429 once it is spent. */

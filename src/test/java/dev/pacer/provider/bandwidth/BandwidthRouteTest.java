@@ -10,7 +10,10 @@ import dev.pacer.flow.ResponseClass;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.pacer.provider.Lookup;
 import dev.pacer.provider.MessageSender;
+import dev.pacer.provider.SendInDoubt;
+import dev.pacer.provider.SentMessages;
 import dev.pacer.provider.OutgoingMessage;
 import dev.pacer.provider.SendResult;
 import dev.pacer.throttle.Priority;
@@ -63,7 +66,12 @@ class BandwidthRouteTest {
     record Request(String method, String uri, String authorization, String contentType, JsonNode body) {
     }
 
-    record Answer(int status, Map<String, String> headers, String body, Duration delay) {
+    /** @param cutShort the connection closes halfway through the body its length announced */
+    record Answer(int status, Map<String, String> headers, String body, Duration delay, boolean cutShort) {
+        Answer(int status, Map<String, String> headers, String body, Duration delay) {
+            this(status, headers, body, delay, false);
+        }
+
         static Answer of(int status, String body, String... headers) {
             Map<String, String> h = new java.util.HashMap<>();
             for (int i = 0; i < headers.length; i += 2) {
@@ -81,6 +89,9 @@ class BandwidthRouteTest {
 
     @Autowired
     CredentialCheck credentials;
+
+    @Autowired
+    SentMessages sentMessages;
 
     /** What the delivery flow makes of the answer: the deployed response rules' class for it. */
     private ResponseClass classify(SendResult r) {
@@ -109,6 +120,12 @@ class BandwidthRouteTest {
                 a.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
                 byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(a.status(), out.length == 0 ? -1 : out.length);
+                if (a.cutShort()) {
+                    exchange.getResponseBody().write(out, 0, out.length / 2);
+                    exchange.getResponseBody().flush();
+                    // the connection goes before the rest of the body
+                    throw new IOException("cut short");
+                }
                 exchange.getResponseBody().write(out);
                 exchange.close();
             });
@@ -189,11 +206,51 @@ class BandwidthRouteTest {
     }
 
     @Test
-    void shouldTreatATimeoutAsTransient() {
-        answer = null;
-        SendResult r = send(new Answer(202, Map.of(), "{}", Duration.ofMillis(2500)));
-        assertThat(classify(r)).isEqualTo(ResponseClass.TRANSIENT);
+    void shouldCallATimeoutAfterTheRequestWentOutALostAnswer() {
+        SendResult r = send(new Answer(202, Map.of(), "{\"id\":\"late\"}", Duration.ofMillis(2500)));
         assertThat(r.status()).isZero();
+        assertThat(r.lost()).as("the provider may have the message: the send is in doubt, not failed").isTrue();
+        assertThat(REQUESTS).as("no silent retry").hasSize(1);
+    }
+
+    @Test
+    void shouldCallAnAnswerCutShortALostAnswer() {
+        SendResult r = send(new Answer(202, Map.of("Content-Type", "application/json"),
+                "{\"id\":\"14762070468292kw2fuqty55yp2b2\",\"owner\":\"+12025550100\",\"segmentCount\":1}", Duration.ZERO, true));
+        assertThat(r.lost()).isTrue();
+        assertThat(REQUESTS).hasSize(1);
+        SendResult noId = send(Answer.of(202, "{\"owner\":\"+12025550100\"}"));
+        assertThat(noId.lost()).as("a 2xx without the message's id: taken, but its id is to be asked for").isTrue();
+        assertThat(noId.status()).isEqualTo(202);
+    }
+
+    @Test
+    void shouldSearchTheMessageListForASendInDoubtBySenderRecipientAndTime() {
+        SendInDoubt send = new SendInDoubt("bandwidth", "+12025550100", "+12025550101", Instant.parse("2030-01-01T09:00:00Z"));
+        answer = Answer.of(200, "{\"totalCount\":1,\"pageInfo\":{},\"messages\":[{\"messageId\":\"1589228074636lm4k2je7j7jklbn2\","
+                + "\"sourceTn\":\"+12025550100\",\"destinationTn\":\"+12025550101\",\"messageStatus\":\"DELIVERED\","
+                + "\"messageDirection\":\"OUTBOUND\",\"receiveTime\":\"2030-01-01T09:00:01.000Z\"}]}");
+        Lookup found = sentMessages.find(send);
+        assertThat(found.found()).isEqualTo(Lookup.Found.YES);
+        assertThat(found.providerMessageId()).isEqualTo("1589228074636lm4k2je7j7jklbn2");
+        Request req = REQUESTS.get(0);
+        assertThat(req.method()).isEqualTo("GET");
+        assertThat(req.uri()).startsWith("/api/v2/users/9900001/messages?sourceTn=%2B12025550100&destinationTn=%2B12025550101"
+                + "&messageDirection=OUTBOUND&fromDateTime=2030-01-01T08%3A59%3A00Z&toDateTime=");
+        assertThat(req.authorization()).isEqualTo("Basic " + Base64.getEncoder().encodeToString("route-user:route-secret".getBytes()));
+
+        answer = Answer.of(200, "{\"totalCount\":0,\"pageInfo\":{},\"messages\":[]}");
+        assertThat(sentMessages.find(send).found()).isEqualTo(Lookup.Found.NO);
+        answer = Answer.of(200, "{\"totalCount\":1,\"messages\":[{\"messageId\":\"other\",\"sourceTn\":\"+12025550100\","
+                + "\"destinationTn\":\"+12025550199\"}]}");
+        assertThat(sentMessages.find(send).found()).as("another recipient's message is not this one").isEqualTo(Lookup.Found.NO);
+        answer = Answer.of(500, "{\"type\":\"internal-server-error\"}");
+        assertThat(sentMessages.find(send).found()).isEqualTo(Lookup.Found.UNKNOWN);
+        answer = Answer.of(429, "{\"type\":\"too-many-requests\"}");
+        assertThat(sentMessages.find(send).found()).isEqualTo(Lookup.Found.UNKNOWN);
+        answer = new Answer(200, Map.of(), "{}", Duration.ofMillis(2500));
+        assertThat(sentMessages.find(send)).as("no answer: it cannot tell, and nothing throws")
+                .satisfies(l -> assertThat(l.found()).isEqualTo(Lookup.Found.UNKNOWN));
     }
 
     @Test

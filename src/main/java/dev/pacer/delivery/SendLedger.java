@@ -1,0 +1,138 @@
+package dev.pacer.delivery;
+
+import dev.pacer.provider.SendResult;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.transaction.support.TransactionOperations;
+
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The sends in flight, each recorded and committed before its request goes out and its answer
+ * after, each in a transaction of its own: the table {@code PACER_SEND}, one row per send attempt of
+ * a message that has not ended. The engine's job that sends runs in a transaction that commits
+ * only after the answer; should it never commit (the node stopped, the database refused the commit),
+ * the job runs again and finds its send here: answered, its answer is used and nothing is sent again;
+ * unanswered, the send is in doubt and the provider is asked. A message's rows go when it ends.
+ */
+public class SendLedger {
+
+    public static final String TABLE = "PACER_SEND";
+
+    /**
+     * One send: recorded before its request ({@code answer} null until it came back).
+     *
+     * @param key the send's key: the message's instance id and the attempt's number
+     */
+    public record Entry(String key, String messageId, String provider, String from, String to, Instant startedAt, String node,
+                        SendResult answer) {
+
+        public boolean answered() {
+            return answer != null;
+        }
+    }
+
+    private static final RowMapper<Entry> ENTRY = (rs, n) -> {
+        Timestamp answeredAt = rs.getTimestamp("ANSWERED_AT_");
+        SendResult answer = null;
+        if (answeredAt != null) {
+            long wait = rs.getLong("RETRY_WAIT_MS_");
+            Duration retryWait = rs.wasNull() ? null : Duration.ofMillis(wait);
+            int segments = rs.getInt("SEGMENTS_");
+            Integer segmentCount = rs.wasNull() ? null : segments;
+            answer = new SendResult(rs.getInt("STATUS_"), retryWait, rs.getString("PROVIDER_MESSAGE_ID_"), segmentCount,
+                    rs.getString("ERROR_TYPE_"), rs.getString("ERROR_CODE_"), rs.getString("DESCRIPTION_"), null, null, false);
+        }
+        return new Entry(rs.getString("SEND_KEY_"), rs.getString("MESSAGE_ID_"), rs.getString("PROVIDER_"), rs.getString("FROM_"),
+                rs.getString("TO_"), rs.getTimestamp("STARTED_AT_").toInstant(), rs.getString("NODE_"), answer);
+    };
+
+    private final JdbcTemplate jdbc;
+    private final TransactionOperations own;
+    private final String node;
+
+    /**
+     * @param own  runs a unit of work in a transaction of its own, committed before it returns (never
+     *             the caller's: a send is recorded before its request whatever becomes of the job)
+     * @param node this node's name, kept with each send it starts
+     */
+    public SendLedger(JdbcTemplate jdbc, TransactionOperations own, String node) {
+        this.jdbc = jdbc;
+        this.own = own;
+        this.node = node;
+        jdbc.execute("create table if not exists " + TABLE + " (SEND_KEY_ varchar(100) not null primary key, "
+                + "MESSAGE_ID_ varchar(64) not null, PROVIDER_ varchar(100) not null, FROM_ varchar(64) not null, TO_ varchar(64) not null, "
+                + "STARTED_AT_ timestamp not null, NODE_ varchar(255), ANSWERED_AT_ timestamp, STATUS_ integer, PROVIDER_MESSAGE_ID_ varchar(255), "
+                + "SEGMENTS_ integer, ERROR_TYPE_ varchar(255), ERROR_CODE_ varchar(64), DESCRIPTION_ varchar(1000), RETRY_WAIT_MS_ bigint)");
+        jdbc.execute("create index if not exists PACER_SEND_MESSAGE on " + TABLE + " (MESSAGE_ID_)");
+    }
+
+    /** The key of attempt {@code attempt} of the message of instance {@code messageId}. */
+    public static String key(String messageId, int attempt) {
+        return messageId + "#" + attempt;
+    }
+
+    /** The send recorded under {@code key}, if any. */
+    public Optional<Entry> find(String key) {
+        return jdbc.query("select * from " + TABLE + " where SEND_KEY_ = ?", ENTRY, key).stream().findFirst();
+    }
+
+    /**
+     * Records a send about to go out, committed before this returns.
+     *
+     * @return the send recorded first under this key when there is one (another node sends it, or
+     *         sent it): then nothing may be sent; empty when this one is recorded and may go
+     */
+    public Optional<Entry> begin(String key, String messageId, String provider, String from, String to, Instant startedAt) {
+        try {
+            own.executeWithoutResult(s -> jdbc.update("insert into " + TABLE + " (SEND_KEY_, MESSAGE_ID_, PROVIDER_, FROM_, TO_, STARTED_AT_, NODE_) "
+                    + "values (?, ?, ?, ?, ?, ?, ?)", key, messageId, provider, from, to, Timestamp.from(startedAt), node));
+            return Optional.empty();
+        } catch (DuplicateKeyException e) {
+            return find(key);
+        }
+    }
+
+    /** Records the answer to the send {@code key}, committed before this returns. */
+    public void answer(String key, SendResult result, Instant at) {
+        own.executeWithoutResult(s -> jdbc.update("update " + TABLE + " set ANSWERED_AT_ = ?, STATUS_ = ?, PROVIDER_MESSAGE_ID_ = ?, SEGMENTS_ = ?, "
+                        + "ERROR_TYPE_ = ?, ERROR_CODE_ = ?, DESCRIPTION_ = ?, RETRY_WAIT_MS_ = ? where SEND_KEY_ = ?",
+                ps -> {
+                    ps.setTimestamp(1, Timestamp.from(at));
+                    ps.setInt(2, result.status());
+                    ps.setString(3, result.providerMessageId());
+                    setInteger(ps, 4, result.segmentCount());
+                    ps.setString(5, truncate(result.errorType(), 255));
+                    ps.setString(6, truncate(result.errorCode(), 64));
+                    ps.setString(7, truncate(result.description(), 1000));
+                    if (result.retryWait() == null) {
+                        ps.setNull(8, Types.BIGINT);
+                    } else {
+                        ps.setLong(8, result.retryWait().toMillis());
+                    }
+                    ps.setString(9, key);
+                }));
+    }
+
+    /** Forgets the sends of the message of instance {@code messageId}, in the caller's transaction: it has ended. */
+    public void forget(String messageId) {
+        jdbc.update("delete from " + TABLE + " where MESSAGE_ID_ = ?", messageId);
+    }
+
+    private static void setInteger(java.sql.PreparedStatement ps, int index, Integer value) throws java.sql.SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, value);
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}
