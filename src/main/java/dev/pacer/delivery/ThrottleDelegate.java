@@ -62,7 +62,8 @@ public class ThrottleDelegate implements JavaDelegate {
         int segments = SEGMENTS.require(execution);
         Priority priority = PRIORITY.require(execution);
         long ticket = -1;
-        if (previous == Slot.RECHECK) {
+        if (previous == Slot.RECHECK && pacer.isLocal(SLOT_GENERATION.get(execution, -1L))) {
+            // (a place in another node's queue means nothing here: the message queues anew)
             ticket = TICKET.require(execution);
         } else if (previous == Slot.RESLOT && priority == Priority.BULK) {
             ticket = Pacer.FRONT;

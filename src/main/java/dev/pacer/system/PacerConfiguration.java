@@ -12,6 +12,7 @@ import dev.pacer.campaign.DispatchMessages;
 import dev.pacer.campaign.PauseCampaign;
 import dev.pacer.campaign.ResumeCampaign;
 import dev.pacer.campaign.ValidateCampaign;
+import dev.pacer.cluster.ClusterNode;
 import dev.pacer.delivery.CredentialCheck;
 import dev.pacer.delivery.DeliverySteps;
 import dev.pacer.flow.Processes;
@@ -54,6 +55,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -205,14 +207,31 @@ class PacerConfiguration {
     }
 
     /**
+     * This node in the cluster of the nodes on its database: they share every scope's budget. Not
+     * for a node that only reads history ({@code pacer report}, {@code trail}): it sends nothing.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "pacer.history-only", havingValue = "false", matchIfMissing = true)
+    ClusterNode clusterNode(JdbcTemplate jdbc, PlatformTransactionManager transactions, Pacer pacer, Clock clock, PacerProperties properties) {
+        PacerProperties.Cluster c = properties.cluster();
+        return new ClusterNode(jdbc, ownTransaction(transactions), pacer, clock, PacerApplication.nodeName(),
+                new ClusterNode.Settings(c.heartbeat(), c.nodeTimeout(), c.poll())).start();
+    }
+
+    /** Runs a unit of work in a transaction of its own, committed before it returns, whatever the caller's. */
+    private static TransactionTemplate ownTransaction(PlatformTransactionManager transactions) {
+        TransactionTemplate own = new TransactionTemplate(transactions);
+        own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        return own;
+    }
+
+    /**
      * The sends in flight, each committed in a transaction of its own (never the job's) before its
      * request and after its answer.
      */
     @Bean
     SendLedger sendLedger(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
-        TransactionTemplate own = new TransactionTemplate(transactions);
-        own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-        return new SendLedger(jdbc, own, PacerApplication.nodeName());
+        return new SendLedger(jdbc, ownTransaction(transactions), PacerApplication.nodeName());
     }
 
     @Bean

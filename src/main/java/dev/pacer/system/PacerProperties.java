@@ -36,6 +36,7 @@ public record PacerProperties(
         @Valid @NotNull @DefaultValue Circuit circuit,
         @Valid @NotNull @DefaultValue History history,
         @Valid @NotNull @DefaultValue Doubt doubt,
+        @Valid @NotNull @DefaultValue Cluster cluster,
         Path audienceDir) {
 
     public PacerProperties {
@@ -172,6 +173,19 @@ public record PacerProperties(
     public record Doubt(@NotNull @DefaultValue("PT30S") Duration settleAfter,
                         @Min(1) @DefaultValue("3") int lookups,
                         @NotNull @DefaultValue("skip") dev.pacer.flow.OnDoubt onDoubt) {
+    }
+
+    /**
+     * Nodes on one database share every scope's budget ({@link dev.pacer.cluster.ClusterNode}).
+     *
+     * @param heartbeat   how often a node says it is alive and counts the others
+     * @param nodeTimeout how long a node may be silent before the others take its share (its jobs
+     *                    are theirs once their lock runs out: {@code camunda.bpm.job-execution.lock-time-in-millis})
+     * @param poll        how often a node reads the 429s the others got
+     */
+    public record Cluster(@NotNull @DefaultValue("PT1S") Duration heartbeat,
+                          @NotNull @DefaultValue("PT10S") Duration nodeTimeout,
+                          @NotNull @DefaultValue("PT0.05S") Duration poll) {
     }
 
     /**

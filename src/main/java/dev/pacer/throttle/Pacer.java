@@ -11,6 +11,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -43,26 +44,70 @@ public final class Pacer {
      * up to a real-time one asks again with it.
      */
     public static final long FRONT = -2;
+    /** The generation's bits below the node's tag. */
+    private static final int TAG_SHIFT = 40;
 
     private final Clock clock;
     private final PacerSettings settings;
     private final RandomGenerator random;
     private final Map<String, Scope> scopes = new ConcurrentHashMap<>();
+    /**
+     * This pacer's mark on the generations of the slots it grants: a slot granted on another node of
+     * a cluster (whose timer fired here) is told apart from one of this node's made stale by a pause.
+     */
+    private final long tag;
+    /** This node's share of every scope's budget: 1 alone, 1/n with n nodes. */
+    private double share = 1;
+    private volatile Consumer<RateLimit> listener = r -> { };
 
     public Pacer(Clock clock, PacerSettings settings, RandomGenerator random) {
         this.clock = clock;
         this.settings = settings;
         this.random = random;
+        this.tag = 1 + random.nextLong((1L << (63 - TAG_SHIFT)) - 1);
+    }
+
+    /**
+     * Takes {@code fraction} of every scope's budget (rate, burst, in-flight places), the other nodes
+     * of a cluster taking the rest: together they never send faster than one node would.
+     */
+    public synchronized void share(double fraction) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("a node's share must be in (0, 1], got " + fraction);
+        }
+        share = fraction;
+        scopes.values().forEach(s -> s.share(fraction));
+    }
+
+    public synchronized double share() {
+        return share;
+    }
+
+    /** Whether a slot of {@code generation} was granted by this pacer (not by another node's). */
+    public boolean isLocal(long generation) {
+        return generation >>> TAG_SHIFT == tag;
     }
 
     /** Adds a scope, or replaces its limit (what the scope learned, its bookings and pause are dropped). */
-    public void register(ScopeLimit limit) {
-        scopes.put(limit.scope(), new Scope(limit, now()));
+    public synchronized void register(ScopeLimit limit) {
+        scopes.put(limit.scope(), scope(limit));
     }
 
     /** Adds a scope unless one of that name exists (a sender number or campaign seen for the first time). */
     public void ensure(ScopeLimit limit) {
-        scopes.computeIfAbsent(limit.scope(), k -> new Scope(limit, now()));
+        if (!scopes.containsKey(limit.scope())) {
+            synchronized (this) {
+                scopes.computeIfAbsent(limit.scope(), k -> scope(limit));
+            }
+        }
+    }
+
+    private Scope scope(ScopeLimit limit) {
+        Scope s = new Scope(limit, now());
+        if (share < 1) {
+            s.share(share);
+        }
+        return s;
     }
 
     /**
@@ -114,6 +159,7 @@ public final class Pacer {
             t = Math.max(t, earliest);
             generation += s.generation;
         }
+        generation = tagged(generation);
         int queued = queue.limit.permits(segments);
         boolean returning = ticket >= 0 && ticket < queue.bulkTickets;
         if (lane == Priority.BULK && ticket != FRONT) {
@@ -242,10 +288,42 @@ public final class Pacer {
      *                  spent): the scope waits for the reset but its pace is not cut
      * @return the end of the pause
      */
-    public synchronized Instant rateLimited(String scope, Instant sentAt, Duration wait,
-                                            OptionalDouble statedPerMinute, OptionalLong statedCapacity, boolean explained) {
+    public Instant rateLimited(String scope, Instant sentAt, Duration wait,
+                              OptionalDouble statedPerMinute, OptionalLong statedCapacity, boolean explained) {
+        Instant until = rateLimitedHere(scope, sentAt, wait, statedPerMinute, statedCapacity, explained);
+        // told outside the lock: the other nodes of a cluster hear of it through the database
+        listener.accept(new RateLimit(scope, sentAt, until, statedPerMinute, statedCapacity, explained));
+        return until;
+    }
+
+    private synchronized Instant rateLimitedHere(String scope, Instant sentAt, Duration wait,
+                                                 OptionalDouble statedPerMinute, OptionalLong statedCapacity, boolean explained) {
         resolve(scope).rateLimited(now(), nanos(sentAt), statedPerMinute, statedCapacity, explained, settings.adaptation());
         return pause(scope, wait);
+    }
+
+    /**
+     * A 429 another node of the cluster got: the scope is paused until the end that node set, and
+     * its pace learns from it as from one of this node's own. A scope this node has not met yet (a
+     * sender number it has not sent from) is left alone.
+     */
+    public synchronized void rateLimitedElsewhere(RateLimit r) {
+        Scope s = scopes.get(r.scope());
+        if (s == null) {
+            return;
+        }
+        long now = now();
+        s.rateLimited(now, nanos(r.sentAt()), r.statedPerMinute(), r.statedCapacity(), r.explained(), settings.adaptation());
+        long until = nanos(r.until());
+        if (until > s.pausedUntil) {
+            s.restart(until, now);
+            s.pauses++;
+        }
+    }
+
+    /** Tells {@code listener} of every 429 this pacer learns of from its own sends. */
+    public void onRateLimited(Consumer<RateLimit> listener) {
+        this.listener = listener;
     }
 
     /**
@@ -301,10 +379,13 @@ public final class Pacer {
         if (now < until) {
             return Optional.of(Duration.ofNanos(until - now));
         }
-        if (generation != generation(ss)) {
+        boolean local = isLocal(generation);
+        if (local && generation != generation(ss)) {
             return Optional.of(Duration.ZERO);
         }
-        if (priority == Priority.BULK && ss.stream().anyMatch(s -> s.lane.owed > 0)) {
+        // a slot another node granted (its timer fired here) was paced by that node's share: only
+        // a pause or a provider down holds it back here
+        if (local && priority == Priority.BULK && ss.stream().anyMatch(s -> s.lane.owed > 0)) {
             for (Scope s : ss) {
                 s.lane.owed = Math.max(0, s.lane.owed - s.limit.permits(segments));
             }
@@ -355,7 +436,11 @@ public final class Pacer {
         for (Scope s : ss) {
             g += s.generation;
         }
-        return g;
+        return tagged(g);
+    }
+
+    private long tagged(long generation) {
+        return tag << TAG_SHIFT | (generation & ((1L << TAG_SHIFT) - 1));
     }
 
     private List<Scope> resolve(List<String> names) {

@@ -15,7 +15,13 @@ final class Scope {
     private static final long ROLL_NANOS = 2_000_000_000L;
 
     final ScopeLimit limit;
-    final Semaphore inFlight;
+    final Places inFlight;
+    /** This node's share of the scope's budget, from 1 (alone) down: its rate, burst and in-flight places. */
+    double share = 1;
+    /** The most requests in flight on this node: the limit's, times the share, at least one. */
+    int maxInFlight;
+    /** The burst the whole scope may take: the limit's, or a smaller one the provider's stated queue allows. */
+    long burst;
     /** Current pace, per minute; infinite for a scope with no rate that has not been told one. */
     double rate;
     /** The rate the provider stated, infinite until it does. */
@@ -47,9 +53,11 @@ final class Scope {
 
     Scope(ScopeLimit limit, long now) {
         this.limit = limit;
-        this.inFlight = new Semaphore(limit.maxInFlight(), true);
+        this.inFlight = new Places(limit.maxInFlight());
+        this.maxInFlight = limit.maxInFlight();
         this.rate = limit.perMinute();
         this.stepBase = limit.perMinute();
+        this.burst = limit.burst();
         this.tolerance = limit.burst();
         this.tat = now;
         this.lane = new RealtimeLane(now);
@@ -57,8 +65,36 @@ final class Scope {
         this.windowStart = now;
     }
 
+    /** The most this node may pace the scope at: its share of the limit, or of a lower rate the provider stated. */
     double ceiling() {
-        return Math.min(limit.perMinute(), stated);
+        return Math.min(limit.perMinute(), stated) * share;
+    }
+
+    /**
+     * Takes {@code fraction} of the scope's budget on this node, the rest being the other nodes' of
+     * a cluster: the pace (as learned so far) and the burst and in-flight places are scaled to it.
+     */
+    void share(double fraction) {
+        double f = fraction / share;
+        if (!Double.isInfinite(rate)) {
+            rate *= f;
+        }
+        if (!Double.isInfinite(stepBase)) {
+            stepBase *= f;
+        }
+        share = fraction;
+        tolerance = shareOf(burst);
+        int places = (int) Math.max(1, Math.round(limit.maxInFlight() * fraction));
+        if (places > maxInFlight) {
+            inFlight.release(places - maxInFlight);
+        } else if (places < maxInFlight) {
+            inFlight.reduce(maxInFlight - places);
+        }
+        maxInFlight = places;
+    }
+
+    private long shareOf(long permits) {
+        return Math.max(1, Math.round(permits * share));
     }
 
     /** Nanoseconds per permit at the ceiling (zero for a scope with no rate). */
@@ -134,10 +170,11 @@ final class Scope {
         if (statedPerMinute.isPresent() && statedPerMinute.getAsDouble() > 0) {
             stated = Math.min(limit.perMinute(), statedPerMinute.getAsDouble());
             if (statedCapacity.isPresent() && statedCapacity.getAsLong() > 1) {
-                tolerance = Math.max(1, Math.min(limit.burst(), statedCapacity.getAsLong() / 2));
+                burst = Math.max(1, Math.min(limit.burst(), statedCapacity.getAsLong() / 2));
+                tolerance = shareOf(burst);
             }
-            if (rate > stated) {
-                rate = stated;
+            if (rate > stated * share) {
+                rate = stated * share;
                 lastDecrease = now;
                 lastChange = now;
                 adopted = true;
@@ -161,7 +198,7 @@ final class Scope {
      * when the quota is much tighter than the pace booked so far).
      */
     void observe(long now, Quota quota) {
-        long margin = limit.maxInFlight() - inFlight.availablePermits();
+        long margin = maxInFlight - inFlight.availablePermits();
         long reset = Math.max(1, quota.reset().toNanos());
         if (quota.remaining() <= margin) {
             if (now + reset > pausedUntil) {
@@ -182,8 +219,19 @@ final class Scope {
     ScopeView view(long now) {
         lane.decay(now);
         return new ScopeView(limit, rate, ceiling(), now < pausedUntil ? Pacer.instant(pausedUntil) : null,
-                limit.maxInFlight() - inFlight.availablePermits(), bulkTickets - bulkServed, pauses, holds, rateLimits,
+                maxInFlight - inFlight.availablePermits(), bulkTickets - bulkServed, pauses, holds, rateLimits,
                 limit.unit() == ScopeLimit.Unit.SEGMENTS ? queueAt(now) : 0, lane.realtimeShare(), circuit.open());
+    }
+
+    /** In-flight places, whose number follows the node's share. */
+    static final class Places extends Semaphore {
+        Places(int permits) {
+            super(permits, true);
+        }
+
+        void reduce(int permits) {
+            reducePermits(permits);
+        }
     }
 
     /** A send got no answer or a server error: when the circuit is (now) open, held until the probe, whose time this returns; else -1. */

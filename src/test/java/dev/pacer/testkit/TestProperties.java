@@ -62,6 +62,7 @@ public final class TestProperties {
                 new PacerProperties.Circuit(5, Duration.ofSeconds(2), Duration.ofSeconds(60)),
                 new PacerProperties.History(false),
                 new PacerProperties.Doubt(Duration.ofSeconds(30), 3, OnDoubt.SKIP),
+                new PacerProperties.Cluster(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(50)),
                 null);
     }
 

@@ -415,4 +415,50 @@ class PacerTest {
         clock.advance(Duration.ofSeconds(5));
         assertThat(pacer.view(SCOPE).queueEstimate()).isZero();
     }
+
+    @Test
+    void shouldPaceAtItsShareOfTheLimitInACluster() throws InterruptedException {
+        pacer.register(new ScopeLimit("wide", SEGMENTS, 600, 4, 8));
+        pacer.share(0.5);
+        List<String> wide = List.of("wide");
+        List<Instant> slots = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            slots.add(pacer.reserve(wide, 1, Priority.REALTIME, -1).at());
+        }
+        // half of 600/min is one every 200 ms after a burst of half of 4
+        assertThat(slots).containsExactly(at(0), at(0), at(0.2), at(0.4), at(0.6), at(0.8));
+        assertThat(pacer.view("wide").rate()).isEqualTo(300);
+        assertThat(pacer.enter(wide, Duration.ZERO)).isTrue();
+        assertThat(pacer.enter(wide, Duration.ZERO)).isTrue();
+        assertThat(pacer.enter(wide, Duration.ZERO)).isTrue();
+        assertThat(pacer.enter(wide, Duration.ZERO)).isTrue();
+        assertThat(pacer.enter(wide, Duration.ZERO)).as("half of 8 places in flight").isFalse();
+
+        pacer.share(1);
+        assertThat(pacer.view("wide").rate()).as("the other node gone: the whole limit again").isEqualTo(600);
+        assertThat(pacer.enter(wide, Duration.ZERO)).isTrue();
+    }
+
+    @Test
+    void shouldHonourAnotherNodesSlotUnlessTheScopeIsHeld() {
+        Pacer other = pacer(Duration.ofSeconds(2), Duration.ZERO, new SplittableRandom(2));
+        other.register(new ScopeLimit(SCOPE, SEGMENTS, 60, 1, 2));
+        Grant there = other.reserve(ONE, 1, Priority.BULK, -1);
+        assertThat(pacer.isLocal(there.generation())).isFalse();
+        assertThat(other.isLocal(there.generation())).isTrue();
+        pacer.reserve(ONE, 1, Priority.BULK, -1);
+        assertThat(pacer.holdOff(ONE, there.generation(), Priority.BULK, 1)).as("paced by the node that granted it").isEmpty();
+        pacer.pause(SCOPE, Duration.ofSeconds(4));
+        assertThat(pacer.holdOff(ONE, there.generation(), Priority.BULK, 1)).contains(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void shouldLearnFromA429AnotherNodeGot() {
+        Instant until = T0.plusSeconds(7);
+        pacer.rateLimitedElsewhere(new RateLimit(SCOPE, T0, until, java.util.OptionalDouble.of(30), java.util.OptionalLong.empty(), false));
+        assertThat(pacer.view(SCOPE).pausedUntil()).isEqualTo(until);
+        assertThat(pacer.view(SCOPE).rate()).as("the rate the other node was told").isEqualTo(30);
+        pacer.rateLimitedElsewhere(new RateLimit("unknown-scope", T0, until, java.util.OptionalDouble.empty(),
+                java.util.OptionalLong.empty(), false));
+    }
 }

@@ -1,0 +1,96 @@
+package dev.pacer.cluster;
+
+import dev.pacer.throttle.Adaptation;
+import dev.pacer.throttle.MutableClock;
+import dev.pacer.throttle.Pacer;
+import dev.pacer.throttle.PacerSettings;
+import dev.pacer.throttle.ScopeLimit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionOperations;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two nodes on one database, driven by hand on a test clock: they split every scope's budget while
+ * both beat, the survivor takes it all back once the other falls silent, and a 429 one gets holds
+ * the other's scope too.
+ */
+class ClusterNodeTest {
+
+    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+    private static final String SCOPE = "bandwidth:acct";
+    private static final ClusterNode.Settings SETTINGS = new ClusterNode.Settings(Duration.ofSeconds(1), Duration.ofSeconds(10),
+            Duration.ofMillis(50));
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource("jdbc:h2:mem:cluster;DB_CLOSE_DELAY=-1"));
+    private Pacer pacerA;
+    private Pacer pacerB;
+    private ClusterNode a;
+    private ClusterNode b;
+
+    @BeforeEach
+    void setUp() {
+        pacerA = pacer(1);
+        pacerB = pacer(2);
+        a = new ClusterNode(jdbc, TransactionOperations.withoutTransaction(), pacerA, clock, "a", SETTINGS);
+        b = new ClusterNode(jdbc, TransactionOperations.withoutTransaction(), pacerB, clock, "b", SETTINGS);
+    }
+
+    @AfterEach
+    void tearDown() {
+        jdbc.execute("drop table " + ClusterNode.NODES);
+        jdbc.execute("drop table " + ClusterNode.EVENTS);
+    }
+
+    private Pacer pacer(int seed) {
+        Pacer p = new Pacer(clock, new PacerSettings(Duration.ofSeconds(2), Duration.ZERO, Adaptation.off()), new SplittableRandom(seed));
+        p.register(new ScopeLimit(SCOPE, ScopeLimit.Unit.SEGMENTS, 600, 10, 8));
+        return p;
+    }
+
+    @Test
+    void shouldSplitTheBudgetBetweenTheNodesAliveAndTakeItBackWhenOneFallsSilent() {
+        a.beat();
+        assertThat(a.nodes()).isEqualTo(2);
+        assertThat(pacerA.view(SCOPE).rate()).isEqualTo(300);
+        assertThat(pacerB.view(SCOPE).rate()).isEqualTo(300);
+
+        for (int i = 0; i < 11; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            a.beat();
+        }
+        assertThat(a.nodes()).as("b has not beaten for 11 s").isEqualTo(1);
+        assertThat(pacerA.view(SCOPE).rate()).isEqualTo(600);
+    }
+
+    @Test
+    void shouldGiveTheShareBackAtOnceWhenANodeLeaves() {
+        a.beat();
+        b.close();
+        a.beat();
+        assertThat(a.nodes()).isEqualTo(1);
+        assertThat(pacerA.share()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldHoldTheOtherNodesScopeAfterA429() {
+        Instant until = pacerA.rateLimited(SCOPE, T0, Duration.ofSeconds(6), OptionalDouble.of(120), OptionalLong.empty(), false);
+        assertThat(pacerB.view(SCOPE).pausedUntil()).isNull();
+        b.poll();
+        assertThat(pacerB.view(SCOPE).pausedUntil()).isEqualTo(until);
+        assertThat(pacerB.view(SCOPE).ceiling()).as("the rate Bandwidth stated, b's half of it").isEqualTo(60);
+        a.poll();
+        assertThat(pacerA.view(SCOPE).pauses()).as("a node does not apply its own 429 twice").isEqualTo(1);
+    }
+}
