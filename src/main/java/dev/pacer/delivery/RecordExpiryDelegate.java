@@ -50,7 +50,7 @@ public class RecordExpiryDelegate implements JavaDelegate {
         if (slot == Slot.LATER && generation != null && slotAt != null) {
             pacer.release(scopes, new Grant(true, slotAt, generation, -1), segments);
         } else if (slot == Slot.RECHECK) {
-            pacer.release(scopes, new Grant(false, slotAt, 0, TICKET.require(execution)), segments);
+            pacer.release(scopes, new Grant(false, slotAt, generation == null ? -1 : generation, TICKET.require(execution)), segments);
         }
         Instant deadline = DEADLINE.get(execution);
         String waiting = slot == null ? "its send" : WAITING_ON.getOrDefault(slot, "its send");

@@ -62,8 +62,11 @@ public class ThrottleDelegate implements JavaDelegate {
         int segments = SEGMENTS.require(execution);
         Priority priority = PRIORITY.require(execution);
         long ticket = -1;
-        if (previous == Slot.RECHECK && pacer.isLocal(SLOT_GENERATION.get(execution, -1L))) {
-            // (a place in another node's queue means nothing here: the message queues anew)
+        long generation = SLOT_GENERATION.get(execution, -1L);
+        if (previous == Slot.RECHECK && !pacer.isLocal(generation)) {
+            // its place is in the queue of the node that queued it: that one frees it, and the message queues here anew
+            pacer.release(scopes, new Grant(false, now, generation, TICKET.require(execution)), segments);
+        } else if (previous == Slot.RECHECK) {
             ticket = TICKET.require(execution);
         } else if (previous == Slot.RESLOT && priority == Priority.BULK) {
             ticket = Pacer.FRONT;
@@ -75,7 +78,7 @@ public class ThrottleDelegate implements JavaDelegate {
         boolean windowShut = window != null && !window.isOpen(now, zones);
         if (ticket >= 0 && (state != CampaignState.RUNNING || windowShut)) {
             // leaving the bulk queue for a while: its place must not hold back the messages behind it
-            pacer.release(scopes, new Grant(false, now, 0, ticket), segments);
+            pacer.release(scopes, new Grant(false, now, generation, ticket), segments);
         }
         switch (state) {
             case CANCELLED -> {

@@ -11,7 +11,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -56,9 +55,13 @@ public final class Pacer {
      * a cluster (whose timer fired here) is told apart from one of this node's made stale by a pause.
      */
     private final long tag;
-    /** This node's share of every scope's budget: 1 alone, 1/n with n nodes. */
+    /** This node's share of every scope's burst and in-flight places: 1 alone, 1/n with n nodes. */
     private double share = 1;
-    private volatile Consumer<RateLimit> listener = r -> { };
+    /** The scopes' slots shared with the other nodes of a cluster; null alone. */
+    private Timeline timeline;
+    /** The permits of a window a node claims of a shared timeline at a time. */
+    private static final int WINDOW_PERMITS = 10;
+    private volatile Listener listener = new Listener() { };
 
     public Pacer(Clock clock, PacerSettings settings, RandomGenerator random) {
         this.clock = clock;
@@ -68,19 +71,84 @@ public final class Pacer {
     }
 
     /**
-     * Takes {@code fraction} of every scope's budget (rate, burst, in-flight places), the other nodes
-     * of a cluster taking the rest: together they never send faster than one node would.
+     * Takes {@code fraction} of every scope's burst and in-flight places, the other nodes of a cluster
+     * taking the rest (their rate they share through a {@link Timeline}). Scopes met later start with
+     * this share too.
      */
     public synchronized void share(double fraction) {
-        if (!(fraction > 0 && fraction <= 1)) {
-            throw new IllegalArgumentException("a node's share must be in (0, 1], got " + fraction);
-        }
+        check(fraction);
         share = fraction;
         scopes.values().forEach(s -> s.share(fraction));
     }
 
+    private static void check(double fraction) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("a node's share must be in (0, 1], got " + fraction);
+        }
+    }
+
+    /** The share new scopes start with. */
     public synchronized double share() {
         return share;
+    }
+
+    /**
+     * Takes this node's slots of every scope with a pace from {@code timeline}, shared with the other
+     * nodes of a cluster (null: alone again, every slot is this node's). The slots this node has
+     * booked ahead are claimed first, so the others book after them.
+     */
+    public synchronized void shareTimeline(Timeline timeline) {
+        if ((timeline == null) == (this.timeline == null)) {
+            return;
+        }
+        this.timeline = timeline;
+        long now = now();
+        for (Scope s : scopes.values()) {
+            s.windowStart = Long.MIN_VALUE;
+            s.windowEnd = timeline == null ? Long.MAX_VALUE : Math.max(now, s.tat);
+            if (timeline != null && s.tat > now && s.interval(now) > 0) {
+                timeline.claim(s.limit.scope(), now, s.tat - now);
+            }
+        }
+    }
+
+    /**
+     * Moves {@code t} into windows of the shared timeline this node holds for every scope, claiming
+     * new windows as its slots reach the end of the last; alone, {@code t} is returned as it is.
+     */
+    private long inWindows(List<Scope> ss, long t, int segments, long now) {
+        if (timeline == null) {
+            return t;
+        }
+        for (int round = 0; round < 4; round++) {
+            boolean moved = false;
+            for (Scope s : ss) {
+                double interval = s.interval(now);
+                if (interval == 0) {
+                    continue;
+                }
+                int n = s.limit.permits(segments);
+                if (t < s.windowStart) {
+                    t = s.windowStart;
+                    moved = true;
+                } else if (t + (long) ((n - 1) * interval) >= s.windowEnd) {
+                    long length = (long) (Math.max(n, WINDOW_PERMITS) * interval);
+                    long start = timeline.claim(s.limit.scope(), t, length);
+                    s.windowStart = start;
+                    s.windowEnd = start + length;
+                    if (start > t) {
+                        // another node's window came right before: no burst at the start of this one
+                        s.tat = Math.max(s.tat, start + (long) ((s.tolerance - 1) * interval));
+                        t = start;
+                        moved = true;
+                    }
+                }
+            }
+            if (!moved) {
+                return t;
+            }
+        }
+        return t;
     }
 
     /** Whether a slot of {@code generation} was granted by this pacer (not by another node's). */
@@ -106,6 +174,9 @@ public final class Pacer {
         Scope s = new Scope(limit, now());
         if (share < 1) {
             s.share(share);
+        }
+        if (timeline != null) {
+            s.windowEnd = Long.MIN_VALUE;
         }
         return s;
     }
@@ -180,6 +251,7 @@ public final class Pacer {
         if (returning) {
             queue.bulkServed += queued;
         }
+        t = inWindows(ss, t, segments, now);
         for (Scope s : ss) {
             int n = s.limit.permits(segments);
             double interval = s.interval(now);
@@ -209,7 +281,16 @@ public final class Pacer {
      * Gives a grant back unused (its message expired, was cancelled, or found no place in flight):
      * a reserved slot is freed in each scope, an unreserved grant leaves its place in the bulk queue.
      */
-    public synchronized void release(List<String> names, Grant grant, int segments) {
+    public void release(List<String> names, Grant grant, int segments) {
+        if (!grant.reserved() && !isLocal(grant.generation())) {
+            // a place in another node's queue: that node frees it once it hears of it (told outside the lock)
+            listener.leftQueue(new QueueLeft(grant.generation() >>> TAG_SHIFT, names.get(0), resolve(names.get(0)).limit.permits(segments)));
+            return;
+        }
+        releaseHere(names, grant, segments);
+    }
+
+    private synchronized void releaseHere(List<String> names, Grant grant, int segments) {
         List<Scope> ss = resolve(names);
         long now = now();
         if (!grant.reserved()) {
@@ -292,7 +373,7 @@ public final class Pacer {
                               OptionalDouble statedPerMinute, OptionalLong statedCapacity, boolean explained) {
         Instant until = rateLimitedHere(scope, sentAt, wait, statedPerMinute, statedCapacity, explained);
         // told outside the lock: the other nodes of a cluster hear of it through the database
-        listener.accept(new RateLimit(scope, sentAt, until, statedPerMinute, statedCapacity, explained));
+        listener.rateLimited(new RateLimit(scope, sentAt, until, statedPerMinute, statedCapacity, explained));
         return until;
     }
 
@@ -321,9 +402,39 @@ public final class Pacer {
         }
     }
 
-    /** Tells {@code listener} of every 429 this pacer learns of from its own sends. */
-    public void onRateLimited(Consumer<RateLimit> listener) {
+    /**
+     * A message queued by this node left its place from another node (its timer fired there): the
+     * place is freed, so the messages behind it do not wait for it.
+     */
+    public synchronized void leftQueueElsewhere(QueueLeft left) {
+        Scope queue = scopes.get(left.scope());
+        if (left.owner() == tag && queue != null) {
+            queue.bulkServed = Math.min(queue.bulkTickets, queue.bulkServed + left.permits());
+        }
+    }
+
+    /** Tells {@code listener} what the other nodes of a cluster need to hear of this pacer's. */
+    public void listen(Listener listener) {
         this.listener = listener;
+    }
+
+    /** What a pacer tells the other nodes of its cluster. */
+    public interface Listener {
+        /** A 429 this pacer took from one of its own sends. */
+        default void rateLimited(RateLimit r) {
+        }
+
+        /** A message left its place in another node's bulk queue here. */
+        default void leftQueue(QueueLeft left) {
+        }
+    }
+
+    /**
+     * A message left its place in the bulk queue of scope {@code scope} of the node tagged {@code owner}.
+     *
+     * @param permits the place's size, in the scope's permits
+     */
+    public record QueueLeft(long owner, String scope, int permits) {
     }
 
     /**

@@ -16,8 +16,14 @@ final class Scope {
 
     final ScopeLimit limit;
     final Places inFlight;
-    /** This node's share of the scope's budget, from 1 (alone) down: its rate, burst and in-flight places. */
+    /**
+     * This node's share of the scope's burst and in-flight places, from 1 (alone) down. Its rate is
+     * not shared this way: the nodes of a cluster take the scope's slots from one {@link Timeline}.
+     */
     double share = 1;
+    /** The window of the scope's shared timeline this node holds, in epoch nanos: its slots lie in it. */
+    long windowStart = Long.MIN_VALUE;
+    long windowEnd = Long.MAX_VALUE;
     /** The most requests in flight on this node: the limit's, times the share, at least one. */
     int maxInFlight;
     /** The burst the whole scope may take: the limit's, or a smaller one the provider's stated queue allows. */
@@ -45,7 +51,7 @@ final class Scope {
     long quotaUntil;
     double queueLevel;
     long queueTime;
-    long windowStart;
+    long rollStart;
     long windowPermits;
     double lastAchieved;
     final RealtimeLane lane;
@@ -62,26 +68,18 @@ final class Scope {
         this.tat = now;
         this.lane = new RealtimeLane(now);
         this.lastChange = now;
-        this.windowStart = now;
+        this.rollStart = now;
     }
 
-    /** The most this node may pace the scope at: its share of the limit, or of a lower rate the provider stated. */
     double ceiling() {
-        return Math.min(limit.perMinute(), stated) * share;
+        return Math.min(limit.perMinute(), stated);
     }
 
     /**
-     * Takes {@code fraction} of the scope's budget on this node, the rest being the other nodes' of
-     * a cluster: the pace (as learned so far) and the burst and in-flight places are scaled to it.
+     * Takes {@code fraction} of the scope's burst and in-flight places on this node, the rest being
+     * the other nodes' of a cluster.
      */
     void share(double fraction) {
-        double f = fraction / share;
-        if (!Double.isInfinite(rate)) {
-            rate *= f;
-        }
-        if (!Double.isInfinite(stepBase)) {
-            stepBase *= f;
-        }
         share = fraction;
         tolerance = shareOf(burst);
         int places = (int) Math.max(1, Math.round(limit.maxInFlight() * fraction));
@@ -131,9 +129,9 @@ final class Scope {
 
     void count(long now, int permits, boolean realtime) {
         lane.count(now, permits, realtime);
-        if (now - windowStart >= ROLL_NANOS) {
-            lastAchieved = windowPermits * 60e9 / (now - windowStart);
-            windowStart = now;
+        if (now - rollStart >= ROLL_NANOS) {
+            lastAchieved = windowPermits * 60e9 / (now - rollStart);
+            rollStart = now;
             windowPermits = 0;
         }
         windowPermits += permits;
@@ -146,7 +144,7 @@ final class Scope {
 
     /** Permits per minute booked lately (for a scope with no rate of its own that gets a 429). */
     double achieved(long now) {
-        long span = now - windowStart;
+        long span = now - rollStart;
         double current = span > 0 ? windowPermits * 60e9 / span : 0;
         return Math.max(lastAchieved, span >= ROLL_NANOS / 2 ? current : 0);
     }
@@ -173,8 +171,8 @@ final class Scope {
                 burst = Math.max(1, Math.min(limit.burst(), statedCapacity.getAsLong() / 2));
                 tolerance = shareOf(burst);
             }
-            if (rate > stated * share) {
-                rate = stated * share;
+            if (rate > stated) {
+                rate = stated;
                 lastDecrease = now;
                 lastChange = now;
                 adopted = true;

@@ -51,6 +51,7 @@ class ClusterNodeTest {
     void tearDown() {
         jdbc.execute("drop table " + ClusterNode.NODES);
         jdbc.execute("drop table " + ClusterNode.EVENTS);
+        jdbc.execute("drop table " + ClusterNode.TIMELINE);
     }
 
     private Pacer pacer(int seed) {
@@ -63,15 +64,41 @@ class ClusterNodeTest {
     void shouldSplitTheBudgetBetweenTheNodesAliveAndTakeItBackWhenOneFallsSilent() {
         a.beat();
         assertThat(a.nodes()).isEqualTo(2);
-        assertThat(pacerA.view(SCOPE).rate()).isEqualTo(300);
-        assertThat(pacerB.view(SCOPE).rate()).isEqualTo(300);
+        assertThat(pacerA.share()).isEqualTo(0.5);
+        assertThat(pacerB.share()).isEqualTo(0.5);
 
         for (int i = 0; i < 11; i++) {
             clock.advance(Duration.ofSeconds(1));
             a.beat();
         }
         assertThat(a.nodes()).as("b has not beaten for 11 s").isEqualTo(1);
-        assertThat(pacerA.view(SCOPE).rate()).isEqualTo(600);
+        assertThat(pacerA.share()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldGrantTheNodesSlotsFromOneTimelineSoThatTogetherTheyKeepTheRate() {
+        a.beat();
+        java.util.List<String> scopes = java.util.List.of(SCOPE);
+        java.util.List<Instant> slots = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Pacer p = i % 2 == 0 ? pacerA : pacerB;
+            slots.add(p.reserve(scopes, 1, dev.pacer.throttle.Priority.REALTIME, -1).at());
+        }
+        slots.sort(null);
+        // 600 a minute is one every 100 ms: 40 slots from two nodes take 4 s less a burst, however they interleave
+        assertThat(java.time.Duration.between(slots.get(0), slots.get(39))).isGreaterThanOrEqualTo(Duration.ofMillis(3900 - 10 * 100));
+        for (int i = 0; i + 15 < slots.size(); i++) {
+            assertThat(Duration.between(slots.get(i), slots.get(i + 15))).as("15 slots span at least 1 s less the burst")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(1500 - 10 * 100));
+        }
+
+        // one node alone with messages takes the whole rate: no window is held for the idle one
+        java.util.List<Instant> alone = new java.util.ArrayList<>();
+        clock.advance(Duration.ofSeconds(10));
+        for (int i = 0; i < 30; i++) {
+            alone.add(pacerA.reserve(scopes, 1, dev.pacer.throttle.Priority.REALTIME, -1).at());
+        }
+        assertThat(Duration.between(alone.get(0), alone.get(29))).isLessThanOrEqualTo(Duration.ofMillis(2900));
     }
 
     @Test
@@ -89,8 +116,27 @@ class ClusterNodeTest {
         assertThat(pacerB.view(SCOPE).pausedUntil()).isNull();
         b.poll();
         assertThat(pacerB.view(SCOPE).pausedUntil()).isEqualTo(until);
-        assertThat(pacerB.view(SCOPE).ceiling()).as("the rate Bandwidth stated, b's half of it").isEqualTo(60);
+        assertThat(pacerB.view(SCOPE).ceiling()).as("the rate Bandwidth stated").isEqualTo(120);
         a.poll();
         assertThat(pacerA.view(SCOPE).pauses()).as("a node does not apply its own 429 twice").isEqualTo(1);
+    }
+
+    @Test
+    void shouldFreeAPlaceInTheQueueOfTheNodeThatQueuedAMessageThatLeftFromAnother() {
+        java.util.List<String> scopes = java.util.List.of(SCOPE);
+        dev.pacer.throttle.Grant queued = null;
+        for (int i = 0; i < 40 && (queued == null || queued.reserved()); i++) {
+            queued = pacerA.reserve(scopes, 1, dev.pacer.throttle.Priority.BULK, -1);
+        }
+        assertThat(queued.reserved()).as("beyond a's horizon: a place in its queue").isFalse();
+        long waiting = pacerA.view(SCOPE).waitingBulk();
+
+        // its timer fired on b: b cannot free a's place itself
+        pacerB.release(scopes, queued, 1);
+        assertThat(pacerA.view(SCOPE).waitingBulk()).isEqualTo(waiting);
+        a.poll();
+        assertThat(pacerA.view(SCOPE).waitingBulk()).isEqualTo(waiting - 1);
+        b.poll();
+        assertThat(pacerB.view(SCOPE).waitingBulk()).as("b's own queue is untouched").isZero();
     }
 }

@@ -417,26 +417,47 @@ class PacerTest {
     }
 
     @Test
-    void shouldPaceAtItsShareOfTheLimitInACluster() throws InterruptedException {
+    void shouldTakeItsShareOfTheBurstAndThePlacesInFlightInACluster() throws InterruptedException {
         pacer.register(new ScopeLimit("wide", SEGMENTS, 600, 4, 8));
         pacer.share(0.5);
         List<String> wide = List.of("wide");
         List<Instant> slots = new java.util.ArrayList<>();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 5; i++) {
             slots.add(pacer.reserve(wide, 1, Priority.REALTIME, -1).at());
         }
-        // half of 600/min is one every 200 ms after a burst of half of 4
-        assertThat(slots).containsExactly(at(0), at(0), at(0.2), at(0.4), at(0.6), at(0.8));
-        assertThat(pacer.view("wide").rate()).isEqualTo(300);
-        assertThat(pacer.enter(wide, Duration.ZERO)).isTrue();
-        assertThat(pacer.enter(wide, Duration.ZERO)).isTrue();
-        assertThat(pacer.enter(wide, Duration.ZERO)).isTrue();
-        assertThat(pacer.enter(wide, Duration.ZERO)).isTrue();
+        // half of the burst of 4, then one every 100 ms (the rate is shared through a timeline, not split)
+        assertThat(slots).containsExactly(at(0), at(0), at(0.1), at(0.2), at(0.3));
+        for (int i = 0; i < 4; i++) {
+            assertThat(pacer.enter(wide, Duration.ZERO)).isTrue();
+        }
         assertThat(pacer.enter(wide, Duration.ZERO)).as("half of 8 places in flight").isFalse();
 
         pacer.share(1);
-        assertThat(pacer.view("wide").rate()).as("the other node gone: the whole limit again").isEqualTo(600);
-        assertThat(pacer.enter(wide, Duration.ZERO)).isTrue();
+        assertThat(pacer.enter(wide, Duration.ZERO)).as("the other node gone: every place again").isTrue();
+    }
+
+    @Test
+    void shouldGrantSlotsOnlyInsideTheWindowsItClaimedOfASharedTimeline() {
+        List<long[]> claims = new java.util.ArrayList<>();
+        long[] shared = {0};
+        pacer.shareTimeline((scope, from, length) -> {
+            long start = Math.max(shared[0], from);
+            shared[0] = start + length;
+            claims.add(new long[] {start, length});
+            return start;
+        });
+        // another node holds the next 5 s of the timeline
+        shared[0] = T0.plusSeconds(5).toEpochMilli() * 1_000_000;
+        Grant first = pacer.reserve(ONE, 1, Priority.REALTIME, -1);
+        assertThat(first.at()).as("after the other node's window").isEqualTo(at(5));
+        assertThat(claims).hasSize(1);
+        assertThat(claims.get(0)[1]).as("ten permits at 60 a minute").isEqualTo(10_000_000_000L);
+        for (int i = 1; i < 10; i++) {
+            assertThat(pacer.reserve(ONE, 1, Priority.REALTIME, -1).at()).isEqualTo(at(5 + i));
+        }
+        assertThat(claims).as("inside its window: no new claim").hasSize(1);
+        pacer.reserve(ONE, 1, Priority.REALTIME, -1);
+        assertThat(claims).hasSize(2);
     }
 
     @Test

@@ -166,6 +166,11 @@ public final class BandwidthSimulator implements ProviderSimulator {
                 firstRequestAt, drainedBy, highAccepted, highAheadMax, defaultAheadMax);
     }
 
+    /** When each message accepted so far was received (its message list's receive time, on the simulator's clock). */
+    public synchronized List<Instant> acceptedTimes() {
+        return listed.stream().map(Listed::receiveTime).toList();
+    }
+
     /** Answers one request as the provider would, at the simulator clock's time; a wait it tells starts at once. */
     public synchronized Reply answer(Request r) {
         Reply reply = respond(r);

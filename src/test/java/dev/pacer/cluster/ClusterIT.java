@@ -1,0 +1,309 @@
+package dev.pacer.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pacer.provider.SimulatorProperties;
+import dev.pacer.provider.bandwidth.BandwidthSimulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two {@code pacer serve} nodes (the packaged jar, each its own JVM and job executor) on a real
+ * PostgreSQL, sending two campaigns at once through one Bandwidth account to a simulator in this
+ * JVM whose queue answers 429 when it is sent to faster than its rate: together the nodes keep to
+ * the account's limit, and when one is killed (SIGKILL) mid-campaign the other takes its messages
+ * over, sending none twice and losing none. Runs where {@code PACER_TEST_POSTGRES_URL} names an
+ * empty database (user and password {@code pacer}): {@code .ci/run} starts one ({@code .ci/postgres}).
+ */
+@EnabledIfEnvironmentVariable(named = "PACER_TEST_POSTGRES_URL", matches = ".+")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String URL = System.getenv("PACER_TEST_POSTGRES_URL");
+    private static final String ADMIN = "admin";
+    private static final String PASSWORD = "cluster-it-secret";
+    private static final int PER_MINUTE = 1200;
+    private static final int QUEUE = 20;
+    private static final int BURST = QUEUE / 2;
+    /** Sends a late timer moves into the next second (timers fire some tens of milliseconds late). */
+    private static final int JITTER = 3;
+    /** The take-over bound: the job lock (20 s) and a node's silence (10 s) overlap; the slack is for a slow machine. */
+    private static final Duration TAKE_OVER = Duration.ofSeconds(30);
+
+    private static BandwidthSimulator simulator;
+    private static final List<Process> nodes = new ArrayList<>();
+    private static int portA;
+    private static int portB;
+    private static Process nodeB;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        JdbcTemplate db = db();
+        // a database of this test's own: nothing left from an earlier run
+        db.execute("drop schema public cascade");
+        db.execute("create schema public");
+        simulator = new BandwidthSimulator(new BandwidthSimulator.Settings("acct", "user", "secret",
+                SimulatorProperties.wellBehaved(PER_MINUTE, QUEUE)), Clock.systemUTC(), new SplittableRandom(7));
+        portA = freePort();
+        portB = freePort();
+        // one at a time: the first creates the schema and deploys the models
+        start("a", portA);
+        awaitReady(portA);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        nodes.forEach(Process::destroy);
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldSendNoFasterTogetherThanOneNodeWouldAndAsFast() throws Exception {
+        // warm: a node's first campaign pays for loading its classes and compiling its code
+        awaitEnded(portA, startCampaign(portA, "warm-a", "+1202400", 10), Duration.ofSeconds(90));
+        Run alone = twoCampaigns(portA, portA, "alone", "+1202310", "+1202311");
+
+        nodeB = start("b", portB);
+        awaitReady(portB);
+        awaitNodes(db(), 2);
+        awaitEnded(portB, startCampaign(portB, "warm-b", "+1202401", 10), Duration.ofSeconds(90));
+        Run both = twoCampaigns(portA, portB, "both", "+1202300", "+1202301");
+
+        double minimum = 200 * 60d / PER_MINUTE;
+        System.out.printf("cluster: 2 x 100 messages at %d a minute (minimum %.1f s): one node %.1f s, most sends in one second %d; "
+                        + "two nodes %.1f s (%.2f of one node's), most sends in one second %d (limit %d plus burst %d); 429s %d%n",
+                PER_MINUTE, minimum, alone.makespan(), alone.peak().sends(), both.makespan(), both.makespan() / alone.makespan(),
+                both.peak().sends(), PER_MINUTE / 60, BURST, simulator.stats().rateLimited());
+        assertThat(both.peak().sends()).as("sends in any one second, both nodes together").isLessThanOrEqualTo(PER_MINUTE / 60 + BURST + JITTER);
+        assertThat(simulator.stats().rateLimited()).as("429s from the provider's queue (it holds %d)", QUEUE).isZero();
+        assertThat(both.makespan()).as("as fast as one node: the limit is shared, not split").isLessThanOrEqualTo(alone.makespan() * 1.1 + 1);
+        assertThat(simulator.stats().duplicates()).isZero();
+    }
+
+    /** Two campaigns of 100 at once, one started on each port: their makespan and their busiest second. */
+    private record Run(double makespan, Peak peak) {
+    }
+
+    private Run twoCampaigns(int port1, int port2, String name, String numbers1, String numbers2) throws Exception {
+        int before = simulator.acceptedTimes().size();
+        Instant started = Instant.now();
+        String first = startCampaign(port1, name + "-first", numbers1, 100);
+        String second = startCampaign(port2, name + "-second", numbers2, 100);
+        awaitEnded(port1, first, Duration.ofSeconds(90));
+        awaitEnded(port1, second, Duration.ofSeconds(90));
+        List<Instant> times = simulator.acceptedTimes().subList(before, simulator.acceptedTimes().size());
+        assertThat(times).hasSize(200);
+        Instant last = times.stream().max(Instant::compareTo).orElseThrow();
+        return new Run(secondsSince(started, last), peak(times));
+    }
+
+    @Test
+    @Order(2)
+    void shouldTakeOverTheMessagesOfANodeThatDiesSendingNoneTwice() throws Exception {
+        int before = simulator.acceptedTimes().size();
+        long rateLimitedBefore = simulator.stats().rateLimited();
+        // two campaigns at once, one started on each node; then node b dies mid-campaign
+        String first = startCampaign(portA, "cluster-first", "+1202200", 150);
+        String second = startCampaign(portB, "cluster-second", "+1202201", 150);
+        Instant started = Instant.now();
+        Thread.sleep(5_000);
+        Instant killedAt = Instant.now();
+        nodeB.destroyForcibly().waitFor();
+
+        awaitEnded(portA, first, Duration.ofSeconds(150));
+        awaitEnded(portA, second, Duration.ofSeconds(150));
+        Instant ended = Instant.now();
+
+        BandwidthSimulator.Stats stats = simulator.stats();
+        assertThat(stats.duplicates()).as("no message sent twice").isZero();
+        assertThat(stats.insideToldWait()).as("no request inside a wait the provider told").isZero();
+        JsonNode a = report(portA, "cluster-first");
+        JsonNode b = report(portA, "cluster-second");
+        long accepted = a.path("outcomes").path("ACCEPTED").asLong() + b.path("outcomes").path("ACCEPTED").asLong();
+        long inDoubt = a.path("outcomes").path("IN_DOUBT").asLong() + b.path("outcomes").path("IN_DOUBT").asLong();
+        assertThat(accepted + inDoubt).as("every message has its outcome: none lost").isEqualTo(300);
+        List<Instant> times = simulator.acceptedTimes().subList(before, simulator.acceptedTimes().size());
+        assertThat(times).as("what the provider took is what the reports say was accepted").hasSize((int) accepted);
+
+        Peak peak = peak(times);
+        assertThat(peak.sends()).as("sends in any one second").isLessThanOrEqualTo(PER_MINUTE / 60 + BURST + JITTER);
+        assertThat(stats.rateLimited() - rateLimitedBefore).as("429s from the provider's queue").isLessThanOrEqualTo(2);
+        Duration makespan = Duration.between(started, ended);
+        Duration minimum = Duration.ofMillis(300L * 60_000 / PER_MINUTE);
+        Duration silence = longestGapAfter(times, killedAt);
+        System.out.printf("cluster, node b killed at +5 s: makespan %.1f s (minimum %.1f s), most sends in one second %d at +%.1f s, "
+                        + "longest silence after the kill %.1f s, in doubt: %s / %s%n", makespan.toMillis() / 1000d, minimum.toMillis() / 1000d,
+                peak.sends(), Duration.between(started, peak.at()).toMillis() / 1000d, silence.toMillis() / 1000d, a.path("inDoubt"), b.path("inDoubt"));
+        StringBuilder perSecond = new StringBuilder();
+        for (int sec = 0; sec < 30; sec++) {
+            Instant from = started.plusSeconds(sec);
+            perSecond.append(times.stream().filter(t -> !t.isBefore(from) && t.isBefore(from.plusSeconds(1))).count()).append(' ');
+        }
+        System.out.println("cluster, sends in each second from the start: " + perSecond);
+        assertThat(silence).as("the survivor goes on sending").isLessThanOrEqualTo(TAKE_OVER);
+        assertThat(makespan).as("the minimum plus the take-over bound").isLessThanOrEqualTo(minimum.plus(TAKE_OVER).plusSeconds(10));
+    }
+
+    private static double secondsSince(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis() / 1000d;
+    }
+
+    /** The most sends in a one-second window, and where it starts. */
+    private record Peak(int sends, Instant at) {
+    }
+
+    private static Peak peak(List<Instant> times) {
+        List<Instant> sorted = times.stream().sorted().toList();
+        int most = 0;
+        Instant at = sorted.isEmpty() ? Instant.EPOCH : sorted.get(0);
+        int from = 0;
+        for (int to = 0; to < sorted.size(); to++) {
+            while (Duration.between(sorted.get(from), sorted.get(to)).toMillis() >= 1000) {
+                from++;
+            }
+            if (to - from + 1 > most) {
+                most = to - from + 1;
+                at = sorted.get(from);
+            }
+        }
+        return new Peak(most, at);
+    }
+
+    private static Duration longestGapAfter(List<Instant> times, Instant since) {
+        List<Instant> sorted = times.stream().filter(t -> t.isAfter(since)).sorted().toList();
+        Duration longest = sorted.isEmpty() ? Duration.ZERO : Duration.between(since, sorted.get(0));
+        for (int i = 1; i < sorted.size(); i++) {
+            Duration gap = Duration.between(sorted.get(i - 1), sorted.get(i));
+            if (gap.compareTo(longest) > 0) {
+                longest = gap;
+            }
+        }
+        return longest;
+    }
+
+    private String startCampaign(int port, String name, String numbers, int recipients) throws Exception {
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < recipients; i++) {
+            list.append(i == 0 ? "" : ",").append("{\"to\":\"").append(numbers).append(String.format("%04d", i)).append("\"}");
+        }
+        String campaign = "{\"name\":\"" + name + "\",\"provider\":\"bandwidth\",\"from\":\"+12025550100\",\"text\":\"Hi\",\"recipients\":[" + list + "]}";
+        String body = JSON.writeValueAsString(JSON.createObjectNode().set("variables", JSON.createObjectNode()
+                .set("campaign", JSON.createObjectNode().put("type", "Json").put("value", campaign))));
+        HttpResponse<String> r = http.send(request(port, "/engine-rest/process-definition/key/campaign/start")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body()).path("id").asText();
+    }
+
+    private void awaitEnded(int port, String instanceId, Duration within) throws Exception {
+        Instant until = Instant.now().plus(within);
+        while (Instant.now().isBefore(until)) {
+            HttpResponse<String> r = http.send(request(port, "/engine-rest/history/process-instance/" + instanceId).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && "COMPLETED".equals(JSON.readTree(r.body()).path("state").asText())) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("campaign " + instanceId + " did not end within " + within);
+    }
+
+    private JsonNode report(int port, String name) throws Exception {
+        HttpResponse<String> r = http.send(request(port, "/api/campaigns/" + name + "/report").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static HttpRequest.Builder request(int port, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Process start(String name, int port) throws IOException {
+        Path logs = Path.of("target", "cluster-it");
+        Files.createDirectories(logs);
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", "target/pacer.jar", "serve",
+                "--server.port=" + port,
+                "--spring.datasource.url=" + URL, "--spring.datasource.username=pacer", "--spring.datasource.password=pacer",
+                "--pacer.providers.bandwidth.base-url=" + simulator.baseUrl(),
+                "--pacer.providers.bandwidth.account-id=acct", "--pacer.providers.bandwidth.username=user",
+                "--pacer.providers.bandwidth.password=secret", "--pacer.providers.bandwidth.segments-per-minute=" + PER_MINUTE,
+                "--pacer.providers.bandwidth.burst=" + BURST, "--pacer.doubt.settle-after=PT2S");
+        pb.environment().put("PACER_ADMIN_USER", ADMIN);
+        pb.environment().put("PACER_ADMIN_PASSWORD", PASSWORD);
+        pb.redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile());
+        Process p = pb.start();
+        nodes.add(p);
+        return p;
+    }
+
+    private static void awaitReady(int port) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        Instant until = Instant.now().plusSeconds(120);
+        while (Instant.now().isBefore(until)) {
+            try {
+                if (client.send(request(port, "/engine-rest/engine").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("node on port " + port + " was not ready within 2 minutes (target/cluster-it/*.log)");
+    }
+
+    private static void awaitNodes(JdbcTemplate db, int n) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(until)) {
+            Integer alive = db.queryForObject("select count(*) from " + ClusterNode.NODES, Integer.class);
+            if (alive != null && alive >= n) {
+                Thread.sleep(1_500); // a heartbeat for both to take their share
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(n + " nodes did not join within 30 s");
+    }
+
+    private static JdbcTemplate db() {
+        return new JdbcTemplate(new DriverManagerDataSource(URL, "pacer", "pacer"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
