@@ -12,6 +12,7 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Arrays;
@@ -39,14 +40,29 @@ import static dev.pacer.flow.MessageVariables.WINDOW_OPENS_AT;
  */
 public class ThrottleDelegate implements JavaDelegate {
 
+    /** Waits until an instant, on the clock the slots are reckoned on. */
+    @FunctionalInterface
+    public interface Waiter {
+        void waitUntil(Instant at) throws InterruptedException;
+    }
+
     private final DeliverySteps steps;
     private final Pacer pacer;
     private final Clock clock;
+    private final Duration realtimeInline;
+    private final Waiter waiter;
 
-    public ThrottleDelegate(DeliverySteps steps, Pacer pacer, Clock clock) {
+    /**
+     * @param realtimeInline how soon a real-time message's slot must come for the message to wait for
+     *                       it in its own thread rather than on a timer (a job executor hop: a poll,
+     *                       and a thread that bulk jobs may keep busy); zero never
+     */
+    public ThrottleDelegate(DeliverySteps steps, Pacer pacer, Clock clock, Duration realtimeInline, Waiter waiter) {
         this.steps = steps;
         this.pacer = pacer;
         this.clock = clock;
+        this.realtimeInline = realtimeInline;
+        this.waiter = waiter;
     }
 
     @Override
@@ -110,7 +126,17 @@ public class ThrottleDelegate implements JavaDelegate {
             waitForWindow(execution, window.nextOpening(grant.at(), zones), deadline, window);
             return;
         }
-        SLOT.set(execution, !grant.reserved() ? Slot.RECHECK : grant.at().isAfter(now) ? Slot.LATER : Slot.NOW);
+        boolean later = grant.reserved() && grant.at().isAfter(now);
+        if (later && priority == Priority.REALTIME && Duration.between(now, grant.at()).compareTo(realtimeInline) <= 0) {
+            // a real-time slot a moment away: waited for here, not through a timer job
+            try {
+                waiter.waitUntil(grant.at());
+                later = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        SLOT.set(execution, !grant.reserved() ? Slot.RECHECK : later ? Slot.LATER : Slot.NOW);
         SLOT_GENERATION.set(execution, grant.generation());
         if (!grant.reserved()) {
             TICKET.set(execution, grant.ticket());

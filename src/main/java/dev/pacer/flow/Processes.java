@@ -34,7 +34,7 @@ public final class Processes {
      * delegates, the listener and the dispatch interval. Expressions in a model see these and no other.
      */
     public static final Set<String> BEANS = Set.of("prepareMessage", "throttle", "sendMessage", "settleSend", "scheduleRetry", "recordExpiry",
-            "messageFinished", "validateCampaign", "dispatchMessages", "compileReport", "pauseCampaign", "resumeCampaign",
+            "messageFinished", "messageLane", "validateCampaign", "dispatchMessages", "compileReport", "pauseCampaign", "resumeCampaign",
             "cancelCampaign", "dispatchInterval");
 
     private Processes() {

@@ -18,6 +18,7 @@ import dev.pacer.delivery.DeliverySteps;
 import dev.pacer.flow.Processes;
 import dev.pacer.security.ModelBeans;
 import dev.pacer.delivery.MessageFinishedListener;
+import dev.pacer.delivery.MessageLane;
 import dev.pacer.delivery.MessageKeys;
 import dev.pacer.delivery.PrepareDelegate;
 import dev.pacer.delivery.RecordExpiryDelegate;
@@ -202,8 +203,13 @@ class PacerConfiguration {
     }
 
     @Bean
-    ThrottleDelegate throttle(DeliverySteps steps, Pacer pacer, Clock clock) {
-        return new ThrottleDelegate(steps, pacer, clock);
+    ThrottleDelegate throttle(DeliverySteps steps, Pacer pacer, Clock clock, PacerProperties properties) {
+        return new ThrottleDelegate(steps, pacer, clock, properties.dispatch().realtimeInline(), at -> {
+            long millis = java.time.Duration.between(clock.instant(), at).toMillis();
+            if (millis > 0) {
+                Thread.sleep(millis);
+            }
+        });
     }
 
     /**
@@ -262,6 +268,12 @@ class PacerConfiguration {
     @Bean
     ScheduleRetryDelegate scheduleRetry(DeliverySteps steps, PacerProperties properties, Clock clock, RandomGenerator random) {
         return new ScheduleRetryDelegate(steps, properties.retry().toPolicies(), clock, random);
+    }
+
+    /** Which messages go the whole way in their caller's transaction ({@code bpmn/delivery.bpmn}'s first gateway). */
+    @Bean
+    MessageLane messageLane() {
+        return new MessageLane();
     }
 
     @Bean

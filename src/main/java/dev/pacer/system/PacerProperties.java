@@ -128,6 +128,8 @@ public record PacerProperties(
      * @param lateSlot    how late after its slot a send may still go; a message woken later (the
      *                    database was away, the node restarted) asks for a slot again, so the sends
      *                    held up do not all go at once
+     * @param realtimeInline how soon a real-time message's slot must come for it to wait in its own
+     *                    thread (for a message on its own, the caller's) rather than on a timer job
      */
     public record Dispatch(@Min(1) @DefaultValue("2000") int window,
                            @Min(1) @DefaultValue("500") int batch,
@@ -137,7 +139,8 @@ public record PacerProperties(
                            @DecimalMin("0.0") @DecimalMax("0.99") @DefaultValue("0.1") double bulkShare,
                            @NotNull @DefaultValue("P30D") Duration maxLifetime,
                            @NotNull @DefaultValue("PT1S") Duration controlTtl,
-                           @NotNull @DefaultValue("PT5S") Duration lateSlot) {
+                           @NotNull @DefaultValue("PT5S") Duration lateSlot,
+                           @NotNull @DefaultValue("PT0.25S") Duration realtimeInline) {
     }
 
     /**

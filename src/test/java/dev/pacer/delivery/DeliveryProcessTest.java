@@ -83,6 +83,38 @@ class DeliveryProcessTest {
     }
 
     @Test
+    void shouldSendARealtimeMessageOnItsOwnBeforeTheStartCallReturns() {
+        sender.script.add(SendResult.accepted(202, "msg-now", 1));
+        ProcessInstance pi = start(null, "PENDING", Map.of("priority", "realtime"));
+        assertThat(sender.sent).as("no job executor hop: sent in the caller's transaction").hasSize(1);
+        assertThat(pi).hasPassedInOrder("Task_PrepareNow", "Task_Throttle", "Task_Send", "End_Accepted").isEnded();
+        assertThat(management.createJobQuery().processInstanceId(pi.getId()).count()).isZero();
+    }
+
+    @Test
+    void shouldWaitInItsOwnThreadForARealtimeSlotAMomentAway() {
+        // 600 a minute: one slot every 100 ms, within the 250 ms a real-time message waits for in its own thread
+        DeliveryFixture.on(clock).sender(sender).properties(TestProperties.withProvider("http://127.0.0.1:9", 600)).register();
+        sender.script.add(SendResult.accepted(202, "first", 1));
+        sender.script.add(SendResult.accepted(202, "second", 1));
+        ProcessInstance first = start(null, "PENDING", Map.of("priority", "realtime"));
+        ProcessInstance second = start(null, "PENDING", Map.of("priority", "realtime"));
+        assertThat(first).isEnded();
+        assertThat(second).as("no timer job for a slot 100 ms away").isEnded();
+        assertThat(sender.sent).extracting(ScriptedSender.Sent::at).containsExactly(T0, T0.plusMillis(100));
+    }
+
+    @Test
+    void shouldHandABulkMessageToTheJobExecutor() {
+        sender.script.add(SendResult.accepted(202, "msg-later", 1));
+        ProcessInstance pi = start(null, "PENDING");
+        assertThat(sender.sent).isEmpty();
+        assertThat(pi).hasPassed("Task_Prepare").hasNotPassed("Task_PrepareNow");
+        drive(pi);
+        assertThat(sender.sent).hasSize(1);
+    }
+
+    @Test
     void shouldWaitTheProviderTimeAfterA429AndThenSend() {
         sender.script.add(SendResult.rateLimited(429, Duration.ofSeconds(5), "max-message-queue-size-exceeded", "full"));
         sender.script.add(SendResult.accepted(202, "msg-2", 1));

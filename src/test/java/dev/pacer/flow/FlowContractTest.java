@@ -111,6 +111,11 @@ class FlowContractTest {
             while (m.find()) {
                 named.add(m.group(1));
             }
+            // a bean a condition asks: ${messageLane.immediate(execution)}
+            Matcher asked = Pattern.compile("\\$\\{(\\w+)\\.\\w+\\(execution\\)}").matcher(Files.readString(Path.of(model)));
+            while (asked.find()) {
+                named.add(asked.group(1));
+            }
         }
         named.add("dispatchInterval");
         assertThat(Processes.BEANS).isEqualTo(named);

@@ -11,6 +11,7 @@ import dev.pacer.campaign.PauseCampaign;
 import dev.pacer.campaign.ResumeCampaign;
 import dev.pacer.delivery.DeliverySteps;
 import dev.pacer.delivery.MessageFinishedListener;
+import dev.pacer.delivery.MessageLane;
 import dev.pacer.delivery.MessageKeys;
 import dev.pacer.delivery.PrepareDelegate;
 import dev.pacer.delivery.RecordExpiryDelegate;
@@ -37,6 +38,7 @@ import dev.pacer.throttle.PacerSettings;
 import dev.pacer.throttle.Priority;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.ProcessEngines;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.test.mock.Mocks;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -146,7 +148,12 @@ public final class DeliveryFixture {
         DeliverySteps steps = new DeliverySteps(providers, c);
         SendLedger ledger = ledger();
         Mocks.register("prepareMessage", new PrepareDelegate(steps, keys(clock), providers, list, clock, Duration.ofDays(30)));
-        Mocks.register("throttle", new ThrottleDelegate(steps, p, clock));
+        // a wait in the step's own thread moves the engine clock: no test sleeps
+        Mocks.register("throttle", new ThrottleDelegate(steps, p, clock, props.dispatch().realtimeInline(), at -> {
+            if (at.isAfter(clock.instant())) {
+                ClockUtil.setCurrentTime(java.util.Date.from(at));
+            }
+        }));
         Mocks.register("sendMessage", new SendDelegate(steps, p, providers, sender, ledger, new ResponseRules(engine.getRepositoryService(),
                 engine.getDecisionService()), list, stats, clock, new SendDelegate.Settings(inFlightWait, props.retry().rateLimitBudget(),
                 props.dispatch().lateSlot(), props.doubt().settleAfter())));
@@ -154,6 +161,7 @@ public final class DeliveryFixture {
                 new SettleSendDelegate.Settings(props.doubt().settleAfter(), props.doubt().lookups(), props.doubt().onDoubt())));
         Mocks.register("recordExpiry", new RecordExpiryDelegate(steps, p));
         Mocks.register("scheduleRetry", new ScheduleRetryDelegate(steps, props.retry().toPolicies(), clock, new SplittableRandom(5)));
+        Mocks.register("messageLane", new MessageLane());
         Mocks.register("messageFinished", new MessageFinishedListener(stats, ledger, false));
         Mocks.register("pauseCampaign", new PauseCampaign(c));
         Mocks.register("resumeCampaign", new ResumeCampaign(c, providers, p));
