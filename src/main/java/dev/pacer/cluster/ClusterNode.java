@@ -110,7 +110,7 @@ public class ClusterNode implements AutoCloseable {
         });
     }
 
-    /** Starts beating and reading the others' 429s in the background. */
+    /** Starts beating, and reading what the other nodes tell (their 429s, the queue places they free), in the background. */
     public ClusterNode start() {
         timer.scheduleWithFixedDelay(() -> quietly(this::beat), settings.heartbeat().toMillis(), settings.heartbeat().toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -121,10 +121,6 @@ public class ClusterNode implements AutoCloseable {
     /** The nodes alive at the last heartbeat, this one included. */
     public int nodes() {
         return nodes;
-    }
-
-    public String name() {
-        return node;
     }
 
     /**

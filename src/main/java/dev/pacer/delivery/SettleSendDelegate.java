@@ -27,6 +27,7 @@ import static dev.pacer.flow.MessageVariables.LOOKUPS;
 import static dev.pacer.flow.MessageVariables.ON_DOUBT;
 import static dev.pacer.flow.MessageVariables.PROVIDER_MESSAGE_ID;
 import static dev.pacer.flow.MessageVariables.REASON;
+import static dev.pacer.flow.MessageVariables.SEGMENTS;
 import static dev.pacer.flow.MessageVariables.SEND_KEY;
 import static dev.pacer.flow.MessageVariables.SETTLE_AT;
 import static dev.pacer.flow.MessageVariables.SLOT;
@@ -87,7 +88,7 @@ public class SettleSendDelegate implements JavaDelegate {
             case YES -> {
                 PROVIDER_MESSAGE_ID.set(execution, found.providerMessageId());
                 settled(execution, Doubt.SENT, "its answer was lost; the provider has it: " + found.detail());
-                steps.end(execution, Outcome.ACCEPTED, REASON.get(execution));
+                accepted(execution);
             }
             case NO -> {
                 if (tookIt) {
@@ -135,6 +136,11 @@ public class SettleSendDelegate implements JavaDelegate {
     private void acceptedWithoutId(DelegateExecution execution, int status, Lookup found) {
         settled(execution, Doubt.SENT, "the provider took it (" + status + ") but its answer was cut short; its id is "
                 + "unknown (" + found.detail() + ")");
+        accepted(execution);
+    }
+
+    private void accepted(DelegateExecution execution) {
+        stats.accepted(SEGMENTS.require(execution));
         steps.end(execution, Outcome.ACCEPTED, REASON.get(execution));
     }
 
