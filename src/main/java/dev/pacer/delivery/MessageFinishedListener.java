@@ -42,7 +42,7 @@ public class MessageFinishedListener implements ExecutionListener {
             DOUBT.set(execution, Doubt.UNSETTLED);
             stats.settled(Doubt.UNSETTLED);
         }
-        ledger.forget(execution.getProcessInstanceId());
+        ledger.forget(SendLedger.messageOf(execution));
         String text = TEXT.get(execution);
         if (!keepRealtimeText && text != null && PRIORITY.get(execution, Priority.BULK) == Priority.REALTIME) {
             TEXT.set(execution, redacted(text));
@@ -58,7 +58,7 @@ public class MessageFinishedListener implements ExecutionListener {
             return true;
         }
         return outcome != Outcome.ACCEPTED && outcome != Outcome.IN_DOUBT && ATTEMPTS.get(execution) != null
-                && ledger.find(SendLedger.key(execution.getProcessInstanceId(), ATTEMPTS.get(execution) + 1)).isPresent();
+                && ledger.find(SendLedger.key(SendLedger.messageOf(execution), ATTEMPTS.get(execution) + 1)).isPresent();
     }
 
     /** What the history keeps of a real-time message's text. */

@@ -112,10 +112,10 @@ public class SendDelegate implements JavaDelegate {
     public void execute(DelegateExecution execution) throws InterruptedException {
         Instant now = clock.instant();
         Instant deadline = DEADLINE.get(execution);
-        String sendKey = SendLedger.key(execution.getProcessInstanceId(), ATTEMPTS.get(execution, 0) + 1);
+        String sendKey = SendLedger.key(SendLedger.messageOf(execution), ATTEMPTS.get(execution, 0) + 1);
         Optional<SendLedger.Entry> earlier = ledger.find(sendKey);
         if (earlier.isPresent()) {
-            // this step ran before and its job never committed (the node stopped, the commit failed)
+            // this step ran before and its transaction never committed (the node stopped, the commit failed)
             resume(execution, earlier.get(), now, deadline);
             return;
         }
@@ -169,7 +169,7 @@ public class SendDelegate implements JavaDelegate {
         }
         ProviderAccount account = providers.account(PROVIDER.require(execution));
         Instant sentAt = clock.instant();
-        Optional<SendLedger.Entry> raced = ledger.begin(sendKey, execution.getProcessInstanceId(), account.name(), FROM.require(execution), to, sentAt);
+        Optional<SendLedger.Entry> raced = ledger.begin(sendKey, SendLedger.messageOf(execution), account.name(), FROM.require(execution), to, sentAt);
         if (raced.isPresent()) {
             // another node runs this step's job as well (its lock ran out): the send is that one's
             pacer.exit(scopes);

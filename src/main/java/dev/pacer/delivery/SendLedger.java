@@ -1,6 +1,7 @@
 package dev.pacer.delivery;
 
 import dev.pacer.provider.SendResult;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -27,7 +28,7 @@ public class SendLedger {
     /**
      * One send: recorded before its request ({@code answer} null until it came back).
      *
-     * @param key the send's key: the message's instance id and the attempt's number
+     * @param key the send's key: the message ({@link #messageOf}) and the attempt's number
      */
     public record Entry(String key, String messageId, String provider, String from, String to, Instant startedAt, String node,
                         SendResult answer) {
@@ -65,16 +66,27 @@ public class SendLedger {
         this.jdbc = jdbc;
         this.own = own;
         this.node = node;
-        jdbc.execute("create table if not exists " + TABLE + " (SEND_KEY_ varchar(100) not null primary key, "
-                + "MESSAGE_ID_ varchar(64) not null, PROVIDER_ varchar(100) not null, FROM_ varchar(64) not null, TO_ varchar(64) not null, "
+        jdbc.execute("create table if not exists " + TABLE + " (SEND_KEY_ varchar(300) not null primary key, "
+                + "MESSAGE_ID_ varchar(255) not null, PROVIDER_ varchar(100) not null, FROM_ varchar(64) not null, TO_ varchar(64) not null, "
                 + "STARTED_AT_ timestamp not null, NODE_ varchar(255), ANSWERED_AT_ timestamp, STATUS_ integer, PROVIDER_MESSAGE_ID_ varchar(255), "
                 + "SEGMENTS_ integer, ERROR_TYPE_ varchar(255), ERROR_CODE_ varchar(64), DESCRIPTION_ varchar(1000), RETRY_WAIT_MS_ bigint)");
         jdbc.execute("create index if not exists PACER_SEND_MESSAGE on " + TABLE + " (MESSAGE_ID_)");
     }
 
-    /** The key of attempt {@code attempt} of the message of instance {@code messageId}. */
+    /** The key of attempt {@code attempt} of message {@code messageId} ({@link #messageOf}). */
     public static String key(String messageId, int attempt) {
         return messageId + "#" + attempt;
+    }
+
+    /**
+     * What the ledger knows a message by: its business key (a campaign's {@code <id>/<row>}, or the
+     * idempotency key of a message on its own), else its instance id. Not the instance id alone: a
+     * message on its own is sent in its start call's transaction, and should that transaction fail
+     * after the send, the caller's retry with the same key is a new instance that must find the send.
+     */
+    public static String messageOf(DelegateExecution execution) {
+        String key = execution.getProcessBusinessKey();
+        return key != null && !key.isBlank() ? key : execution.getProcessInstanceId();
     }
 
     /** The send recorded under {@code key}, if any. */
@@ -119,7 +131,7 @@ public class SendLedger {
                 }));
     }
 
-    /** Forgets the sends of the message of instance {@code messageId}, in the caller's transaction: it has ended. */
+    /** Forgets the sends of message {@code messageId} ({@link #messageOf}), in the caller's transaction: it has ended. */
     public void forget(String messageId) {
         jdbc.update("delete from " + TABLE + " where MESSAGE_ID_ = ?", messageId);
     }

@@ -189,6 +189,40 @@ class SendInDoubtProcessTest {
     }
 
     @Test
+    void shouldNotSendAgainWhenARealtimeStartFailedAfterItsSendAndTheCallerRetries() {
+        // a real-time message on its own is sent in its start call's transaction; that transaction
+        // fails after the send, and the caller starts it again with the same idempotency key
+        DeliveryStats failingOnce = new DeliveryStats() {
+            boolean failed;
+
+            @Override
+            public void accepted(int segments) {
+                if (!failed) {
+                    failed = true;
+                    throw new IllegalStateException("the commit failed");
+                }
+                super.accepted(segments);
+            }
+        };
+        fixture.stats(failingOnce).register();
+        provider.script.add(SendResult.accepted(202, "bw-once", 1));
+        Map<String, Object> vars = new HashMap<>(DeliveryFixture.message("+12025550101", "your code is 4242", 1, null, "PENDING"));
+        vars.put("priority", "realtime");
+
+        assertThatThrownBy(() -> engine.getRuntimeService().startProcessInstanceByKey("delivery", "otp-4242", vars))
+                .hasMessageContaining("the commit failed");
+        // on a server the key is taken in the start's transaction and goes with its rollback; the
+        // process-test engine commits each of the test kit's statements on its own
+        DeliveryFixture.jdbc().update("delete from " + MessageKeys.TABLE + " where KEY_ = ?", "otp-4242");
+        ProcessInstance retried = engine.getRuntimeService().startProcessInstanceByKey("delivery", "otp-4242", vars);
+        engine.drive(retried); // the slot the failed start took is gone: the retry waits for the next
+
+        assertThat(retried).isEnded();
+        assertThat(provider.sent).as("the retry found the send of the start that failed").hasSize(1);
+        assertThat(engine.variable(retried, "providerMessageId")).isEqualTo("bw-once");
+    }
+
+    @Test
     void shouldFlagAMessageThatEndsBeforeItsDoubtIsSettled() {
         fixture.register();
         provider.script.add(TIMED_OUT);
