@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -28,6 +29,19 @@ final class ChildRun {
      * @return its exit code
      */
     static int pacer(List<String> javaOptions, List<String> args, Path log, Duration limit) throws IOException, InterruptedException {
+        List<String> simulated = new ArrayList<>(args);
+        // every run of the benchmarks is against the built-in simulator
+        simulated.add("--pacer.simulator.enabled=true");
+        Process p = start(javaOptions, simulated, log, Map.of());
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("pacer " + String.join(" ", args) + " did not end within " + limit + "; see " + log);
+        }
+        return p.exitValue();
+    }
+
+    /** Starts {@code pacer ARGS} in a fresh JVM (the same Java, class path or jar), its output to {@code log}, and returns at once. */
+    static Process start(List<String> javaOptions, List<String> args, Path log, Map<String, String> env) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(javaOptions);
@@ -39,14 +53,9 @@ final class ChildRun {
             command.addAll(List.of("-cp", classPath, PacerBench.class.getName()));
         }
         command.addAll(args);
-        // every run of the benchmarks is against the built-in simulator
-        command.add("--pacer.simulator.enabled=true");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("pacer " + String.join(" ", args) + " did not end within " + limit + "; see " + log);
-        }
-        return p.exitValue();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     /** Distinct valid numbers for benchmark audiences: ten area codes of 10,000 numbers each. */

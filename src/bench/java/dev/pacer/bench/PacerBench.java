@@ -33,7 +33,7 @@ public final class PacerBench {
     public static void main(String[] args) {
         PacerApplication.prepare();
         CommandLine cli = PacerCommand.commandLine();
-        for (Object command : List.of(new Bench(), new BenchSendPath(), new BenchTimers(), new BenchLimits(), new BenchQueue())) {
+        for (Object command : List.of(new Bench(), new BenchSendPath(), new BenchTimers(), new BenchLimits(), new BenchQueue(), new BenchCrash())) {
             cli.addSubcommand(command);
         }
         System.exit(cli.execute(args));
@@ -150,6 +150,25 @@ public final class PacerBench {
             List<SimulatorScenario> which = scenarios.isEmpty()
                     ? List.of(SimulatorScenario.values()) : scenarios;
             System.out.print(new LimitsBenchmark(messages, rate, runs, javaOptions, System.err).run(which));
+            return 0;
+        }
+    }
+
+    @Command(name = "bench-crash", description = "Kills a node (SIGKILL) mid-campaign and starts it again on its database: "
+            + "messages lost, sent twice, in doubt and how each was settled (docs/cluster.md).")
+    static class BenchCrash implements Callable<Integer> {
+        @Option(names = "--runs", defaultValue = "3")
+        int runs;
+
+        @Option(names = "--messages", defaultValue = "600")
+        int messages;
+
+        @Option(names = "--rate", defaultValue = "1200", description = "the provider's rate, segments per minute")
+        int rate;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.print(new CrashBenchmark(System.err).run(runs, messages, rate));
             return 0;
         }
     }

@@ -1,7 +1,7 @@
 package dev.pacer.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pacer.cli.ServerClient;
 import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.provider.bandwidth.BandwidthSimulator;
 import org.junit.jupiter.api.AfterAll;
@@ -17,17 +17,12 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -45,7 +40,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String URL = System.getenv("PACER_TEST_POSTGRES_URL");
     private static final String ADMIN = "admin";
     private static final String PASSWORD = "cluster-it-secret";
@@ -58,11 +52,12 @@ class ClusterIT {
     private static final Duration TAKE_OVER = Duration.ofSeconds(30);
 
     private static BandwidthSimulator simulator;
+    private static ServerClient a;
+    private static ServerClient b;
     private static final List<Process> nodes = new ArrayList<>();
     private static int portA;
     private static int portB;
     private static Process nodeB;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -75,8 +70,10 @@ class ClusterIT {
         portA = freePort();
         portB = freePort();
         // one at a time: the first creates the schema and deploys the models
+        a = client(portA);
+        b = client(portB);
         start("a", portA);
-        awaitReady(portA);
+        a.awaitReady(Duration.ofMinutes(2));
     }
 
     @AfterAll
@@ -91,14 +88,14 @@ class ClusterIT {
     @Order(1)
     void shouldSendNoFasterTogetherThanOneNodeWouldAndAsFast() throws Exception {
         // warm: a node's first campaign pays for loading its classes and compiling its code
-        awaitEnded(portA, startCampaign(portA, "warm-a", "+1202400", 10), Duration.ofSeconds(90));
-        Run alone = twoCampaigns(portA, portA, "alone", "+1202310", "+1202311");
+        a.awaitEnded(a.startCampaign(campaign("warm-a", "+1202400", 10)), Duration.ofSeconds(90));
+        Run alone = twoCampaigns(a, a, "alone", "+1202310", "+1202311");
 
         nodeB = start("b", portB);
-        awaitReady(portB);
+        b.awaitReady(Duration.ofMinutes(2));
         awaitNodes(db(), 2);
-        awaitEnded(portB, startCampaign(portB, "warm-b", "+1202401", 10), Duration.ofSeconds(90));
-        Run both = twoCampaigns(portA, portB, "both", "+1202300", "+1202301");
+        b.awaitEnded(b.startCampaign(campaign("warm-b", "+1202401", 10)), Duration.ofSeconds(90));
+        Run both = twoCampaigns(a, b, "both", "+1202300", "+1202301");
 
         double minimum = 200 * 60d / PER_MINUTE;
         System.out.printf("cluster: 2 x 100 messages at %d a minute (minimum %.1f s): one node %.1f s, most sends in one second %d; "
@@ -115,13 +112,13 @@ class ClusterIT {
     private record Run(double makespan, Peak peak) {
     }
 
-    private Run twoCampaigns(int port1, int port2, String name, String numbers1, String numbers2) throws Exception {
+    private Run twoCampaigns(ServerClient node1, ServerClient node2, String name, String numbers1, String numbers2) throws Exception {
         int before = simulator.acceptedTimes().size();
         Instant started = Instant.now();
-        String first = startCampaign(port1, name + "-first", numbers1, 100);
-        String second = startCampaign(port2, name + "-second", numbers2, 100);
-        awaitEnded(port1, first, Duration.ofSeconds(90));
-        awaitEnded(port1, second, Duration.ofSeconds(90));
+        String first = node1.startCampaign(campaign(name + "-first", numbers1, 100));
+        String second = node2.startCampaign(campaign(name + "-second", numbers2, 100));
+        node1.awaitEnded(first, Duration.ofSeconds(90));
+        node1.awaitEnded(second, Duration.ofSeconds(90));
         List<Instant> times = simulator.acceptedTimes().subList(before, simulator.acceptedTimes().size());
         assertThat(times).hasSize(200);
         Instant last = times.stream().max(Instant::compareTo).orElseThrow();
@@ -134,24 +131,24 @@ class ClusterIT {
         int before = simulator.acceptedTimes().size();
         long rateLimitedBefore = simulator.stats().rateLimited();
         // two campaigns at once, one started on each node; then node b dies mid-campaign
-        String first = startCampaign(portA, "cluster-first", "+1202200", 150);
-        String second = startCampaign(portB, "cluster-second", "+1202201", 150);
+        String first = a.startCampaign(campaign("cluster-first", "+1202200", 150));
+        String second = b.startCampaign(campaign("cluster-second", "+1202201", 150));
         Instant started = Instant.now();
         Thread.sleep(5_000);
         Instant killedAt = Instant.now();
         nodeB.destroyForcibly().waitFor();
 
-        awaitEnded(portA, first, Duration.ofSeconds(150));
-        awaitEnded(portA, second, Duration.ofSeconds(150));
+        a.awaitEnded(first, Duration.ofSeconds(150));
+        a.awaitEnded(second, Duration.ofSeconds(150));
         Instant ended = Instant.now();
 
         BandwidthSimulator.Stats stats = simulator.stats();
         assertThat(stats.duplicates()).as("no message sent twice").isZero();
         assertThat(stats.insideToldWait()).as("no request inside a wait the provider told").isZero();
-        JsonNode a = report(portA, "cluster-first");
-        JsonNode b = report(portA, "cluster-second");
-        long accepted = a.path("outcomes").path("ACCEPTED").asLong() + b.path("outcomes").path("ACCEPTED").asLong();
-        long inDoubt = a.path("outcomes").path("IN_DOUBT").asLong() + b.path("outcomes").path("IN_DOUBT").asLong();
+        JsonNode first1 = a.report("cluster-first");
+        JsonNode second1 = a.report("cluster-second");
+        long accepted = first1.path("outcomes").path("ACCEPTED").asLong() + second1.path("outcomes").path("ACCEPTED").asLong();
+        long inDoubt = first1.path("outcomes").path("IN_DOUBT").asLong() + second1.path("outcomes").path("IN_DOUBT").asLong();
         assertThat(accepted + inDoubt).as("every message has its outcome: none lost").isEqualTo(300);
         List<Instant> times = simulator.acceptedTimes().subList(before, simulator.acceptedTimes().size());
         assertThat(times).as("what the provider took is what the reports say was accepted").hasSize((int) accepted);
@@ -164,7 +161,7 @@ class ClusterIT {
         Duration silence = longestGapAfter(times, killedAt);
         System.out.printf("cluster, node b killed at +5 s: makespan %.1f s (minimum %.1f s), most sends in one second %d at +%.1f s, "
                         + "longest silence after the kill %.1f s, in doubt: %s / %s%n", makespan.toMillis() / 1000d, minimum.toMillis() / 1000d,
-                peak.sends(), Duration.between(started, peak.at()).toMillis() / 1000d, silence.toMillis() / 1000d, a.path("inDoubt"), b.path("inDoubt"));
+                peak.sends(), Duration.between(started, peak.at()).toMillis() / 1000d, silence.toMillis() / 1000d, first1.path("inDoubt"), second1.path("inDoubt"));
         StringBuilder perSecond = new StringBuilder();
         for (int sec = 0; sec < 30; sec++) {
             Instant from = started.plusSeconds(sec);
@@ -212,44 +209,6 @@ class ClusterIT {
         return longest;
     }
 
-    private String startCampaign(int port, String name, String numbers, int recipients) throws Exception {
-        StringBuilder list = new StringBuilder();
-        for (int i = 0; i < recipients; i++) {
-            list.append(i == 0 ? "" : ",").append("{\"to\":\"").append(numbers).append(String.format("%04d", i)).append("\"}");
-        }
-        String campaign = "{\"name\":\"" + name + "\",\"provider\":\"bandwidth\",\"from\":\"+12025550100\",\"text\":\"Hi\",\"recipients\":[" + list + "]}";
-        String body = JSON.writeValueAsString(JSON.createObjectNode().set("variables", JSON.createObjectNode()
-                .set("campaign", JSON.createObjectNode().put("type", "Json").put("value", campaign))));
-        HttpResponse<String> r = http.send(request(port, "/engine-rest/process-definition/key/campaign/start")
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body()).path("id").asText();
-    }
-
-    private void awaitEnded(int port, String instanceId, Duration within) throws Exception {
-        Instant until = Instant.now().plus(within);
-        while (Instant.now().isBefore(until)) {
-            HttpResponse<String> r = http.send(request(port, "/engine-rest/history/process-instance/" + instanceId).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200 && "COMPLETED".equals(JSON.readTree(r.body()).path("state").asText())) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("campaign " + instanceId + " did not end within " + within);
-    }
-
-    private JsonNode report(int port, String name) throws Exception {
-        HttpResponse<String> r = http.send(request(port, "/api/campaigns/" + name + "/report").GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
-    }
-
-    private static HttpRequest.Builder request(int port, String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
-    }
-
     private static Process start(String name, int port) throws IOException {
         Path logs = Path.of("target", "cluster-it");
         Files.createDirectories(logs);
@@ -268,22 +227,6 @@ class ClusterIT {
         return p;
     }
 
-    private static void awaitReady(int port) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        Instant until = Instant.now().plusSeconds(120);
-        while (Instant.now().isBefore(until)) {
-            try {
-                if (client.send(request(port, "/engine-rest/engine").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("node on port " + port + " was not ready within 2 minutes (target/cluster-it/*.log)");
-    }
-
     private static void awaitNodes(JdbcTemplate db, int n) throws InterruptedException {
         Instant until = Instant.now().plusSeconds(30);
         while (Instant.now().isBefore(until)) {
@@ -295,6 +238,19 @@ class ClusterIT {
             Thread.sleep(200);
         }
         throw new AssertionError(n + " nodes did not join within 30 s");
+    }
+
+    /** A campaign of {@code recipients} messages to the numbers {@code numbers0000}, {@code numbers0001}... */
+    private static String campaign(String name, String numbers, int recipients) {
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < recipients; i++) {
+            list.append(i == 0 ? "" : ",").append("{\"to\":\"").append(numbers).append(String.format("%04d", i)).append("\"}");
+        }
+        return "{\"name\":\"" + name + "\",\"provider\":\"bandwidth\",\"from\":\"+12025550100\",\"text\":\"Hi\",\"recipients\":[" + list + "]}";
+    }
+
+    private static ServerClient client(int port) {
+        return new ServerClient(URI.create("http://127.0.0.1:" + port), ADMIN, PASSWORD);
     }
 
     private static JdbcTemplate db() {
