@@ -1,6 +1,8 @@
 package dev.pacer.cluster;
 
 import dev.pacer.throttle.Pacer;
+import dev.pacer.throttle.QueueLeft;
+import dev.pacer.throttle.PacerListener;
 import dev.pacer.throttle.RateLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,14 +99,14 @@ public class ClusterNode implements AutoCloseable {
             return t;
         });
         beat();
-        pacer.listen(new Pacer.Listener() {
+        pacer.listen(new PacerListener() {
             @Override
             public void rateLimited(RateLimit r) {
                 publish(r);
             }
 
             @Override
-            public void leftQueue(Pacer.QueueLeft left) {
+            public void leftQueue(QueueLeft left) {
                 publish(left);
             }
         });
@@ -179,7 +181,7 @@ public class ClusterNode implements AutoCloseable {
                         return;
                     }
                     if (LEFT.equals(rs.getString(2))) {
-                        pacer.leftQueueElsewhere(new Pacer.QueueLeft(rs.getLong(10), rs.getString(3), rs.getInt(11)));
+                        pacer.leftQueueElsewhere(new QueueLeft(rs.getLong(10), rs.getString(3), rs.getInt(11)));
                         return;
                     }
                     double rate = rs.getDouble(7);
@@ -192,7 +194,7 @@ public class ClusterNode implements AutoCloseable {
     }
 
     /** Frees a place in another node's bulk queue: the message that held it is queued here now. */
-    void publish(Pacer.QueueLeft left) {
+    void publish(QueueLeft left) {
         insert(left.scope(), LEFT, (ps, i) -> {
             ps.setNull(i, Types.TIMESTAMP);
             ps.setNull(i + 1, Types.TIMESTAMP);

@@ -35,6 +35,12 @@ import java.util.random.RandomGenerator;
  * (additive increase), never above the configured ceiling. Rate-limit headers that report the
  * window's remaining quota spread what is left over the rest of the window, and hold the scope
  * until the reset when nothing is left, so that the 429 does not come at all.
+ *
+ * <p>In a cluster ({@code dev.pacer.cluster.ClusterNode}) the pacers of the nodes share each scope:
+ * slots only inside windows claimed of one {@link Timeline}, burst and in-flight places by
+ * {@link #share(double)}, and what one pacer learns from a 429 or a message leaving its queue
+ * elsewhere told to the others through a {@link PacerListener}. A slot carries its pacer's tag, so
+ * one granted on another node is told apart from a stale one of this node's.
  */
 public final class Pacer {
 
@@ -59,9 +65,7 @@ public final class Pacer {
     private double share = 1;
     /** The scopes' slots shared with the other nodes of a cluster; null alone. */
     private Timeline timeline;
-    /** The permits of a window a node claims of a shared timeline at a time. */
-    private static final int WINDOW_PERMITS = 10;
-    private volatile Listener listener = new Listener() { };
+    private volatile PacerListener listener = new PacerListener() { };
 
     public Pacer(Clock clock, PacerSettings settings, RandomGenerator random) {
         this.clock = clock;
@@ -121,30 +125,11 @@ public final class Pacer {
             return t;
         }
         for (int round = 0; round < 4; round++) {
-            boolean moved = false;
+            long before = t;
             for (Scope s : ss) {
-                double interval = s.interval(now);
-                if (interval == 0) {
-                    continue;
-                }
-                int n = s.limit.permits(segments);
-                if (t < s.windowStart) {
-                    t = s.windowStart;
-                    moved = true;
-                } else if (t + (long) ((n - 1) * interval) >= s.windowEnd) {
-                    long length = (long) (Math.max(n, WINDOW_PERMITS) * interval);
-                    long start = timeline.claim(s.limit.scope(), t, length);
-                    s.windowStart = start;
-                    s.windowEnd = start + length;
-                    if (start > t) {
-                        // another node's window came right before: no burst at the start of this one
-                        s.tat = Math.max(s.tat, start + (long) ((s.tolerance - 1) * interval));
-                        t = start;
-                        moved = true;
-                    }
-                }
+                t = s.inWindow(t, segments, now, timeline);
             }
-            if (!moved) {
+            if (t == before) {
                 return t;
             }
         }
@@ -414,28 +399,10 @@ public final class Pacer {
     }
 
     /** Tells {@code listener} what the other nodes of a cluster need to hear of this pacer's. */
-    public void listen(Listener listener) {
+    public void listen(PacerListener listener) {
         this.listener = listener;
     }
 
-    /** What a pacer tells the other nodes of its cluster. */
-    public interface Listener {
-        /** A 429 this pacer took from one of its own sends. */
-        default void rateLimited(RateLimit r) {
-        }
-
-        /** A message left its place in another node's bulk queue here. */
-        default void leftQueue(QueueLeft left) {
-        }
-    }
-
-    /**
-     * A message left its place in the bulk queue of scope {@code scope} of the node tagged {@code owner}.
-     *
-     * @param permits the place's size, in the scope's permits
-     */
-    public record QueueLeft(long owner, String scope, int permits) {
-    }
 
     /**
      * What the scope's rate-limit headers said. When the quota left is no more than the requests

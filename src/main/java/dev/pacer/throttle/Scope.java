@@ -13,6 +13,8 @@ import java.util.concurrent.Semaphore;
 final class Scope {
 
     private static final long ROLL_NANOS = 2_000_000_000L;
+    /** The permits of a window a node claims of a shared timeline at a time. */
+    static final int WINDOW_PERMITS = 10;
 
     final ScopeLimit limit;
     final Places inFlight;
@@ -89,6 +91,35 @@ final class Scope {
             inFlight.reduce(maxInFlight - places);
         }
         maxInFlight = places;
+    }
+
+    /**
+     * Moves {@code t} into the window of the shared timeline this node holds, claiming the next
+     * window of {@link #WINDOW_PERMITS} permits when a send of {@code segments} at {@code t} would
+     * run past the end of the last; a scope with no pace is left alone.
+     */
+    long inWindow(long t, int segments, long now, Timeline timeline) {
+        double interval = interval(now);
+        if (interval == 0) {
+            return t;
+        }
+        int n = limit.permits(segments);
+        if (t < windowStart) {
+            return windowStart;
+        }
+        if (t + (long) ((n - 1) * interval) < windowEnd) {
+            return t;
+        }
+        long length = (long) (Math.max(n, WINDOW_PERMITS) * interval);
+        long start = timeline.claim(limit.scope(), t, length);
+        windowStart = start;
+        windowEnd = start + length;
+        if (start > t) {
+            // another node's window came right before: no burst at the start of this one
+            tat = Math.max(tat, start + (long) ((tolerance - 1) * interval));
+            return start;
+        }
+        return t;
     }
 
     private long shareOf(long permits) {

@@ -162,19 +162,7 @@ class SendInDoubtProcessTest {
     @Test
     void shouldUseTheRecordedAnswerWhenTheJobFailedAfterIt() {
         // the answer is recorded, then the job's transaction fails (here: a counter throws once)
-        DeliveryStats failingOnce = new DeliveryStats() {
-            boolean failed;
-
-            @Override
-            public void accepted(int segments) {
-                if (!failed) {
-                    failed = true;
-                    throw new IllegalStateException("the commit failed");
-                }
-                super.accepted(segments);
-            }
-        };
-        fixture.stats(failingOnce).register();
+        fixture.stats(failingOnceAfterTheAnswer()).register();
         provider.script.add(SendResult.accepted(202, "bw-only", 1));
         ProcessInstance pi = start(Map.of());
 
@@ -192,19 +180,7 @@ class SendInDoubtProcessTest {
     void shouldNotSendAgainWhenARealtimeStartFailedAfterItsSendAndTheCallerRetries() {
         // a real-time message on its own is sent in its start call's transaction; that transaction
         // fails after the send, and the caller starts it again with the same idempotency key
-        DeliveryStats failingOnce = new DeliveryStats() {
-            boolean failed;
-
-            @Override
-            public void accepted(int segments) {
-                if (!failed) {
-                    failed = true;
-                    throw new IllegalStateException("the commit failed");
-                }
-                super.accepted(segments);
-            }
-        };
-        fixture.stats(failingOnce).register();
+        fixture.stats(failingOnceAfterTheAnswer()).register();
         provider.script.add(SendResult.accepted(202, "bw-once", 1));
         Map<String, Object> vars = new HashMap<>(DeliveryFixture.message("+12025550101", "your code is 4242", 1, null, "PENDING"));
         vars.put("priority", "realtime");
@@ -253,6 +229,22 @@ class SendInDoubtProcessTest {
         assertThat(report.inDoubt()).containsExactlyInAnyOrderEntriesOf(Map.of("SENT", 1L, "NOT_SENT", 1L));
         assertThat(report.outcomes()).containsEntry("ACCEPTED", 3L);
         assertThat(report.toText()).contains("in doubt (answer lost) 2");
+    }
+
+    /** Live counters whose count of the first accepted send throws: the step's transaction fails after the answer was recorded. */
+    private static DeliveryStats failingOnceAfterTheAnswer() {
+        return new DeliveryStats() {
+            boolean failed;
+
+            @Override
+            public void accepted(int segments) {
+                if (!failed) {
+                    failed = true;
+                    throw new IllegalStateException("the commit failed");
+                }
+                super.accepted(segments);
+            }
+        };
     }
 
     private ProcessInstance start(Map<String, Object> extra) {
