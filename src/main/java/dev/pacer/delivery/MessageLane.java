@@ -19,16 +19,22 @@ public class MessageLane {
         if (CAMPAIGN_ID.get(execution) != null) {
             return false;
         }
-        Object given = PRIORITY.raw(execution);
-        if (given == null || given.toString().isBlank()) {
-            // a message on its own is a real-time one unless it says otherwise
-            return true;
-        }
         try {
-            return Priority.parse(given.toString()) == Priority.REALTIME;
+            return priority(PRIORITY.raw(execution), true) == Priority.REALTIME;
         } catch (IllegalArgumentException e) {
             // the prepare step refuses it, naming the value
             return false;
         }
+    }
+
+    /**
+     * A message's priority as given ({@code bulk} or {@code realtime}, in any case); a message on its
+     * own that gives none is a real-time one, a campaign's a bulk one.
+     *
+     * @throws IllegalArgumentException naming a value that is neither
+     */
+    static Priority priority(Object given, boolean onItsOwn) {
+        boolean none = given == null || given.toString().isBlank();
+        return none && onItsOwn ? Priority.REALTIME : Priority.parse(none ? null : given.toString());
     }
 }

@@ -114,9 +114,7 @@ public class PrepareDelegate implements JavaDelegate {
 
         Priority priority;
         try {
-            String given = text(execution, PRIORITY);
-            // a message submitted on its own is a real-time one unless it says otherwise
-            priority = given == null && single ? Priority.REALTIME : Priority.parse(given);
+            priority = MessageLane.priority(text(execution, PRIORITY), single);
         } catch (IllegalArgumentException e) {
             throw new InvalidCampaignException(e.getMessage());
         }
