@@ -29,16 +29,18 @@ import java.util.Set;
  * @param sendWindow      the hours, in each recipient's local time, in which messages may be sent, or null
  * @param onDoubt         what a message whose send is in doubt does when the provider cannot tell
  *                        ({@code skip} or {@code resend}), or null for the server's default
+ * @param fallbackProvider the account a message goes through, once, when {@code provider} certainly did not take it
+ *                        (no connection, an outage, its circuit open after repeated server errors), or null
  */
 public record CampaignSpec(String name, String provider, String from, Template text, JsonNode recipients,
                            Path recipientsFile, Priority priority, Duration ttl, Instant deadline, Integer maxRate,
-                           SendWindow sendWindow, OnDoubt onDoubt) {
+                           SendWindow sendWindow, OnDoubt onDoubt, String fallbackProvider) {
 
     /** A key given twice is refused, not quietly overwritten by the last. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> FIELDS = Set.of("name", "provider", "from", "text", "recipients",
-            "recipientsFile", "priority", "ttl", "deadline", "maxRate", "sendWindow", "onDoubt");
+            "recipientsFile", "priority", "ttl", "deadline", "maxRate", "sendWindow", "onDoubt", "fallbackProvider");
     static final int MAX_TEXT = 2048;
 
     /**
@@ -62,7 +64,7 @@ public record CampaignSpec(String name, String provider, String from, Template t
             String field = it.next();
             if (!FIELDS.contains(field)) {
                 throw new InvalidCampaignException("unknown field '" + field + "' (known: name, provider, from, text, "
-                        + "recipients, recipientsFile, priority, ttl, deadline, maxRate, sendWindow, onDoubt)");
+                        + "recipients, recipientsFile, priority, ttl, deadline, maxRate, sendWindow, onDoubt, fallbackProvider)");
             }
         }
         String name = required(root, "name");
@@ -73,6 +75,14 @@ public record CampaignSpec(String name, String provider, String from, Template t
         if (!providers.contains(provider)) {
             throw new InvalidCampaignException("provider '" + provider + "' is not configured (configured: "
                     + String.join(", ", providers) + ")");
+        }
+        String fallback = optional(root, "fallbackProvider");
+        if (fallback != null && !providers.contains(fallback)) {
+            throw new InvalidCampaignException("fallbackProvider '" + fallback + "' is not configured (configured: "
+                    + String.join(", ", providers) + ")");
+        }
+        if (provider.equals(fallback)) {
+            throw new InvalidCampaignException("fallbackProvider must be another account than provider '" + provider + "'");
         }
         String from = required(root, "from");
         PhoneNumbers.problem(from).ifPresent(p -> {
@@ -153,7 +163,7 @@ public record CampaignSpec(String name, String provider, String from, Template t
             throw new InvalidCampaignException("text: " + e.getMessage());
         }
         return new CampaignSpec(name, provider, from, template, recipients, recipientsFile, priority, ttl, deadline, maxRate,
-                window == null ? null : SendWindow.parse(window), onDoubt);
+                window == null ? null : SendWindow.parse(window), onDoubt, fallback);
     }
 
     /**

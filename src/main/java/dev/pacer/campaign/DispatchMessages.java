@@ -29,6 +29,7 @@ import static dev.pacer.flow.MessageVariables.OUTCOME;
 import static dev.pacer.flow.MessageVariables.PRIORITY;
 import static dev.pacer.flow.MessageVariables.PROVIDER;
 import static dev.pacer.flow.MessageVariables.REASON;
+import static dev.pacer.flow.MessageVariables.FALLBACK_PROVIDER;
 import static dev.pacer.flow.MessageVariables.ON_DOUBT;
 import static dev.pacer.flow.MessageVariables.SEND_WINDOW;
 import static dev.pacer.flow.MessageVariables.TEXT;
@@ -108,6 +109,9 @@ public class DispatchMessages implements JavaDelegate {
         String problem = null;
         CAMPAIGN_ID.put(vars, campaignId);
         PROVIDER.put(vars, spec.provider());
+        if (spec.fallbackProvider() != null) {
+            FALLBACK_PROVIDER.put(vars, spec.fallbackProvider());
+        }
         FROM.put(vars, spec.from());
         String to = r.to();
         if (to != null && to.length() > MAX_NUMBER) {

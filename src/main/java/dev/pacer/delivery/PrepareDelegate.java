@@ -103,6 +103,11 @@ public class PrepareDelegate implements JavaDelegate {
             throw new InvalidCampaignException("provider: '" + provider + "' is not configured (configured: "
                     + String.join(", ", providers.names()) + ")");
         }
+        String fallback = text(execution, FALLBACK_PROVIDER);
+        if (fallback != null && (!providers.names().contains(fallback) || fallback.equals(provider))) {
+            throw new InvalidCampaignException("fallbackProvider: '" + fallback + "' is " + (fallback.equals(provider)
+                    ? "the provider itself" : "not configured (configured: " + String.join(", ", providers.names()) + ")"));
+        }
         String from = text(execution, FROM);
         if (from == null) {
             throw new InvalidCampaignException("missing variable 'from' (the sender number)");
@@ -153,7 +158,16 @@ public class PrepareDelegate implements JavaDelegate {
             end(execution, Outcome.INVALID, "the text is empty");
             return;
         }
-        SEGMENTS.set(execution, Segments.count(text).segments());
+        int segments = Segments.count(text).segments();
+        SEGMENTS.set(execution, segments);
+        Optional<String> refused = providers.api(providers.account(provider)).refuses(text, segments);
+        if (refused.isPresent()) {
+            if (single) {
+                throw new InvalidCampaignException("text: " + refused.get());
+            }
+            end(execution, Outcome.INVALID, "the text cannot be sent through " + provider + ": " + refused.get());
+            return;
+        }
         String to = text(execution, TO);
         Optional<String> problem = PhoneNumbers.problem(to);
         if (problem.isEmpty() && window != null) {

@@ -37,6 +37,7 @@ import static dev.pacer.flow.MessageVariables.ATTEMPTS;
 import static dev.pacer.flow.MessageVariables.DEADLINE;
 import static dev.pacer.flow.MessageVariables.ERROR_CODE;
 import static dev.pacer.flow.MessageVariables.FAILURES;
+import static dev.pacer.flow.MessageVariables.FALLBACK_PROVIDER;
 import static dev.pacer.flow.MessageVariables.FROM;
 import static dev.pacer.flow.MessageVariables.HTTP_STATUS;
 import static dev.pacer.flow.MessageVariables.LOOKUPS;
@@ -73,6 +74,8 @@ import static dev.pacer.flow.MessageVariables.WAIT_REASON;
 public class SendDelegate implements JavaDelegate {
 
     private static final Logger log = LoggerFactory.getLogger(SendDelegate.class);
+    /** The response rules' layer of a refusal for too many requests at once (Twilio's 20429). */
+    static final String IN_FLIGHT_LAYER = "in-flight";
 
     /**
      * @param inFlightWait    how long a send waits for one of the scope's in-flight places before it steps back
@@ -241,6 +244,13 @@ public class SendDelegate implements JavaDelegate {
         record(execution, result, rule.responseClass(), sentAt);
         if (rule.responseClass() == ResponseClass.TRANSIENT && (result.status() == 0 || result.status() >= 500)) {
             Optional<Instant> probe = pacer.failed(account.scope());
+            String fallback = FALLBACK_PROVIDER.get(execution);
+            if (fallback != null && (probe.isPresent() || result.status() == 0 || result.status() == 503)) {
+                // certainly not taken (no connection, an outage, or down after repeated server errors): the
+                // fallback account sends it, once; an answer that was lost never comes here (it is in doubt)
+                failOver(execution, account, fallback, result);
+                return;
+            }
             if (probe.isPresent()) {
                 // the provider is down: the message waits for it to come back, spending no attempt
                 stats.transientFailure();
@@ -287,6 +297,21 @@ public class SendDelegate implements JavaDelegate {
         }
     }
 
+    /**
+     * Moves the message to its fallback account, once, and back to the pacing step, which gives it a
+     * slot in the fallback's scopes; the attempt just recorded shows the primary's answer.
+     */
+    private void failOver(DelegateExecution execution, ProviderAccount primary, String fallback, SendResult result) {
+        String reason = primary.name() + " did not take it (" + result.reason() + "): sending through " + fallback;
+        log.warn("message {}: {}", execution.getProcessBusinessKey(), reason);
+        stats.failedOver();
+        PROVIDER.set(execution, fallback);
+        FALLBACK_PROVIDER.remove(execution);
+        WAIT_REASON.set(execution, WaitReason.of(WaitReason.FAILOVER, reason));
+        REASON.set(execution, reason);
+        SLOT.set(execution, Slot.RESLOT);
+    }
+
     /** The attempt's record for the trail, and what the retry policy decision reads. */
     private void record(DelegateExecution execution, SendResult result, ResponseClass responseClass, Instant sentAt) {
         stats.attempted();
@@ -295,7 +320,7 @@ public class SendDelegate implements JavaDelegate {
         ATTEMPT.set(execution, new Attempt(attempt, sentAt, Duration.between(sentAt, clock.instant()).toMillis(),
                 result.status(), responseClass.name(), result.errorType(), result.errorCode(), result.reason(),
                 result.providerMessageId(), result.retryWait() == null ? null : result.retryWait().toMillis(),
-                result.stated() == null ? null : result.stated().messagesPerMinute()).toJson());
+                result.stated() == null ? null : result.stated().messagesPerMinute(), PROVIDER.get(execution)).toJson());
         RESPONSE_CLASS.set(execution, responseClass);
         HTTP_STATUS.set(execution, result.status());
         ERROR_CODE.set(execution, result.errorCode());
@@ -323,6 +348,14 @@ public class SendDelegate implements JavaDelegate {
                              Instant sentAt, Instant now, Instant deadline) {
         stats.rateLimited();
         RATE_LIMITED.set(execution, RATE_LIMITED.get(execution, 0) + 1);
+        if (IN_FLIGHT_LAYER.equals(layer)) {
+            // too many requests at once, none processed: fewer in flight from now, and this one goes again
+            int places = pacer.tooManyInFlight(account.scope(), sentAt);
+            log.info("{} refused a request for too many in flight: {} places open now ({})", account.name(), places, result.reason());
+            retryAt(execution, result.retryWait() == null ? now : now.plus(result.retryWait()), deadline, WaitReason.IN_FLIGHT,
+                    account.name() + " had too many requests in flight; " + places + " from now (" + result.reason() + ")");
+            return;
+        }
         String scope = account.scopeOf("headers".equals(layer) ? account.rateLimitHeaders() : layer, FROM.require(execution));
         Duration wait = result.retryWait() != null ? result.retryWait() : Duration.ZERO;
         OptionalDouble statedRate = result.stated() == null ? OptionalDouble.empty() : OptionalDouble.of(result.stated().messagesPerMinute());

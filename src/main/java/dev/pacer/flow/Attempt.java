@@ -26,10 +26,13 @@ import java.time.Instant;
  * @param providerMessageId the provider's id of the message, when it took it
  * @param retryAfterMillis  the wait the provider told, or null
  * @param statedPerMinute   the rate a 429's body stated (Bandwidth: "Your allowed rate is N messages per minute"), or null
+ * @param provider          the provider account the attempt went through (a campaign's fallback, after a failover), or null
+ *                          in records written before it was kept
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Attempt(int n, Instant sentAt, long millis, int status, String responseClass, String errorType, String errorCode,
-                      String reason, String providerMessageId, Long retryAfterMillis, Integer statedPerMinute) {
+                      String reason, String providerMessageId, Long retryAfterMillis, Integer statedPerMinute,
+                      String provider) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

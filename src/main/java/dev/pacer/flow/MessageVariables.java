@@ -13,6 +13,8 @@ public final class MessageVariables {
     // given
     /** The provider account it goes through. */
     public static final Variable<String> PROVIDER = Variable.text("provider");
+    /** The account a message goes through once when its provider certainly did not take it; removed once it has. */
+    public static final Variable<String> FALLBACK_PROVIDER = Variable.text("fallbackProvider");
     public static final Variable<String> FROM = Variable.text("from");
     public static final Variable<String> TO = Variable.text("to");
     public static final Variable<String> TEXT = Variable.text("text");

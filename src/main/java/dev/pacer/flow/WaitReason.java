@@ -16,6 +16,8 @@ public final class WaitReason {
     public static final String PROVIDER_DOWN = "provider down";
     /** A send's answer was lost: the message waits to ask the provider whether it has it. */
     public static final String IN_DOUBT = "in doubt";
+    /** The provider certainly did not take it: the message waits for a slot of its fallback account. */
+    public static final String FAILOVER = "failover";
     public static final String SEND_WINDOW = "send window";
     public static final String PAUSED = "campaign paused";
 

@@ -16,6 +16,7 @@ public class DeliveryStats {
     private final LongAdder transientFailures = new LongAdder();
     private final LongAdder acceptedSegments = new LongAdder();
     private final LongAdder inDoubt = new LongAdder();
+    private final LongAdder failedOver = new LongAdder();
     private final Map<Outcome, LongAdder> finished = new EnumMap<>(Outcome.class);
     private final Map<Doubt, LongAdder> settled = new EnumMap<>(Doubt.class);
 
@@ -31,6 +32,15 @@ public class DeliveryStats {
     /** A send's answer was lost: it is in doubt until settled. */
     public void inDoubt() {
         inDoubt.increment();
+    }
+
+    /** A message its provider certainly did not take went to its fallback account. */
+    public void failedOver() {
+        failedOver.increment();
+    }
+
+    long failedOverCount() {
+        return failedOver.sum();
     }
 
     public void settled(Doubt how) {

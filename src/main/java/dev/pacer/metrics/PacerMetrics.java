@@ -30,7 +30,7 @@ import java.util.function.ToDoubleFunction;
  * <li>{@code pacer_messages_total{outcome}}: messages that reached an outcome on this node;</li>
  * <li>{@code pacer_messages_dispatched_total}, {@code pacer_send_attempts_total},
  *     {@code pacer_provider_rate_limited_total} (429s), {@code pacer_provider_transient_failures_total},
- *     {@code pacer_segments_accepted_total}, {@code pacer_sends_in_doubt_total} (answers lost) and
+ *     {@code pacer_segments_accepted_total}, {@code pacer_sends_in_doubt_total} (answers lost), {@code pacer_messages_failed_over_total} and
  *     {@code pacer_sends_settled_total{how}} (how each was settled: {@code sent}, {@code not_sent},
  *     {@code resent}, {@code skipped}, {@code unsettled});</li>
  * <li>{@code pacer_scope_pace_segments_per_minute{scope}} (what the scope is held to now),
@@ -74,6 +74,8 @@ public class PacerMetrics {
         counter("pacer.provider.transient.failures", stats, DeliveryStats::transientFailures, "5xx, timeouts and refused connections");
         counter("pacer.segments.accepted", stats, DeliveryStats::acceptedSegments, "segments the providers took");
         counter("pacer.sends.in.doubt", stats, DeliveryStats::inDoubtCount, "sends whose answer was lost, settled by asking the provider");
+        counter("pacer.messages.failed.over", stats, DeliveryStats::failedOverCount,
+                "messages their provider certainly did not take, sent on through the campaign's fallback account");
         for (Doubt how : Doubt.values()) {
             FunctionCounter.builder("pacer.sends.settled", stats, s -> s.settledCount(how))
                     .description("sends in doubt settled on this node, by how").tag("how", how.name().toLowerCase(Locale.ROOT))

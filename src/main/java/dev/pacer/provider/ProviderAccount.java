@@ -7,13 +7,18 @@ package dev.pacer.provider;
  *
  * @param name      the account's name, {@code pacer.providers.NAME}, which campaigns and messages give as {@code provider}
  * @param type      its provider's API ({@link ProviderApi#type()})
- * @param simulated whether the built-in simulator stands in for it
+ * @param simulated    whether the built-in simulator stands in for it
+ * @param id           what the provider knows the account by ({@link ProviderApi#accountId}): Bandwidth's account id,
+ *                     Twilio's account SID, Genesys Cloud's OAuth client
+ * @param senderQueues whether each sender number has a queue of its own at the provider that can fill
+ *                     ({@link ProviderApi#senderQueues}): each sender is then a scope of its own that can be held
  */
-public record ProviderAccount(String name, String type, String baseUrl, ProviderProperties settings, boolean simulated) {
+public record ProviderAccount(String name, String type, String baseUrl, ProviderProperties settings, boolean simulated, String id,
+                              boolean senderQueues) {
 
-    /** The account's scope: {@code bandwidth:ACCOUNT_ID}. */
+    /** The account's scope: {@code NAME:ID}, e.g. {@code bandwidth:9900001}. */
     public String scope() {
-        return name + ":" + settings.accountId();
+        return name + ":" + id;
     }
 
     /** The API user's (credential's) scope. */
@@ -21,8 +26,9 @@ public record ProviderAccount(String name, String type, String baseUrl, Provider
         return scope() + ":user";
     }
 
+    /** Whether each sender number is a scope of its own: it has limits, or a queue at the provider. */
     public boolean sendersLimited() {
-        return settings.sender().limited();
+        return settings.sender().limited() || senderQueues;
     }
 
     public String senderScope(String from) {

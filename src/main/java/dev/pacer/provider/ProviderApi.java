@@ -26,11 +26,52 @@ public interface ProviderApi {
     /** What the account's own limit counts: Bandwidth and Twilio count segments, Genesys requests. */
     ScopeLimit.Unit accountUnit();
 
+    /** What the provider knows the account by, the last part of its scope's name: Bandwidth's account id by default. */
+    default String accountId(ProviderProperties settings) {
+        return settings.accountId();
+    }
+
+    /**
+     * Whether each sender number has a queue of its own at the provider that can fill (Twilio's
+     * 21611): each sender is then a scope that a full queue holds, without holding the others.
+     */
+    default boolean senderQueues() {
+        return false;
+    }
+
+    /**
+     * What makes a message one the provider can never take (Genesys Cloud: a text over 765
+     * characters), said in one line; empty when it can take it. The message then ends {@code INVALID}.
+     */
+    default Optional<String> refuses(String text, int segments) {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a {@code 401} may mean only that a short-lived credential expired (an OAuth token):
+     * the route then renews it ({@link #renew}) and sends once more.
+     */
+    default boolean renews() {
+        return false;
+    }
+
+    /** Forgets the short-lived credential {@code refused} was sent with, so that the next request gets a new one. */
+    default void renew(ProviderAccount account, ProviderRequest refused) {
+    }
+
+    /**
+     * {@code request} with the account's credentials, where it has none yet (a credential check, a
+     * request sent again after {@link #renew}): a provider whose credential is short-lived gets it here.
+     */
+    default ProviderRequest authorize(ProviderRequest request, ProviderAccount account) throws CredentialUnavailableException {
+        return request;
+    }
+
     /** Checks an account's settings at start-up; throws {@link InvalidAccountException} naming the property at fault. */
     void check(ProviderAccount account);
 
     /** The create-message request for one message, its path relative to the account's base URL. */
-    ProviderRequest request(OutgoingMessage message, ProviderAccount account);
+    ProviderRequest request(OutgoingMessage message, ProviderAccount account) throws CredentialUnavailableException;
 
     /**
      * Reads the provider's answer: the wait it asks for (its {@code Retry-After} or its own hints),

@@ -6,6 +6,7 @@ import org.apache.camel.Message;
 
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The Java half of every provider route ({@code routes/*.camel.yaml}): turns an
@@ -21,6 +22,10 @@ public class ProviderExchange {
     static final String URL = "pacerUrl";
     private static final String MESSAGE = "pacerMessage";
     private static final String DOUBT = "pacerSendInDoubt";
+    private static final String REQUEST = "pacerRequest";
+    /** Set when a 401 renewed a short-lived credential: the route sends the request once more ({@link #again}). */
+    static final String AGAIN = "pacerAgain";
+    private static final String RENEWED = "pacerRenewed";
 
     private final Providers providers;
     private final Clock clock;
@@ -30,21 +35,35 @@ public class ProviderExchange {
         this.clock = clock;
     }
 
-    public void request(Exchange exchange) throws InvalidPayloadException {
+    public void request(Exchange exchange) throws InvalidPayloadException, CredentialUnavailableException {
         OutgoingMessage m = exchange.getMessage().getMandatoryBody(OutgoingMessage.class);
         ProviderAccount account = providers.account(m.provider());
-        ProviderRequest request = providers.api(account).request(m, account);
         exchange.setProperty(MESSAGE, m);
-        prepare(exchange, account, request);
+        prepare(exchange, account, providers.api(account).request(m, account));
     }
 
     /** The credential check ({@link ProviderApi#credentialCheck}) of the account named in the body. */
-    public void checkRequest(Exchange exchange) throws InvalidPayloadException {
+    public void checkRequest(Exchange exchange) throws InvalidPayloadException, CredentialUnavailableException {
         String name = exchange.getMessage().getMandatoryBody(String.class);
         ProviderAccount account = providers.account(name);
+        ProviderApi api = providers.api(account);
         exchange.setProperty(MESSAGE, new OutgoingMessage("credential-check", name, "", "", "", 0, null, null));
-        prepare(exchange, account, providers.api(account).credentialCheck(account).orElseThrow(
-                () -> new IllegalArgumentException(account.type() + " has no credential check")));
+        prepare(exchange, account, api.authorize(api.credentialCheck(account).orElseThrow(
+                () -> new IllegalArgumentException(account.type() + " has no credential check")), account));
+    }
+
+    /**
+     * The request refused with a 401 once more, with a renewed credential ({@link ProviderApi#renew}):
+     * a route calls it when {@code ${exchangeProperty.pacerAgain}} is true.
+     */
+    public void again(Exchange exchange) throws CredentialUnavailableException {
+        ProviderRequest sent = exchange.getProperty(REQUEST, ProviderRequest.class);
+        ProviderAccount account = providers.account(exchange.getProperty(MESSAGE, OutgoingMessage.class).provider());
+        Map<String, String> headers = new HashMap<>(sent.headers());
+        headers.remove("Authorization");
+        exchange.setProperty(AGAIN, false);
+        prepare(exchange, account, providers.api(account).authorize(
+                new ProviderRequest(sent.method(), sent.path(), sent.contentType(), headers, sent.body()), account));
     }
 
     /** The search of the account's messages ({@link ProviderApi#lookup}) for the send in doubt in the body. */
@@ -73,6 +92,7 @@ public class ProviderExchange {
     }
 
     private static void prepare(Exchange exchange, ProviderAccount account, ProviderRequest request) {
+        exchange.setProperty(REQUEST, request);
         int q = request.path().indexOf('?');
         exchange.setProperty(URL, account.baseUrl() + (q < 0 ? request.path() : request.path().substring(0, q)));
         Message out = exchange.getMessage();
@@ -93,9 +113,16 @@ public class ProviderExchange {
         in.removeHeader("Authorization");
         OutgoingMessage m = exchange.getProperty(MESSAGE, OutgoingMessage.class);
         int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        ProviderAccount account = providers.account(m.provider());
+        ProviderApi api = providers.api(account);
+        if (status == 401 && api.renews() && !exchange.getProperty(RENEWED, false, Boolean.class)) {
+            // the short-lived credential may have expired: renewed once, and the request sent again
+            api.renew(account, exchange.getProperty(REQUEST, ProviderRequest.class));
+            exchange.setProperty(RENEWED, true);
+            exchange.setProperty(AGAIN, true);
+        }
         // Camel's headers are case-insensitive
-        in.setBody(providers.api(providers.account(m.provider()))
-                .read(status, name -> in.getHeader(name, String.class), in.getBody(String.class), m, clock.instant()));
+        in.setBody(api.read(status, name -> in.getHeader(name, String.class), in.getBody(String.class), m, clock.instant()));
     }
 
     /**
@@ -109,6 +136,12 @@ public class ProviderExchange {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String type = e == null ? "io-error" : e.getClass().getSimpleName();
         String description = e == null ? null : e.getMessage();
+        if (e instanceof CredentialUnavailableException c) {
+            // no credential, no request: a refused client is the account's fault (401), a silent login server a transient one
+            int status = c.status() == 429 || c.status() < 400 || c.status() >= 500 ? c.status() : 401;
+            exchange.getMessage().setBody(SendResult.failed(status, "no-credential", description));
+            return;
+        }
         exchange.getMessage().setBody(neverSent(e) ? SendResult.failed(0, type, description) : SendResult.lost(0, type, description));
     }
 

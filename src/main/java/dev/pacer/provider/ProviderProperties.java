@@ -15,16 +15,28 @@ import java.time.Duration;
  * number, and the campaign's own cap. Credentials come from properties or the environment (for
  * example {@code PACER_PROVIDERS_BANDWIDTH_PASSWORD}) and never reach a process variable.
  *
- * @param type              the provider's API ({@code bandwidth}); when absent, the account's name
- * @param accountId         Bandwidth's account id
- * @param applicationId     Bandwidth's application id
- * @param segmentsPerMinute the account's rate, the ceiling Pacer never exceeds
- * @param burst             segments the account may take at once; for a provider that queues
- *                          (Bandwidth) this is the depth of its queue Pacer aims to keep, well
- *                          below the queue's capacity. 0: one second's worth
- * @param user              the API user's (credential's) limit, Genesys style; none by default
- * @param sender            each sender number's limit (10DLC, toll-free); none by default
- * @param rateLimitHeaders  the layer the provider's rate-limit headers describe
+ * @param type                the provider's API ({@code bandwidth}, {@code genesys}, {@code twilio}); when absent, the account's name
+ * @param accountId           Bandwidth's account id
+ * @param applicationId       Bandwidth's application id
+ * @param username            Bandwidth's API user
+ * @param password            Bandwidth's API user's password
+ * @param segmentsPerMinute   the account's rate, the ceiling Pacer never exceeds (Bandwidth, Twilio: segments)
+ * @param burst               segments the account may take at once; for a provider that queues
+ *                            (Bandwidth) this is the depth of its queue Pacer aims to keep, well
+ *                            below the queue's capacity. 0: one second's worth
+ * @param user                the API user's (credential's) limit, Genesys style; none by default
+ * @param sender              each sender number's limit (10DLC, toll-free); none by default
+ * @param rateLimitHeaders    the layer the provider's rate-limit headers describe
+ * @param loginUrl            Genesys Cloud's login server ({@code https://login.mypurecloud.com}), where tokens are had
+ * @param clientId            Genesys Cloud's OAuth client (client credentials grant)
+ * @param clientSecret        its secret
+ * @param requestsPerMinute   the account's rate where the provider counts requests (Genesys Cloud, per OAuth
+ *                            client); 0: {@code segments-per-minute}
+ * @param accountSid          Twilio's account SID ({@code AC...})
+ * @param authToken           Twilio's auth token
+ * @param messagingServiceSid Twilio's messaging service ({@code MG...}), sent instead of {@code From} when set
+ * @param queueCapacity       segments one sender's queue at the provider holds (Twilio: 10 hours of sending), 0 for
+ *                            unknown; a send refused because it is full holds the sender and is tried again
  */
 public record ProviderProperties(String type, String baseUrl, @DefaultValue("pacer-account") String accountId,
                                  @DefaultValue("pacer-application") String applicationId,
@@ -34,25 +46,64 @@ public record ProviderProperties(String type, String baseUrl, @DefaultValue("pac
                                  @Min(1) @DefaultValue("8") int maxInFlight,
                                  @Valid @NotNull @DefaultValue Layer user,
                                  @Valid @NotNull @DefaultValue Layer sender,
-                                 @NotNull @DefaultValue("user") String rateLimitHeaders) {
+                                 @NotNull @DefaultValue("user") String rateLimitHeaders,
+                                 String loginUrl, String clientId, String clientSecret,
+                                 @Min(0) @DefaultValue("0") int requestsPerMinute,
+                                 String accountSid, String authToken, String messagingServiceSid,
+                                 @Min(0) @DefaultValue("0") int queueCapacity) {
 
-    /** The same account with other credentials (the simulator's own, when none are configured). */
-    public ProviderProperties withCredentials(String username, String password) {
-        return new ProviderProperties(type, baseUrl, accountId, applicationId, username, password, segmentsPerMinute, burst,
-                maxInFlight, user, sender, rateLimitHeaders);
+    /**
+     * A Bandwidth-style account, whose credentials are a user and a password. (A factory, not a
+     * constructor: the properties bind through the record's one constructor.)
+     */
+    public static ProviderProperties of(String type, String baseUrl, String accountId, String applicationId, String username,
+                                        String password, int segmentsPerMinute, int burst, int maxInFlight, Layer user, Layer sender,
+                                        String rateLimitHeaders) {
+        return new ProviderProperties(type, baseUrl, accountId, applicationId, username, password, segmentsPerMinute, burst, maxInFlight, user, sender,
+                rateLimitHeaders, null, null, null, 0, null, null, null, 0);
     }
 
-    /** The same account at another base URL. */
-    public ProviderProperties withBaseUrl(String baseUrl) {
+    /**
+     * The same account with every credential it lacks made up (the simulator's own, when none are
+     * configured): the user {@code pacer}, the client {@code pacer}, an account SID, and
+     * {@code secret} as each password, secret and token.
+     */
+    public ProviderProperties withMissingCredentials(String secret) {
+        return new ProviderProperties(type, baseUrl, accountId, applicationId, or(username, "pacer"), or(password, secret),
+                segmentsPerMinute, burst, maxInFlight, user, sender, rateLimitHeaders, loginUrl, or(clientId, "pacer"),
+                or(clientSecret, secret), requestsPerMinute, or(accountSid, "AC" + secret), or(authToken, secret), messagingServiceSid,
+                queueCapacity);
+    }
+
+    /** The same account at another base URL and login server. */
+    public ProviderProperties withBaseUrl(String baseUrl, String loginUrl) {
         return new ProviderProperties(type, baseUrl, accountId, applicationId, username, password, segmentsPerMinute, burst,
-                maxInFlight, user, sender, rateLimitHeaders);
+                maxInFlight, user, sender, rateLimitHeaders, loginUrl, clientId,
+                clientSecret, requestsPerMinute, accountSid, authToken, messagingServiceSid, queueCapacity);
+    }
+
+    /** The same account of another provider type. */
+    public ProviderProperties withType(String type) {
+        return new ProviderProperties(type, baseUrl, accountId, applicationId, username, password, segmentsPerMinute, burst,
+                maxInFlight, user, sender, rateLimitHeaders, loginUrl, clientId, clientSecret, requestsPerMinute, accountSid, authToken,
+                messagingServiceSid, queueCapacity);
+    }
+
+    /** The account's own rate in its provider's unit: requests for a provider that counts requests, else segments. */
+    public int perMinute(ScopeLimit.Unit unit) {
+        return unit == ScopeLimit.Unit.REQUESTS && requestsPerMinute > 0 ? requestsPerMinute : segmentsPerMinute;
+    }
+
+    private static String or(String value, String otherwise) {
+        return value == null || value.isBlank() ? otherwise : value;
     }
 
     @Override
     public String toString() {
         // Credentials stay out of logs and error messages.
         return "ProviderProperties[type=" + type + ", baseUrl=" + baseUrl + ", accountId=" + accountId + ", segmentsPerMinute="
-                + segmentsPerMinute + ", burst=" + burst + ", maxInFlight=" + maxInFlight + ", user=" + user + ", sender=" + sender + "]";
+                + segmentsPerMinute + ", requestsPerMinute=" + requestsPerMinute + ", burst=" + burst + ", maxInFlight=" + maxInFlight
+                + ", user=" + user + ", sender=" + sender + "]";
     }
 
     /**

@@ -69,7 +69,7 @@ public class Providers implements AutoCloseable {
         }
         boolean simulated = p.baseUrl() == null || p.baseUrl().isBlank();
         if (!sending) {
-            register(new ProviderAccount(name, type, simulated ? null : p.baseUrl(), p, simulated), api);
+            register(new ProviderAccount(name, type, simulated ? null : p.baseUrl(), p, simulated, api.accountId(p), api.senderQueues()), api);
             return;
         }
         if (simulated && !simulator.enabled()) {
@@ -78,16 +78,14 @@ public class Providers implements AutoCloseable {
                     + "to send to it instead; nothing then reaches a recipient");
         }
         if (simulated) {
-            if (p.username() == null || p.password() == null) {
-                byte[] secret = new byte[16];
-                new SecureRandom().nextBytes(secret);
-                p = p.withCredentials("pacer", HexFormat.of().formatHex(secret));
-            }
-            ProviderAccount stand = new ProviderAccount(name, type, null, p, true);
+            byte[] secret = new byte[16];
+            new SecureRandom().nextBytes(secret);
+            p = p.withMissingCredentials(HexFormat.of().formatHex(secret));
+            ProviderAccount stand = new ProviderAccount(name, type, null, p, true, api.accountId(p), api.senderQueues());
             try {
                 ProviderSimulator sim = api.simulate(stand, simulator.resolved(), clock);
                 simulators.put(name, sim);
-                p = p.withBaseUrl(sim.baseUrl().toString());
+                p = p.withBaseUrl(sim.baseUrl().toString(), sim.baseUrl().toString());
                 log.warn("SIMULATED: provider account '{}' has no base-url; the built-in {} simulator at {} stands in for it "
                         + "({} segments/min, queue {}): nothing sent through it reaches a recipient", name, type, sim.baseUrl(),
                         simulator.segmentsPerMinute(), simulator.queueCapacity());
@@ -95,15 +93,17 @@ public class Providers implements AutoCloseable {
                 throw new UncheckedIOException("cannot start the built-in simulator for " + prefix, e);
             }
         }
-        ProviderAccount account = new ProviderAccount(name, type, p.baseUrl().replaceAll("/+$", ""), p, simulated);
+        ProviderAccount account = new ProviderAccount(name, type, p.baseUrl().replaceAll("/+$", ""), p, simulated, api.accountId(p),
+                api.senderQueues());
         api.check(account);
         register(account, api);
     }
 
     private void register(ProviderAccount account, ProviderApi api) {
         ProviderProperties p = account.settings();
-        pacer.register(new ScopeLimit(account.scope(), api.accountUnit(), p.segmentsPerMinute(),
-                p.burst() > 0 ? p.burst() : ScopeLimit.secondsWorth(p.segmentsPerMinute()), p.maxInFlight()));
+        int perMinute = p.perMinute(api.accountUnit());
+        pacer.register(new ScopeLimit(account.scope(), api.accountUnit(), perMinute,
+                p.burst() > 0 ? p.burst() : ScopeLimit.secondsWorth(perMinute), p.maxInFlight()));
         pacer.register(p.user().toLimit(account.userScope(), p.maxInFlight()));
         accounts.put(account.name(), account);
     }

@@ -26,6 +26,10 @@ import java.time.Duration;
  * @param cooldown          how long a full queue refuses everything once it has answered 429 (at least
  *                          until there is room); the wait it tells is this times {@code retryAfterFactor}.
  *                          Only with a {@code Retry-After}: a cooldown nobody is told of cannot be kept
+ * @param concurrency       requests the account takes at once before it answers 429 (Twilio's 20429), 0 for no limit
+ * @param tokenLifetime     how long an OAuth token it issues lives (Genesys Cloud's {@code expires_in})
+ * @param inconsistentRetryAfter whether its 429s tell waits that disagree (Genesys Cloud behind its regional load
+ *                          balancers): the header sometimes missing, sometimes shorter or longer than the body's wait
  */
 public record SimulatorProperties(@DefaultValue("false") boolean enabled,
                                   SimulatorScenario scenario,
@@ -40,16 +44,26 @@ public record SimulatorProperties(@DefaultValue("false") boolean enabled,
                                   @Min(0) @DefaultValue("0") int userLimit,
                                   @NotNull @DefaultValue("PT1S") Duration userWindow,
                                   @NotNull @DefaultValue("PT0S") Duration lockout,
-                                  @NotNull @DefaultValue("PT0S") Duration cooldown) {
+                                  @NotNull @DefaultValue("PT0S") Duration cooldown,
+                                  @Min(0) @DefaultValue("0") int concurrency,
+                                  @NotNull @DefaultValue("PT24H") Duration tokenLifetime,
+                                  @DefaultValue("false") boolean inconsistentRetryAfter) {
 
     /** A well-behaved provider: the queue states its rate, no per-user limit, no lockout. */
     public static SimulatorProperties wellBehaved(int segmentsPerMinute, int queueCapacity) {
         return new SimulatorProperties(true, null, segmentsPerMinute, queueCapacity, RetryAfterMode.NONE, 1, true, Duration.ZERO, 0,
-                Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO);
+                Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 0, Duration.ofHours(24), false);
     }
 
     /** These settings, or when a scenario is named, that scenario at this rate and queue capacity. */
     public SimulatorProperties resolved() {
-        return scenario == null ? this : scenario.settings(segmentsPerMinute, queueCapacity);
+        return scenario == null ? this : scenario.settings(segmentsPerMinute, queueCapacity)
+                .with(concurrency, tokenLifetime, inconsistentRetryAfter);
+    }
+
+    /** These settings with the given concurrency limit, token lifetime and Retry-After consistency. */
+    public SimulatorProperties with(int concurrency, Duration tokenLifetime, boolean inconsistentRetryAfter) {
+        return new SimulatorProperties(enabled, scenario, segmentsPerMinute, queueCapacity, retryAfter, retryAfterFactor, statesRate,
+                clockSkew, serverErrorRate, latency, userLimit, userWindow, lockout, cooldown, concurrency, tokenLifetime, inconsistentRetryAfter);
     }
 }

@@ -38,6 +38,9 @@ import dev.pacer.provider.ProviderLookup;
 import dev.pacer.provider.SentMessages;
 import dev.pacer.provider.Providers;
 import dev.pacer.provider.bandwidth.BandwidthApi;
+import dev.pacer.provider.genesys.GenesysApi;
+import dev.pacer.provider.genesys.GenesysTokens;
+import dev.pacer.provider.twilio.TwilioApi;
 import dev.pacer.retry.WaitBounds;
 import dev.pacer.suppression.SuppressionList;
 import dev.pacer.throttle.Adaptation;
@@ -54,6 +57,7 @@ import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -111,6 +115,24 @@ class PacerConfiguration {
     BandwidthApi bandwidthApi(PacerProperties properties) {
         PacerProperties.Retry r = properties.retry();
         return new BandwidthApi(new WaitBounds(r.minWait(), r.maxWait()), r.fallbackWait());
+    }
+
+    @Bean
+    TwilioApi twilioApi(PacerProperties properties, Clock clock) {
+        PacerProperties.Retry r = properties.retry();
+        return new TwilioApi(new WaitBounds(r.minWait(), r.maxWait()), r.fallbackWait(), clock, properties.publicUrl());
+    }
+
+    /** Genesys Cloud's OAuth tokens, had through the route {@code genesys-token} ({@code ref: genesysTokens}). */
+    @Bean
+    GenesysTokens genesysTokens(ObjectProvider<ProducerTemplate> template, Clock clock) {
+        return new GenesysTokens(template::getObject, clock);
+    }
+
+    @Bean
+    GenesysApi genesysApi(PacerProperties properties, GenesysTokens tokens) {
+        PacerProperties.Retry r = properties.retry();
+        return new GenesysApi(new WaitBounds(r.minWait(), r.maxWait()), r.fallbackWait(), tokens);
     }
 
     /** A node that only reads history ({@code pacer report}, {@code trail}: {@code pacer.history-only}) needs no base-url. */

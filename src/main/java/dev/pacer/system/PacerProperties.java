@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * Pacer's settings ({@code pacer.*}): providers and their limits, retry policy, dispatch window,
  * the built-in simulator, and the folder campaigns started over the process API may read their
- * recipients from ({@code audience-dir}, none by default). Credentials come from the environment (for example
+ * recipients from ({@code audience-dir}, none by default), and the address providers reach this
+ * server at ({@code public-url}, for status callbacks; none by default). Credentials come from the environment (for example
  * {@code PACER_PROVIDERS_BANDWIDTH_PASSWORD}) and never reach a process variable.
  */
 @Validated
@@ -37,7 +38,8 @@ public record PacerProperties(
         @Valid @NotNull @DefaultValue History history,
         @Valid @NotNull @DefaultValue Doubt doubt,
         @Valid @NotNull @DefaultValue Cluster cluster,
-        Path audienceDir) {
+        Path audienceDir,
+        String publicUrl) {
 
     public PacerProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);

@@ -433,10 +433,27 @@ public final class Pacer {
         resolve(scope).answered(now());
     }
 
-    /** A send the provider took: counts its segments into the estimate of the provider's queue. */
+    /**
+     * The provider refused a request of {@code scope} sent at {@code sentAt} because too many were in
+     * flight at once (Twilio's 20429): the scope's in-flight places are halved, at least one kept,
+     * and climb back one at a time as sends are taken ({@link #accepted}). Its rate is left alone.
+     *
+     * @return the in-flight places open now
+     */
+    public synchronized int tooManyInFlight(String scope, Instant sentAt) {
+        Scope s = resolve(scope);
+        s.tooManyInFlight(now(), nanos(sentAt));
+        return s.concurrency;
+    }
+
+    /**
+     * A send the provider took: counts its segments into the estimate of the provider's queue, and
+     * gives back an in-flight place a refusal took ({@link #tooManyInFlight}), slowly.
+     */
     public synchronized void accepted(List<String> names, int segments) {
         long now = now();
         for (Scope s : resolve(names)) {
+            s.taken();
             if (s.limit.unit() == ScopeLimit.Unit.SEGMENTS && s.limit.limited()) {
                 s.queueLevel = s.queueAt(now) + segments;
                 s.queueTime = now;

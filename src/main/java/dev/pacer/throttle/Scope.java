@@ -28,6 +28,15 @@ final class Scope {
     long windowEnd = Long.MAX_VALUE;
     /** The most requests in flight on this node: the limit's, times the share, at least one. */
     int maxInFlight;
+    /**
+     * The in-flight places open now: {@link #maxInFlight}, or fewer after the provider refused
+     * requests for being too many at once (Twilio's 20429), climbing back one place at a time.
+     */
+    int concurrency;
+    /** When the places were last cut, in epoch nanos: refusals of requests sent before it say nothing new. */
+    long concurrencyCut = Long.MIN_VALUE;
+    /** Sends taken since the places last changed. */
+    int takenSinceChange;
     /** The burst the whole scope may take: the limit's, or a smaller one the provider's stated queue allows. */
     long burst;
     /** Current pace, per minute; infinite for a scope with no rate that has not been told one. */
@@ -63,6 +72,7 @@ final class Scope {
         this.limit = limit;
         this.inFlight = new Places(limit.maxInFlight());
         this.maxInFlight = limit.maxInFlight();
+        this.concurrency = limit.maxInFlight();
         this.rate = limit.perMinute();
         this.stepBase = limit.perMinute();
         this.burst = limit.burst();
@@ -85,12 +95,39 @@ final class Scope {
         share = fraction;
         tolerance = shareOf(burst);
         int places = (int) Math.max(1, Math.round(limit.maxInFlight() * fraction));
-        if (places > maxInFlight) {
-            inFlight.release(places - maxInFlight);
-        } else if (places < maxInFlight) {
-            inFlight.reduce(maxInFlight - places);
-        }
+        boolean cut = concurrency < maxInFlight;
         maxInFlight = places;
+        open(cut ? Math.min(places, concurrency) : places);
+    }
+
+    /** Opens {@code places} in-flight places, from {@link #concurrency} now. */
+    private void open(int places) {
+        if (places > concurrency) {
+            inFlight.release(places - concurrency);
+        } else if (places < concurrency) {
+            inFlight.reduce(concurrency - places);
+        }
+        concurrency = places;
+        takenSinceChange = 0;
+    }
+
+    /**
+     * The provider refused a request sent at {@code sentAt} for too many at once: the places open are
+     * halved (at least one stays), once per round, as a rate is cut once per round of 429s.
+     */
+    void tooManyInFlight(long now, long sentAt) {
+        if (sentAt < concurrencyCut) {
+            return;
+        }
+        concurrencyCut = now;
+        open(Math.max(1, concurrency / 2));
+    }
+
+    /** A send was taken: once as many have been taken in a row as there are places open, one place more, up to the most. */
+    void taken() {
+        if (concurrency < maxInFlight && ++takenSinceChange >= concurrency) {
+            open(concurrency + 1);
+        }
     }
 
     /**
@@ -248,8 +285,8 @@ final class Scope {
     ScopeView view(long now) {
         lane.decay(now);
         return new ScopeView(limit, rate, ceiling(), now < pausedUntil ? Pacer.instant(pausedUntil) : null,
-                maxInFlight - inFlight.availablePermits(), bulkTickets - bulkServed, pauses, holds, rateLimits,
-                limit.unit() == ScopeLimit.Unit.SEGMENTS ? queueAt(now) : 0, lane.realtimeShare(), circuit.open());
+                concurrency - inFlight.availablePermits(), bulkTickets - bulkServed, pauses, holds, rateLimits,
+                limit.unit() == ScopeLimit.Unit.SEGMENTS ? queueAt(now) : 0, lane.realtimeShare(), circuit.open(), concurrency);
     }
 
     /** In-flight places, whose number follows the node's share. */

@@ -13,9 +13,10 @@ import java.time.Instant;
  * @param queueEstimate  permits estimated to wait in the provider's queue
  * @param realtimeShare  the share of recent permits that real-time sends took
  * @param down           whether the provider counts as down (the scope's circuit is open) and is being probed
+ * @param places         the in-flight places open now: the most, or fewer while the provider refuses requests for too many at once
  */
 public record ScopeView(ScopeLimit limit, double rate, double ceiling, Instant pausedUntil, int inFlight,
                         long waitingBulk, long pauses, long holds, long rateLimits, double queueEstimate,
-                        double realtimeShare, boolean down) {
+                        double realtimeShare, boolean down, int places) {
 }
 

@@ -146,7 +146,12 @@ class HostileProviderTest {
         public SendResult send(OutgoingMessage m) {
             ProviderAccount account = providers.account(m.provider());
             ProviderApi api = providers.api(account);
-            ProviderRequest request = api.request(m, account);
+            ProviderRequest request;
+            try {
+                request = api.request(m, account);
+            } catch (dev.pacer.provider.CredentialUnavailableException e) {
+                throw new IllegalStateException("Bandwidth's credentials are its account's own", e);
+            }
             Reply reply = simulator.answer(new Request("POST", request.path(), request.headers().get("Authorization"),
                     request.contentType(), request.body().getBytes(StandardCharsets.UTF_8)));
             Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

@@ -25,14 +25,15 @@ class ProvidersTest {
             new SplittableRandom(1));
 
     private static ProviderProperties account(String type, String baseUrl, String username) {
-        return new ProviderProperties(type, baseUrl, "acct", "app", username, username == null ? null : "secret", 600, 0, 8,
+        return ProviderProperties.of(type, baseUrl, "acct", "app", username, username == null ? null : "secret", 600, 0, 8,
                 ProviderProperties.Layer.none(), ProviderProperties.Layer.none(), "user");
     }
 
     private static SimulatorProperties simulator(boolean enabled) {
         SimulatorProperties p = SimulatorProperties.wellBehaved(600, 60);
         return new SimulatorProperties(enabled, null, p.segmentsPerMinute(), p.queueCapacity(), p.retryAfter(), p.retryAfterFactor(),
-                p.statesRate(), p.clockSkew(), p.serverErrorRate(), p.latency(), p.userLimit(), p.userWindow(), p.lockout(), p.cooldown());
+                p.statesRate(), p.clockSkew(), p.serverErrorRate(), p.latency(), p.userLimit(), p.userWindow(), p.lockout(), p.cooldown(),
+                p.concurrency(), p.tokenLifetime(), p.inconsistentRetryAfter());
     }
 
     @Test

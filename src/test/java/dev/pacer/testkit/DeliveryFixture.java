@@ -28,6 +28,7 @@ import dev.pacer.provider.MessageSender;
 import dev.pacer.provider.SentMessages;
 import dev.pacer.provider.Providers;
 import dev.pacer.provider.bandwidth.BandwidthApi;
+import dev.pacer.provider.twilio.TwilioApi;
 import dev.pacer.retry.WaitBounds;
 import dev.pacer.suppression.SuppressionList;
 import dev.pacer.system.CamundaClock;
@@ -179,11 +180,12 @@ public final class DeliveryFixture {
         return new ReportReader(jdbc(), provider -> properties.providers().get(provider).segmentsPerMinute());
     }
 
-    /** The accounts of {@code properties}, through the real Bandwidth API. */
+    /** The accounts of {@code properties}, through the real Bandwidth and Twilio APIs. */
     public static Providers providers(PacerProperties properties, Pacer pacer, CamundaClock clock) {
         PacerProperties.Retry r = properties.retry();
-        return new Providers(properties.providers(), List.of(new BandwidthApi(new WaitBounds(r.minWait(), r.maxWait()), r.fallbackWait())),
-                properties.simulator(), pacer, clock);
+        WaitBounds bounds = new WaitBounds(r.minWait(), r.maxWait());
+        return new Providers(properties.providers(), List.of(new BandwidthApi(bounds, r.fallbackWait()),
+                new TwilioApi(bounds, r.fallbackWait(), clock, null)), properties.simulator(), pacer, clock);
     }
 
     /** The pacer of the process tests: a 2 s bulk horizon, no pause jitter, no adaptation, seeded. */

@@ -18,6 +18,7 @@ public final class TestProperties {
     private int maxInFlight = 4;
     private Duration rateLimitBudget = Duration.ofMinutes(30);
     private SimulatorProperties simulator = SimulatorProperties.wellBehaved(600, 20);
+    private final Map<String, ProviderProperties> others = new java.util.LinkedHashMap<>();
 
     private TestProperties(String baseUrl, int segmentsPerMinute) {
         this.baseUrl = baseUrl;
@@ -49,10 +50,18 @@ public final class TestProperties {
         return this;
     }
 
+    /** Another account beside the Bandwidth one. */
+    public TestProperties account(String name, ProviderProperties account) {
+        others.put(name, account);
+        return this;
+    }
+
     public PacerProperties build() {
+        Map<String, ProviderProperties> accounts = new java.util.LinkedHashMap<>(others);
+        accounts.put("bandwidth", ProviderProperties.of(null, baseUrl, "acct", "app", "user", "secret", segmentsPerMinute, burst,
+                maxInFlight, ProviderProperties.Layer.none(), ProviderProperties.Layer.none(), "user"));
         return new PacerProperties(
-                Map.of("bandwidth", new ProviderProperties(null, baseUrl, "acct", "app", "user", "secret", segmentsPerMinute, burst,
-                        maxInFlight, ProviderProperties.Layer.none(), ProviderProperties.Layer.none(), "user")),
+                accounts,
                 retry(rateLimitBudget),
                 new PacerProperties.Adaptive(0.7, 0.05, Duration.ofSeconds(5), 0.05),
                 new PacerProperties.Dispatch(100, 50, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ZERO, 0.1,
@@ -63,7 +72,7 @@ public final class TestProperties {
                 new PacerProperties.History(false),
                 new PacerProperties.Doubt(Duration.ofSeconds(30), 3, OnDoubt.SKIP),
                 new PacerProperties.Cluster(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(50)),
-                null);
+                null, null);
     }
 
     /** Transient failures back off 2 s, 4 s... without jitter, 3 attempts. */

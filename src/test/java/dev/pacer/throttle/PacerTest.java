@@ -482,4 +482,35 @@ class PacerTest {
         pacer.rateLimitedElsewhere(new RateLimit("unknown-scope", T0, until, java.util.OptionalDouble.empty(),
                 java.util.OptionalLong.empty(), false));
     }
+
+    @Test
+    void shouldHalveTheInFlightPlacesOncePerRoundOfRefusalsAndGiveThemBackSlowly() throws InterruptedException {
+        pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 600, 5, 8));
+        Instant sent = clock.instant();
+        clock.advance(Duration.ofMillis(100));
+        assertThat(pacer.tooManyInFlight(SCOPE, sent)).isEqualTo(4);
+        assertThat(pacer.tooManyInFlight(SCOPE, sent)).as("a refusal of a request sent before the cut says nothing new").isEqualTo(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(pacer.enter(ONE, Duration.ZERO)).isTrue();
+        }
+        assertThat(pacer.enter(ONE, Duration.ZERO)).as("four places open, all taken").isFalse();
+        pacer.exit(ONE);
+        pacer.exit(ONE);
+        pacer.exit(ONE);
+        pacer.exit(ONE);
+        clock.advance(Duration.ofMillis(100));
+        assertThat(pacer.tooManyInFlight(SCOPE, clock.instant())).as("a refusal after the cut cuts again").isEqualTo(2);
+        pacer.accepted(ONE, 1);
+        assertThat(pacer.view(SCOPE).places()).as("one taken: not yet").isEqualTo(2);
+        pacer.accepted(ONE, 1);
+        assertThat(pacer.view(SCOPE).places()).as("as many taken as places open: one more").isEqualTo(3);
+        for (int i = 0; i < 30; i++) {
+            pacer.accepted(ONE, 1);
+        }
+        assertThat(pacer.view(SCOPE).places()).as("never above the limit").isEqualTo(8);
+        for (int i = 0; i < 8; i++) {
+            assertThat(pacer.enter(ONE, Duration.ZERO)).isTrue();
+        }
+        assertThat(pacer.enter(ONE, Duration.ZERO)).isFalse();
+    }
 }
