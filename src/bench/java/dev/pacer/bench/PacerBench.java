@@ -33,7 +33,7 @@ public final class PacerBench {
     public static void main(String[] args) {
         PacerApplication.prepare();
         CommandLine cli = PacerCommand.commandLine();
-        for (Object command : List.of(new Bench(), new BenchSendPath(), new BenchTimers(), new BenchLimits(), new BenchQueue(), new BenchCrash())) {
+        for (Object command : List.of(new Bench(), new BenchSendPath(), new BenchTimers(), new BenchLimits(), new BenchProviders(), new BenchQueue(), new BenchCrash())) {
             cli.addSubcommand(command);
         }
         System.exit(cli.execute(args));
@@ -150,6 +150,28 @@ public final class PacerBench {
             List<SimulatorScenario> which = scenarios.isEmpty()
                     ? List.of(SimulatorScenario.values()) : scenarios;
             System.out.print(new LimitsBenchmark(messages, rate, runs, javaOptions, System.err).run(which));
+            return 0;
+        }
+    }
+
+    @Command(name = "bench-providers", description = "Runs one campaign through each provider's simulator (Bandwidth, Twilio, "
+            + "Genesys Cloud), each hostile in its own way, side by side (docs/benchmarks.md).")
+    static class BenchProviders implements Callable<Integer> {
+        @Option(names = "--messages", defaultValue = "600")
+        int messages;
+
+        @Option(names = "--runs", defaultValue = "3")
+        int runs;
+
+        @Option(names = "--rate", defaultValue = "1200", description = "the providers' true rate, segments per minute")
+        int rate;
+
+        @Option(names = "--java-option", description = "options for the JVMs the campaigns run in")
+        List<String> javaOptions = new ArrayList<>(List.of("-Xmx1g"));
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.print(new ProvidersBenchmark(messages, rate, runs, javaOptions, System.err).run());
             return 0;
         }
     }

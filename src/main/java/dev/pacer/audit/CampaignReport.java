@@ -32,6 +32,9 @@ import java.util.Map;
  *                                  {@code UNSETTLED} (the message ended first)
  * @param chart                     where the campaign's chart was written, when it was
  * @param simulated                 whether the built-in simulator stood in for the provider: nothing reached a recipient
+ * @param limitUnit                 what the provider's limit counts, {@code segments} (Bandwidth, Twilio) or {@code requests}
+ *                                  (Genesys Cloud): the configured and stated rates, the minimum and the achieved rate are
+ *                                  in it (for requests, the accepted messages stand for the accepted segments)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CampaignReport(String campaign, String campaignId, String provider, int recipients, int duplicates, long messages,
@@ -40,7 +43,12 @@ public record CampaignReport(String campaign, String campaignId, String provider
                              Map<String, Long> retriesByCause, Map<String, WaitTotal> waits, Instant startedAt, Instant finishedAt,
                              double makespanSeconds, int configuredSegmentsPerMinute, Integer statedSegmentsPerMinute,
                              double theoreticalMinimumSeconds,
-                             long pending, Map<String, Long> inDoubt, String chart, boolean simulated) {
+                             long pending, Map<String, Long> inDoubt, String chart, boolean simulated, String limitUnit) {
+
+    /** What a limit in segments counts. */
+    public static final String SEGMENTS = "segments";
+    /** What a limit in requests counts: one per message. */
+    public static final String REQUESTS = "requests";
 
     /** How many waits of one kind the campaign's messages went through, and their total length. */
     public record WaitTotal(long count, double seconds) {
@@ -51,10 +59,11 @@ public record CampaignReport(String campaign, String campaignId, String provider
         return theoreticalMinimumSeconds <= 0 ? 0 : makespanSeconds / theoreticalMinimumSeconds;
     }
 
-    /** Accepted segments per minute over the makespan. */
+    /** Accepted segments (or, for a limit in requests, accepted messages) per minute over the makespan. */
     @JsonProperty("achievedSegmentsPerMinute")
     public double achievedSegmentsPerMinute() {
-        return makespanSeconds <= 0 ? 0 : acceptedSegments * 60 / makespanSeconds;
+        long accepted = REQUESTS.equals(limitUnit) ? outcomes.getOrDefault("ACCEPTED", 0L) : acceptedSegments;
+        return makespanSeconds <= 0 ? 0 : accepted * 60 / makespanSeconds;
     }
 
     /** Whether the provider stated a rate below the configured limit, which the minimum is then measured against. */
@@ -66,7 +75,7 @@ public record CampaignReport(String campaign, String campaignId, String provider
         return new CampaignReport(campaign, campaignId, provider, recipients, duplicates, messages, segments, acceptedSegments, outcomes,
                 sendAttempts, rateLimitedResponses, rateLimitWaitSeconds, transientFailures, retriesByCause, waits, startedAt,
                 finishedAt, makespanSeconds, configuredSegmentsPerMinute, statedSegmentsPerMinute, theoreticalMinimumSeconds, pending, inDoubt, chart,
-                simulated);
+                simulated, limitUnit);
     }
 
     public String toText() {
@@ -96,8 +105,8 @@ public record CampaignReport(String campaign, String campaignId, String provider
         s.append(String.format(Locale.ROOT, "  makespan %.1f s, theoretical minimum %.1f s (ratio %.3f)%s%n",
                 makespanSeconds, theoreticalMinimumSeconds, makespanRatio(), limitedByStatement()
                         ? ", at the " + statedSegmentsPerMinute + " per minute the provider stated" : ""));
-        s.append(String.format(Locale.ROOT, "  achieved %.0f segments/min against a configured limit of %d (%.0f%%)%n",
-                achievedSegmentsPerMinute(), configuredSegmentsPerMinute,
+        s.append(String.format(Locale.ROOT, "  achieved %.0f %s/min against a configured limit of %d (%.0f%%)%n",
+                achievedSegmentsPerMinute(), limitUnit == null ? SEGMENTS : limitUnit, configuredSegmentsPerMinute,
                 configuredSegmentsPerMinute == 0 ? 0 : 100 * achievedSegmentsPerMinute() / configuredSegmentsPerMinute));
         if (!inDoubt.isEmpty()) {
             s.append("  in doubt (answer lost) ").append(inDoubt.values().stream().mapToLong(Long::longValue).sum()).append(", settled  ");

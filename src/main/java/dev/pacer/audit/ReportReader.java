@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
 import static dev.pacer.flow.CampaignVariables.CANCELLED_UNDISPATCHED;
@@ -42,11 +43,21 @@ public class ReportReader {
 
     private final JdbcTemplate jdbc;
     private final ToIntFunction<String> segmentsPerMinute;
+    private final Predicate<String> countsRequests;
 
-    /** @param segmentsPerMinute a provider's configured rate, which the theoretical minimum is measured against */
+    /** @param segmentsPerMinute a provider's configured rate in segments, which the theoretical minimum is measured against */
     public ReportReader(JdbcTemplate jdbc, ToIntFunction<String> segmentsPerMinute) {
+        this(jdbc, segmentsPerMinute, provider -> false);
+    }
+
+    /**
+     * @param perMinute      a provider account's configured rate, in what its limit counts
+     * @param countsRequests whether an account's limit counts requests (Genesys Cloud), not segments
+     */
+    public ReportReader(JdbcTemplate jdbc, ToIntFunction<String> perMinute, Predicate<String> countsRequests) {
+        this.countsRequests = countsRequests;
         this.jdbc = jdbc;
-        this.segmentsPerMinute = segmentsPerMinute;
+        this.segmentsPerMinute = perMinute;
     }
 
     JdbcTemplate jdbc() {
@@ -147,14 +158,17 @@ public class ReportReader {
         long pending = outcomes.getOrDefault(Outcome.PENDING.name(), 0L);
         outcomes.remove(Outcome.PENDING.name());
         int rate = provider == null ? 0 : segmentsPerMinute(provider);
-        long accepted = acceptedSegments == null ? 0 : acceptedSegments;
+        boolean requests = provider != null && countsRequests.test(provider);
+        long accepted = requests ? outcomes.getOrDefault(Outcome.ACCEPTED.name(), 0L) : acceptedSegments == null ? 0 : acceptedSegments;
         int against = stated != null && stated < rate ? stated : rate;
         double minimum = against == 0 ? 0 : accepted * 60d / against;
         CampaignReport.WaitTotal retryAfter = waits.get("retryAfter");
-        return new CampaignReport(name, campaignId, provider, rows, duplicates, total, sums.getOrDefault("segments", 0L), accepted,
+        return new CampaignReport(name, campaignId, provider, rows, duplicates, total, sums.getOrDefault("segments", 0L),
+                acceptedSegments == null ? 0 : acceptedSegments,
                 outcomes, sums.getOrDefault("attempts", 0L), sums.getOrDefault("rateLimited", 0L),
                 retryAfter == null ? 0 : retryAfter.seconds(), sums.getOrDefault("failures", 0L), retries, waits, startedAt, finished,
-                CampaignReport.seconds(startedAt, finished), rate, stated, minimum, pending, inDoubt, null, simulated);
+                CampaignReport.seconds(startedAt, finished), rate, stated, minimum, pending, inDoubt, null, simulated,
+                requests ? CampaignReport.REQUESTS : CampaignReport.SEGMENTS);
     }
 
     /** Each send attempt of a campaign's messages, in no order: the attempt record and the message's segments. */

@@ -1,5 +1,9 @@
 package dev.pacer.campaign;
 
+import dev.pacer.audit.CampaignReport;
+import dev.pacer.flow.AfterCommit;
+import java.util.function.Consumer;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pacer.audit.ReportReader;
@@ -17,10 +21,13 @@ public class CompileReport implements JavaDelegate {
 
     private final ReportReader reports;
     private final ObjectMapper json;
+    private final Consumer<CampaignReport> finished;
 
-    public CompileReport(ReportReader reports, ObjectMapper json) {
+    /** @param finished told of each campaign's report (the downstream webhook) */
+    public CompileReport(ReportReader reports, ObjectMapper json, Consumer<CampaignReport> finished) {
         this.reports = reports;
         this.json = json;
+        this.finished = finished;
     }
 
     @Override
@@ -28,5 +35,6 @@ public class CompileReport implements JavaDelegate {
         var report = reports.read(execution.getProcessInstanceId(), execution.getProcessBusinessKey(), STARTED_AT.require(execution),
                 ROWS.require(execution), DUPLICATES.require(execution), SIMULATED.get(execution, false));
         REPORT.set(execution, json.writeValueAsString(report));
+        AfterCommit.run(() -> finished.accept(report));
     }
 }

@@ -44,19 +44,21 @@ class ProgressPrinter implements Runnable {
     public void run() {
         PacerMetrics.Snapshot s = metrics.get();
         long now = System.nanoTime();
-        samples.addLast(new long[]{now, s.acceptedSegments()});
+        ScopeView v = scopes.apply(scope);
+        boolean requests = v.limit().unit() == dev.pacer.throttle.ScopeLimit.Unit.REQUESTS;
+        // a limit in requests is measured in messages taken, one request each
+        samples.addLast(new long[]{now, requests ? s.outcome(Outcome.ACCEPTED) : s.acceptedSegments()});
         while (samples.size() > 2 && now - samples.peekFirst()[0] > 5_000_000_000L) {
             samples.removeFirst();
         }
         long[] oldest = samples.peekFirst();
-        double rate = now == oldest[0] ? 0 : (s.acceptedSegments() - oldest[1]) * 60e9 / (now - oldest[0]);
-        ScopeView v = scopes.apply(scope);
+        double rate = now == oldest[0] ? 0 : (samples.peekLast()[1] - oldest[1]) * 60e9 / (now - oldest[0]);
         String counts = String.format(Locale.ROOT, "done %d/%d  sent %d  accepted %d  429s %d  in flight %d  "
                         + "waiting: pace %d, 429 %d, back-off %d, window %d, paused %d  "
-                        + "rate %.0f seg/min (pace %.0f, limit %.0f)  provider queue ~%.0f",
+                        + "rate %.0f %s/min (pace %.0f, limit %.0f)  provider queue ~%.0f",
                 s.finished(), s.dispatched(), s.attempts(), s.outcome(Outcome.ACCEPTED), s.rateLimited(), s.inFlight(),
                 s.waiting("throttle"), s.waiting("retry_after"), s.waiting("backoff"), s.waiting("send_window"), s.waiting("paused"),
-                rate, v.rate(), v.limit().perMinute(), v.queueEstimate());
+                rate, requests ? "req" : "seg", v.rate(), v.limit().perMinute(), v.queueEstimate());
         if (v.down()) {
             counts += "  PROVIDER DOWN (probing; messages wait)";
         }

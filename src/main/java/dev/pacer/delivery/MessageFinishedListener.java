@@ -1,5 +1,10 @@
 package dev.pacer.delivery;
 
+import dev.pacer.flow.AfterCommit;
+
+import java.util.EnumSet;
+import java.util.Set;
+
 import dev.pacer.flow.Doubt;
 import dev.pacer.flow.Outcome;
 import dev.pacer.metrics.DeliveryStats;
@@ -7,6 +12,8 @@ import dev.pacer.throttle.Priority;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 
+import static dev.pacer.flow.MessageVariables.REASON;
+import static dev.pacer.flow.MessageVariables.CAMPAIGN_ID;
 import static dev.pacer.flow.MessageVariables.ATTEMPTS;
 import static dev.pacer.flow.MessageVariables.DOUBT;
 import static dev.pacer.flow.MessageVariables.OUTCOME;
@@ -21,6 +28,10 @@ import static dev.pacer.flow.MessageVariables.TEXT;
  * redacted form, so that the history keeps its length but not its words.
  */
 public class MessageFinishedListener implements ExecutionListener {
+
+    /** The outcomes of a message that did not reach the provider, which listeners hear of. */
+    private static final Set<Outcome> FAILURES_TOLD = EnumSet.of(Outcome.REJECTED, Outcome.DROPPED, Outcome.EXPIRED, Outcome.FAILED,
+            Outcome.IN_DOUBT);
 
     private final DeliveryStats stats;
     private final SendLedger ledger;
@@ -37,6 +48,12 @@ public class MessageFinishedListener implements ExecutionListener {
     public void notify(DelegateExecution execution) {
         Outcome outcome = OUTCOME.get(execution, Outcome.PENDING);
         stats.finished(outcome);
+        if (FAILURES_TOLD.contains(outcome)) {
+            String campaignId = CAMPAIGN_ID.get(execution);
+            String key = execution.getProcessBusinessKey();
+            String reason = REASON.get(execution);
+            AfterCommit.run(() -> stats.messageFailed(campaignId, key, outcome, reason));
+        }
         if (unsettled(execution, outcome)) {
             // it ended (its deadline passed, its campaign was cancelled) with a send that may have reached the provider
             DOUBT.set(execution, Doubt.UNSETTLED);

@@ -364,6 +364,7 @@ public class SendDelegate implements JavaDelegate {
         // A 429 the rate-limit headers explain (the window's quota is spent) is waited out, not a reason to slow down.
         Instant until = pacer.rateLimited(scope, sentAt, wait, statedRate, statedCapacity, result.quotaSpent());
         log.info("429 from {}: pausing it until {} ({})", scope, until, result.reason());
+        stats.scopePaused(scope, until, result.reason());
         long waited = RATE_LIMIT_WAITED_MILLIS.get(execution, 0L) + Duration.between(now, until).toMillis();
         RATE_LIMIT_WAITED_MILLIS.set(execution, waited);
         if (waited > settings.rateLimitBudget().toMillis()) {

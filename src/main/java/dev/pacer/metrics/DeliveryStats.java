@@ -19,6 +19,8 @@ public class DeliveryStats {
     private final LongAdder failedOver = new LongAdder();
     private final Map<Outcome, LongAdder> finished = new EnumMap<>(Outcome.class);
     private final Map<Doubt, LongAdder> settled = new EnumMap<>(Doubt.class);
+    private volatile DeliveryListener listener = new DeliveryListener() {
+    };
 
     public DeliveryStats() {
         for (Outcome o : Outcome.values()) {
@@ -27,6 +29,21 @@ public class DeliveryStats {
         for (Doubt d : Doubt.values()) {
             settled.put(d, new LongAdder());
         }
+    }
+
+    /** Tells {@code listener} of failed messages and paused scopes from now on. */
+    public void listen(DeliveryListener listener) {
+        this.listener = listener;
+    }
+
+    /** A message ended without reaching the provider (after its transaction committed). */
+    public void messageFailed(String campaignId, String key, Outcome outcome, String reason) {
+        listener.messageFailed(campaignId, key, outcome, reason);
+    }
+
+    /** A scope was paused until {@code until}. */
+    public void scopePaused(String scope, java.time.Instant until, String reason) {
+        listener.scopePaused(scope, until, reason);
     }
 
     /** A send's answer was lost: it is in doubt until settled. */

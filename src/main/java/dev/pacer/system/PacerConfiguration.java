@@ -41,11 +41,14 @@ import dev.pacer.provider.bandwidth.BandwidthApi;
 import dev.pacer.provider.genesys.GenesysApi;
 import dev.pacer.provider.genesys.GenesysTokens;
 import dev.pacer.provider.twilio.TwilioApi;
+import dev.pacer.webhook.Webhook;
+import dev.pacer.webhook.WebhookExchange;
 import dev.pacer.retry.WaitBounds;
 import dev.pacer.suppression.SuppressionList;
 import dev.pacer.throttle.Adaptation;
 import dev.pacer.throttle.CircuitSettings;
 import dev.pacer.throttle.Pacer;
+import dev.pacer.throttle.ScopeLimit;
 import dev.pacer.throttle.PacerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.ProducerTemplate;
@@ -58,6 +61,7 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -126,7 +130,8 @@ class PacerConfiguration {
     /** Genesys Cloud's OAuth tokens, had through the route {@code genesys-token} ({@code ref: genesysTokens}). */
     @Bean
     GenesysTokens genesysTokens(ObjectProvider<ProducerTemplate> template, Clock clock) {
-        return new GenesysTokens(template::getObject, clock);
+        return new GenesysTokens(account -> template.getObject().requestBody("direct:genesys-token", account, GenesysTokens.Answer.class),
+                clock);
     }
 
     @Bean
@@ -164,11 +169,15 @@ class PacerConfiguration {
     }
 
     @Bean
-    ReportReader reportReader(JdbcTemplate jdbc, PacerProperties properties) {
-        return new ReportReader(jdbc, provider -> {
-            var p = properties.providers().get(provider);
-            return p == null ? 0 : p.segmentsPerMinute();
-        });
+    ReportReader reportReader(JdbcTemplate jdbc, Providers providers) {
+        return new ReportReader(jdbc, provider -> unit(providers, provider) == null ? 0
+                        : providers.account(provider).settings().perMinute(unit(providers, provider)),
+                provider -> unit(providers, provider) == ScopeLimit.Unit.REQUESTS);
+    }
+
+    /** What an account's limit counts; null for an account no longer configured. */
+    private static ScopeLimit.Unit unit(Providers providers, String provider) {
+        return providers.names().contains(provider) ? providers.api(providers.account(provider)).accountUnit() : null;
     }
 
     @Bean
@@ -315,8 +324,8 @@ class PacerConfiguration {
     }
 
     @Bean
-    CompileReport compileReport(ReportReader reports, ObjectMapper json) {
-        return new CompileReport(reports, json);
+    CompileReport compileReport(ReportReader reports, ObjectMapper json, ObjectProvider<Webhook> webhook) {
+        return new CompileReport(reports, json, report -> webhook.ifAvailable(w -> w.campaignFinished(report)));
     }
 
     @Bean
@@ -338,5 +347,23 @@ class PacerConfiguration {
     @Bean
     String dispatchInterval(PacerProperties properties) {
         return properties.dispatch().interval().toString();
+    }
+
+    /** The downstream webhook of campaign events, on a node that sends, when {@code pacer.webhook.url} is set. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnExpression("'${pacer.webhook.url:}' != '' && !${pacer.history-only:false}")
+    Webhook webhook(PacerProperties properties, Pacer pacer, Clock clock, ObjectProvider<ProducerTemplate> template, DeliveryStats stats) {
+        PacerProperties.Webhook w = properties.webhook();
+        Webhook webhook = new Webhook(pacer, clock, new Webhook.Settings(w.callsPerMinute(), w.maxAttempts(), w.capacity()),
+                event -> template.getObject().requestBody("direct:webhook", event, Webhook.Answer.class));
+        stats.listen(webhook);
+        webhook.start();
+        return webhook;
+    }
+
+    /** The Java half of the route {@code webhook} ({@code ref: webhookExchange}). */
+    @Bean
+    WebhookExchange webhookExchange(PacerProperties properties, ObjectMapper json, Clock clock) {
+        return new WebhookExchange(properties.webhook().url(), properties.webhook().authorization(), json, clock);
     }
 }

@@ -39,7 +39,8 @@ public record PacerProperties(
         @Valid @NotNull @DefaultValue Doubt doubt,
         @Valid @NotNull @DefaultValue Cluster cluster,
         Path audienceDir,
-        String publicUrl) {
+        String publicUrl,
+        @Valid @NotNull @DefaultValue Webhook webhook) {
 
     public PacerProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
@@ -198,5 +199,25 @@ public record PacerProperties(
      * is merged at start-up.
      */
     public record Suppression(String file) {
+    }
+
+    /**
+     * The downstream webhook campaign events are posted to ({@code pacer.webhook.*}); off without a {@code url}.
+     *
+     * @param authorization  the {@code Authorization} header to send (a secret: from the environment,
+     *                       {@code PACER_WEBHOOK_AUTHORIZATION}), or none
+     * @param callsPerMinute the webhook's own limit, which Pacer paces its calls to
+     * @param maxAttempts    tries of one event (server errors, no answer) before it is dropped
+     * @param capacity       events queued at most; beyond it the oldest is dropped
+     */
+    public record Webhook(String url, String authorization,
+                          @Min(1) @DefaultValue("50") int callsPerMinute,
+                          @Min(1) @DefaultValue("5") int maxAttempts,
+                          @Min(1) @DefaultValue("1000") int capacity) {
+
+        @Override
+        public String toString() {
+            return "Webhook[url=" + url + ", callsPerMinute=" + callsPerMinute + ", maxAttempts=" + maxAttempts + ", capacity=" + capacity + "]";
+        }
     }
 }

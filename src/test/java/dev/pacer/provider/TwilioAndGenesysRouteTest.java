@@ -50,6 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "camel.component.http.response-timeout=1000",
         "pacer.public-url=https://pacer.example.com/",
         "pacer.simulator.enabled=true",
+        "pacer.webhook.authorization=Bearer hook-secret",
         "pacer.providers.tw.type=twilio",
         "pacer.providers.tw.account-sid=AC0123456789abcdef0123456789abcdef",
         "pacer.providers.tw.auth-token=tw-token",
@@ -114,12 +115,16 @@ class TwilioAndGenesysRouteTest {
     @Autowired
     Providers providers;
 
+    @Autowired
+    org.apache.camel.ProducerTemplate template;
+
     @DynamicPropertySource
     static void provider(DynamicPropertyRegistry registry) {
         String url = "http://127.0.0.1:" + SERVER.getAddress().getPort();
         registry.add("pacer.providers.tw.base-url", () -> url);
         registry.add("pacer.providers.gc.base-url", () -> url);
         registry.add("pacer.providers.gc.login-url", () -> url + "/login");
+        registry.add("pacer.webhook.url", () -> url + "/hook");
     }
 
     private static HttpServer start() {
@@ -345,5 +350,23 @@ class TwilioAndGenesysRouteTest {
         assertThat(providers.api(gc).refuses("x".repeat(765), 5)).isEmpty();
         assertThat(providers.api(gc).refuses("x".repeat(766), 5)).hasValueSatisfying(r -> assertThat(r).contains("765"));
         assertThat(providers.account("tw").sendersLimited()).as("each Twilio sender has a queue of its own").isTrue();
+    }
+
+    @Test
+    void shouldPostACampaignEventToTheWebhookAsJsonAndReadItsWait() throws IOException {
+        answer("/hook", Answer.of(429, "", "Retry-After", "12"));
+        dev.pacer.webhook.CampaignEvent event = new dev.pacer.webhook.CampaignEvent(dev.pacer.webhook.CampaignEvent.SCOPE_PAUSED,
+                Instant.parse("2030-01-01T00:00:00Z"), null, "tw:AC1", 2, Instant.parse("2030-01-01T00:00:30Z"), "429", null, null);
+        dev.pacer.webhook.Webhook.Answer answer = template.requestBody("direct:webhook", event, dev.pacer.webhook.Webhook.Answer.class);
+        assertThat(answer.status()).isEqualTo(429);
+        assertThat(answer.retryAfter()).isEqualTo(Duration.ofSeconds(12));
+        Request post = requestsTo("/hook").get(0);
+        assertThat(post.authorization()).isEqualTo("Bearer hook-secret");
+        assertThat(post.contentType()).startsWith("application/json");
+        JsonNode body = post.json();
+        assertThat(body.get("type").asText()).isEqualTo("scope.paused");
+        assertThat(body.get("subject").asText()).isEqualTo("tw:AC1");
+        assertThat(body.get("until").asText()).isEqualTo("2030-01-01T00:00:30Z");
+        assertThat(body.get("count").asInt()).isEqualTo(2);
     }
 }

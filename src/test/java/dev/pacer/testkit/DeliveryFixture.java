@@ -29,6 +29,7 @@ import dev.pacer.provider.SentMessages;
 import dev.pacer.provider.Providers;
 import dev.pacer.provider.bandwidth.BandwidthApi;
 import dev.pacer.provider.twilio.TwilioApi;
+import dev.pacer.provider.ProviderApi;
 import dev.pacer.retry.WaitBounds;
 import dev.pacer.suppression.SuppressionList;
 import dev.pacer.system.CamundaClock;
@@ -74,6 +75,7 @@ public final class DeliveryFixture {
     private final CamundaClock clock;
     private Pacer pacer;
     private PacerProperties properties;
+    private List<ProviderApi> apis;
     private MessageSender sender;
     private DeliveryStats stats = new DeliveryStats();
     private SuppressionList suppression;
@@ -98,6 +100,12 @@ public final class DeliveryFixture {
 
     public DeliveryFixture properties(PacerProperties properties) {
         this.properties = properties;
+        return this;
+    }
+
+    /** The provider APIs the accounts go through, instead of Bandwidth's and Twilio's. */
+    public DeliveryFixture apis(List<ProviderApi> apis) {
+        this.apis = apis;
         return this;
     }
 
@@ -142,7 +150,7 @@ public final class DeliveryFixture {
     public Bound register() {
         Pacer p = pacer != null ? pacer : pacer(clock);
         PacerProperties props = properties != null ? properties : TestProperties.withProvider("http://127.0.0.1:9", 60);
-        Providers providers = providers(props, p, clock);
+        Providers providers = apis != null ? new Providers(props.providers(), apis, props.simulator(), p, clock) : providers(props, p, clock);
         SuppressionList list = suppression != null ? suppression : suppression(clock);
         CampaignControl c = control != null ? control : new CampaignControl(clock, Duration.ofSeconds(1));
         ProcessEngine engine = engine();
@@ -170,7 +178,7 @@ public final class DeliveryFixture {
         Mocks.register("validateCampaign", new ValidateCampaign(providers, clock, null));
         Mocks.register("dispatchMessages", new DispatchMessages(engine.getRuntimeService(), providers,
                 new DispatchMessages.Settings(dispatchWindow, dispatchWindow), stats));
-        Mocks.register("compileReport", new CompileReport(reports(props), new ObjectMapper().findAndRegisterModules()));
+        Mocks.register("compileReport", new CompileReport(reports(props), new ObjectMapper().findAndRegisterModules(), report -> { }));
         Mocks.register("dispatchInterval", "PT0.5S");
         return new Bound(p, providers, stats, list, c, steps, ledger);
     }

@@ -72,7 +72,7 @@ public final class TestProperties {
                 new PacerProperties.History(false),
                 new PacerProperties.Doubt(Duration.ofSeconds(30), 3, OnDoubt.SKIP),
                 new PacerProperties.Cluster(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(50)),
-                null, null);
+                null, null, new PacerProperties.Webhook(null, null, 50, 5, 1000));
     }
 
     /** Transient failures back off 2 s, 4 s... without jitter, 3 attempts. */

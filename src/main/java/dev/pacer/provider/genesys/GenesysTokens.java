@@ -7,7 +7,6 @@ import dev.pacer.provider.ProviderAccount;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +19,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Genesys Cloud's OAuth tokens (client credentials grant), one per account, kept until shortly
@@ -54,14 +53,15 @@ public class GenesysTokens {
         }
     }
 
-    private final Supplier<ProducerTemplate> template;
+    private final Function<ProviderAccount, Answer> fetch;
     private final Clock clock;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final AtomicLong requested = new AtomicLong();
 
-    public GenesysTokens(Supplier<ProducerTemplate> template, Clock clock) {
-        this.template = template;
+    /** @param fetch asks the account's login server for a token (the route {@code direct:genesys-token}) */
+    public GenesysTokens(Function<ProviderAccount, Answer> fetch, Clock clock) {
+        this.fetch = fetch;
         this.clock = clock;
     }
 
@@ -76,7 +76,7 @@ public class GenesysTokens {
             if (kept != null && clock.instant().isBefore(kept.renewAt())) {
                 return kept.value();
             }
-            Answer answer = template.get().requestBody("direct:genesys-token", account, Answer.class);
+            Answer answer = fetch.apply(account);
             long n = requested.incrementAndGet();
             if (answer == null || answer.token() == null) {
                 throw new CredentialUnavailableException(answer == null ? 0 : answer.status(), "no token from " + account.name()
@@ -130,7 +130,8 @@ public class GenesysTokens {
         exchange.getMessage().setBody(new Answer(null, 0, e == null ? "io-error" : e.getClass().getSimpleName() + " " + e.getMessage()));
     }
 
-    static Answer read(int status, String body, Instant now) {
+    /** What the login server's answer says: a token and when to renew it, or why there is none. */
+    public static Answer read(int status, String body, Instant now) {
         if (status != 200) {
             return new Answer(null, status, "the login server answered " + status + errorOf(body));
         }
