@@ -351,7 +351,8 @@ public class SendDelegate implements JavaDelegate {
         if (IN_FLIGHT_LAYER.equals(layer)) {
             // too many requests at once, none processed: fewer in flight from now, and this one goes again
             int places = pacer.tooManyInFlight(account.scope(), sentAt);
-            log.info("{} refused a request for too many in flight: {} places open now ({})", account.name(), places, result.reason());
+            log.info("{} refused a request for too many in flight: {} places open now, {} in flight ({})", account.name(), places,
+                    pacer.view(account.scope()).inFlight(), result.reason());
             retryAt(execution, result.retryWait() == null ? now : now.plus(result.retryWait()), deadline, WaitReason.IN_FLIGHT,
                     account.name() + " had too many requests in flight; " + places + " from now (" + result.reason() + ")");
             return;

@@ -435,8 +435,10 @@ public final class Pacer {
 
     /**
      * The provider refused a request of {@code scope} sent at {@code sentAt} because too many were in
-     * flight at once (Twilio's 20429): the scope's in-flight places are halved, at least one kept,
-     * and climb back one at a time as sends are taken ({@link #accepted}). Its rate is left alone.
+     * flight at once (Twilio's 20429): the scope's in-flight places become the requests still in
+     * flight beside it (at least one, fewer than before), and climb back one at a time after many
+     * sends taken in a row ({@link #accepted}). Its rate is left alone. Call it after the refused
+     * request has left its place ({@link #exit}).
      *
      * @return the in-flight places open now
      */

@@ -35,8 +35,16 @@ final class Scope {
     int concurrency;
     /** When the places were last cut, in epoch nanos: refusals of requests sent before it say nothing new. */
     long concurrencyCut = Long.MIN_VALUE;
+    /** Sends taken in a row, per place open, before a place is added back after a refusal, at first. */
+    static final int PROBE_AFTER = 10;
+    /** The most a probe waits for: sends taken in a row per place open. */
+    static final int PROBE_AFTER_MAX = 640;
     /** Sends taken since the places last changed. */
     int takenSinceChange;
+    /** Sends taken in a row, per place open, before the next probe: doubled each time a probe is refused. */
+    int probeAfter = PROBE_AFTER;
+    /** Whether the places were last raised by a probe (a refusal now says the probe failed). */
+    boolean probing;
     /** The burst the whole scope may take: the limit's, or a smaller one the provider's stated queue allows. */
     long burst;
     /** Current pace, per minute; infinite for a scope with no rate that has not been told one. */
@@ -112,21 +120,40 @@ final class Scope {
     }
 
     /**
-     * The provider refused a request sent at {@code sentAt} for too many at once: the places open are
-     * halved (at least one stays), once per round, as a rate is cut once per round of 429s.
+     * The provider refused a request sent at {@code sentAt} for too many at once: the places open
+     * become the requests still in flight beside it (what the provider did take at once), at least
+     * one and fewer than were open; once per round, as a rate is cut once per round of 429s.
      */
     void tooManyInFlight(long now, long sentAt) {
         if (sentAt < concurrencyCut) {
             return;
         }
         concurrencyCut = now;
-        open(Math.max(1, concurrency / 2));
+        if (probing) {
+            probeAfter = Math.min(PROBE_AFTER_MAX, probeAfter * 2);
+        }
+        int beside = concurrency - inFlight.availablePermits();
+        open(Math.max(1, Math.min(beside, concurrency - 1)));
+        probing = false;
     }
 
-    /** A send was taken: once as many have been taken in a row as there are places open, one place more, up to the most. */
+    /**
+     * A send was taken: once {@link #probeAfter} times as many have been taken in a row as there
+     * are places open, one place more (a probe of whether the provider takes more), up to the most.
+     * A probe that is refused makes the next one wait twice as long; one that holds, no longer.
+     */
     void taken() {
-        if (concurrency < maxInFlight && ++takenSinceChange >= concurrency) {
+        if (concurrency >= maxInFlight) {
+            return;
+        }
+        takenSinceChange++;
+        if (probing && takenSinceChange >= PROBE_AFTER * concurrency) {
+            probeAfter = PROBE_AFTER;
+            probing = false;
+        }
+        if (takenSinceChange >= probeAfter * concurrency) {
             open(concurrency + 1);
+            probing = true;
         }
     }
 

@@ -484,27 +484,32 @@ class PacerTest {
     }
 
     @Test
-    void shouldHalveTheInFlightPlacesOncePerRoundOfRefusalsAndGiveThemBackSlowly() throws InterruptedException {
+    void shouldOpenAsManyInFlightPlacesAsTheProviderTookAtOnceAndProbeForMoreSlowly() throws InterruptedException {
         pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 600, 5, 8));
         Instant sent = clock.instant();
-        clock.advance(Duration.ofMillis(100));
-        assertThat(pacer.tooManyInFlight(SCOPE, sent)).isEqualTo(4);
-        assertThat(pacer.tooManyInFlight(SCOPE, sent)).as("a refusal of a request sent before the cut says nothing new").isEqualTo(4);
         for (int i = 0; i < 4; i++) {
             assertThat(pacer.enter(ONE, Duration.ZERO)).isTrue();
         }
-        assertThat(pacer.enter(ONE, Duration.ZERO)).as("four places open, all taken").isFalse();
+        // the fourth was refused and left its place: three were taken at once
         pacer.exit(ONE);
-        pacer.exit(ONE);
+        clock.advance(Duration.ofMillis(100));
+        assertThat(pacer.tooManyInFlight(SCOPE, sent)).isEqualTo(3);
+        assertThat(pacer.tooManyInFlight(SCOPE, sent)).as("a refusal of a request sent before the cut says nothing new").isEqualTo(3);
+        assertThat(pacer.enter(ONE, Duration.ZERO)).as("three places open, all taken").isFalse();
         pacer.exit(ONE);
         pacer.exit(ONE);
         clock.advance(Duration.ofMillis(100));
-        assertThat(pacer.tooManyInFlight(SCOPE, clock.instant())).as("a refusal after the cut cuts again").isEqualTo(2);
+        assertThat(pacer.tooManyInFlight(SCOPE, clock.instant())).as("a refusal after the cut: the one still in flight").isEqualTo(1);
+        pacer.exit(ONE);
+        clock.advance(Duration.ofMillis(100));
+        assertThat(pacer.tooManyInFlight(SCOPE, clock.instant())).as("never fewer than one").isEqualTo(1);
+        for (int i = 0; i < 9; i++) {
+            pacer.accepted(ONE, 1);
+        }
+        assertThat(pacer.view(SCOPE).places()).as("nine taken: not yet").isEqualTo(1);
         pacer.accepted(ONE, 1);
-        assertThat(pacer.view(SCOPE).places()).as("one taken: not yet").isEqualTo(2);
-        pacer.accepted(ONE, 1);
-        assertThat(pacer.view(SCOPE).places()).as("as many taken as places open: one more").isEqualTo(3);
-        for (int i = 0; i < 30; i++) {
+        assertThat(pacer.view(SCOPE).places()).as("ten taken per place open: one more").isEqualTo(2);
+        for (int i = 0; i < 400; i++) {
             pacer.accepted(ONE, 1);
         }
         assertThat(pacer.view(SCOPE).places()).as("never above the limit").isEqualTo(8);
@@ -512,5 +517,26 @@ class PacerTest {
             assertThat(pacer.enter(ONE, Duration.ZERO)).isTrue();
         }
         assertThat(pacer.enter(ONE, Duration.ZERO)).isFalse();
+    }
+
+    @Test
+    void shouldProbeForAnotherInFlightPlaceHalfAsOftenEachTimeAProbeIsRefused() {
+        pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 600, 5, 8));
+        clock.advance(Duration.ofMillis(100));
+        assertThat(pacer.tooManyInFlight(SCOPE, clock.instant())).isEqualTo(1);
+        int refused = 0;
+        for (int round = 0; round < 3; round++) {
+            int taken = 0;
+            while (pacer.view(SCOPE).places() == 1) {
+                pacer.accepted(ONE, 1);
+                taken++;
+            }
+            assertThat(taken).as("probe %d after %d sends taken", round, taken).isEqualTo(10 << round);
+            // the provider still takes one at a time: the probe is refused
+            clock.advance(Duration.ofMillis(100));
+            assertThat(pacer.tooManyInFlight(SCOPE, clock.instant())).isEqualTo(1);
+            refused++;
+        }
+        assertThat(refused).isEqualTo(3);
     }
 }

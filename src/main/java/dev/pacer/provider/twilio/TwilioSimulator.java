@@ -58,7 +58,7 @@ import java.util.regex.Pattern;
  *
  * <p>The HTTP front is a {@link SimulatorServer}; {@link #answer} is the model itself, usable without
  * HTTP on a fake clock. Over HTTP a request is in progress from its arrival, through the simulated
- * latency, until its answer has been written; the model alone cannot overlap requests, so
+ * latency, until its answer is made; the model alone cannot overlap requests, so
  * {@link #inFlight(int)} pretends others are in progress.
  */
 public final class TwilioSimulator implements ProviderSimulator {
@@ -171,7 +171,6 @@ public final class TwilioSimulator implements ProviderSimulator {
     /** What the message list holds: the messages accepted, up to {@link #LIST_CAPACITY}. */
     private final List<Listed> listed = new ArrayList<>();
     /** Set on a Tomcat thread while the answer to its request is not yet written. */
-    private final ThreadLocal<Boolean> unanswered = new ThreadLocal<>();
     private final SimulatorServer server;
 
     private int inFlight;
@@ -195,7 +194,7 @@ public final class TwilioSimulator implements ProviderSimulator {
         this.accountPath = API + settings.accountSid() + ".json";
         this.messagesPath = API + settings.accountSid() + "/Messages.json";
         // The latency is simulated here rather than by the server, so that a request is in progress through it.
-        this.server = http ? new SimulatorServer("twilio", this::serve, this::answered, Duration.ZERO) : null;
+        this.server = http ? new SimulatorServer("twilio", this::serve, reply -> { }, Duration.ZERO) : null;
     }
 
     @Override
@@ -250,35 +249,21 @@ public final class TwilioSimulator implements ProviderSimulator {
         }
     }
 
-    /** The HTTP front's model: the request is in progress from here until {@link #answered} (outside the lock while it waits). */
+    /**
+     * The HTTP front's model: the request is in progress from its arrival, through the latency, until
+     * its answer is made (outside the lock while it waits). Its answer may still be on its way to the
+     * client then, which cannot send another in its place before it has it.
+     */
     private Reply serve(Request r) {
-        if (Boolean.TRUE.equals(unanswered.get())) {
-            // this thread's previous answer was never written (its client hung up): that request is over all the same
-            unanswered.remove();
-            leave();
-        }
         boolean counted = counts(r);
         boolean tooMany = counted && arrive();
-        if (counted) {
-            unanswered.set(Boolean.TRUE);
-        }
         try {
             pause(properties.latency());
             return respond(r, tooMany);
-        } catch (RuntimeException | Error e) {
+        } finally {
             if (counted) {
-                unanswered.remove();
                 leave();
             }
-            throw e;
-        }
-    }
-
-    /** The answer has been written: its request is no longer in progress. */
-    private void answered(Reply reply) {
-        if (Boolean.TRUE.equals(unanswered.get())) {
-            unanswered.remove();
-            leave();
         }
     }
 
