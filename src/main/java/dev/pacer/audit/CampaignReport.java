@@ -62,7 +62,8 @@ public record CampaignReport(String campaign, String campaignId, String provider
     /** Accepted segments (or, for a limit in requests, accepted messages) per minute over the makespan. */
     @JsonProperty("achievedSegmentsPerMinute")
     public double achievedSegmentsPerMinute() {
-        long accepted = REQUESTS.equals(limitUnit) ? outcomes.getOrDefault("ACCEPTED", 0L) : acceptedSegments;
+        long accepted = REQUESTS.equals(limitUnit) ? java.util.stream.Stream.of("ACCEPTED", "DELIVERED", "FAILED")
+                .mapToLong(o -> outcomes.getOrDefault(o, 0L)).sum() : acceptedSegments;
         return makespanSeconds <= 0 ? 0 : accepted * 60 / makespanSeconds;
     }
 

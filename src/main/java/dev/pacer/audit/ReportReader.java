@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import java.util.function.ToIntFunction;
 
 import static dev.pacer.flow.CampaignVariables.CANCELLED_UNDISPATCHED;
@@ -125,11 +126,12 @@ public class ReportReader {
                     sums.put(rs.getString(1), rs.getLong(2));
                 }, Processes.DELIVERY, prefix, SEGMENTS.name(), ATTEMPTS.name(), RATE_LIMITED.name(), FAILURES.name());
         String provider = provider(campaignId);
+        // a message the provider took ends ACCEPTED, or with receipts on DELIVERED or FAILED (at the carrier)
         Long acceptedSegments = jdbc.queryForObject("select coalesce(sum(s.LONG_), 0) from ACT_HI_PROCINST p "
-                + "join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = ? and v.TEXT_ = ? "
+                + "join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = ? and v.TEXT_ in (?, ?, ?) "
                 + "join ACT_HI_VARINST s on s.PROC_INST_ID_ = p.PROC_INST_ID_ and s.NAME_ = ? "
                 + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ?", Long.class, OUTCOME.name(), Outcome.ACCEPTED.name(),
-                SEGMENTS.name(), Processes.DELIVERY, prefix);
+                Outcome.DELIVERED.name(), Outcome.FAILED.name(), SEGMENTS.name(), Processes.DELIVERY, prefix);
         Instant finished = lastOutcomeAt(campaignId);
         Map<String, CampaignReport.WaitTotal> waits = new TreeMap<>();
         jdbc.query("select a.ACT_ID_, count(*), coalesce(sum(a.DURATION_), 0) from ACT_HI_ACTINST a join ACT_HI_PROCINST p "
@@ -159,7 +161,8 @@ public class ReportReader {
         outcomes.remove(Outcome.PENDING.name());
         int rate = provider == null ? 0 : segmentsPerMinute(provider);
         boolean requests = provider != null && countsRequests.test(provider);
-        long accepted = requests ? outcomes.getOrDefault(Outcome.ACCEPTED.name(), 0L) : acceptedSegments == null ? 0 : acceptedSegments;
+        long accepted = requests ? Stream.of(Outcome.ACCEPTED, Outcome.DELIVERED, Outcome.FAILED)
+                .mapToLong(o -> outcomes.getOrDefault(o.name(), 0L)).sum() : acceptedSegments == null ? 0 : acceptedSegments;
         int against = stated != null && stated < rate ? stated : rate;
         double minimum = against == 0 ? 0 : accepted * 60d / against;
         CampaignReport.WaitTotal retryAfter = waits.get("retryAfter");

@@ -78,7 +78,10 @@ public class DispatchMessages implements JavaDelegate {
             CANCELLED_UNDISPATCHED.set(execution, first.get(cursor + 1, rows + 1).cardinality());
             cursor = rows;
         }
-        long room = state == CampaignState.RUNNING ? Math.min(settings.batch(), settings.window() - live) : 0;
+        // messages the provider took that only wait for their receipt do not hold the window
+        long awaitingReceipts = live == 0 ? 0 : runtime.createExecutionQuery().messageEventSubscriptionName(Processes.RECEIPT)
+                .processVariableValueEquals(CAMPAIGN_ID.name(), campaignId).count();
+        long room = state == CampaignState.RUNNING ? Math.min(settings.batch(), settings.window() - (live - awaitingReceipts)) : 0;
         int started = 0;
         if (cursor < rows && room > 0) {
             Instant startedAt = STARTED_AT.require(execution);

@@ -1,5 +1,7 @@
 package dev.pacer.delivery;
 
+import dev.pacer.flow.ReceiptState;
+
 import dev.pacer.campaign.InvalidCampaignException;
 import dev.pacer.flow.OnDoubt;
 import dev.pacer.flow.Outcome;
@@ -141,6 +143,7 @@ public class PrepareDelegate implements JavaDelegate {
         if (windowText != null) {
             window = SendWindow.parse(windowText);
         }
+        RECEIPT.set(execution, ReceiptState.NONE);
         for (Variable<Integer> counter : List.of(ATTEMPTS, FAILURES, RATE_LIMITED)) {
             if (counter.get(execution) == null) {
                 counter.set(execution, 0);

@@ -13,6 +13,7 @@ import dev.pacer.provider.OutgoingMessage;
 import dev.pacer.provider.ProviderAccount;
 import dev.pacer.provider.Providers;
 import dev.pacer.provider.SendResult;
+import dev.pacer.receipt.Receipts;
 import dev.pacer.suppression.SuppressionList;
 import dev.pacer.throttle.Grant;
 import dev.pacer.throttle.Pacer;
@@ -91,14 +92,16 @@ public class SendDelegate implements JavaDelegate {
     private final Providers providers;
     private final MessageSender sender;
     private final SendLedger ledger;
+    private final Receipts receipts;
     private final ResponseRules rules;
     private final SuppressionList suppression;
     private final DeliveryStats stats;
     private final Clock clock;
     private final Settings settings;
 
-    public SendDelegate(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, SendLedger ledger,
+    public SendDelegate(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, SendLedger ledger, Receipts receipts,
                         ResponseRules rules, SuppressionList suppression, DeliveryStats stats, Clock clock, Settings settings) {
+        this.receipts = receipts;
         this.steps = steps;
         this.pacer = pacer;
         this.providers = providers;
@@ -272,6 +275,7 @@ public class SendDelegate implements JavaDelegate {
                 stats.accepted(taken);
                 PROVIDER_MESSAGE_ID.set(execution, result.providerMessageId());
                 REASON.remove(execution);
+                receipts.accepted(execution, account.name(), result.providerMessageId());
                 steps.end(execution, Outcome.ACCEPTED, null);
             }
             case PERMANENT -> {

@@ -85,6 +85,18 @@ public final class MessageVariables {
     /** Why the message waits next, when it is not the pace ({@link WaitReason}); history keeps every one. */
     public static final Variable<String> WAIT_REASON = Variable.text("waitReason");
 
+    // receipts (pacer.receipts.enabled)
+    /** Whether the flow waits for the message's receipt ({@link ReceiptState}), once the provider took it. */
+    public static final Variable<ReceiptState> RECEIPT = Variable.constant("receipt", ReceiptState.class);
+    /** When the wait for the receipt gives up ({@code Timer_NoReceipt}). */
+    public static final Variable<Instant> RECEIPT_DUE_AT = Variable.timer("receiptDueAt");
+    /** What the receipt said: delivered or not, the provider's code and description (absent until one came). */
+    public static final Variable<Boolean> RECEIPT_DELIVERED = Variable.flag("receiptDelivered");
+    public static final Variable<String> RECEIPT_CODE = Variable.text("receiptCode");
+    public static final Variable<String> RECEIPT_DESCRIPTION = Variable.text("receiptDescription");
+    /** Times the message was sent again after a receipt said a carrier limit stopped it (at most once). */
+    public static final Variable<Integer> RECEIPT_RESENDS = Variable.integer("receiptResends");
+
     private MessageVariables() {
     }
 }

@@ -16,6 +16,11 @@ public final class Processes {
     /** The decision that classifies a provider's answer ({@code bpmn/response-rules.dmn}). */
     public static final String CLASSIFY_RESPONSE = "classify-response";
 
+    /** The decision that classifies a delivery receipt ({@code bpmn/response-rules.dmn}). */
+    public static final String CLASSIFY_RECEIPT = "classify-receipt";
+    /** The BPMN message a message's delivery receipt wakes it with ({@code Event_Receipt}). */
+    public static final String RECEIPT = "receipt";
+
     /** BPMN messages to a campaign instance. */
     public static final String PAUSE = "pauseCampaign";
     public static final String RESUME = "resumeCampaign";
@@ -35,7 +40,7 @@ public final class Processes {
      */
     public static final Set<String> BEANS = Set.of("prepareMessage", "throttle", "sendMessage", "settleSend", "scheduleRetry", "recordExpiry",
             "messageFinished", "messageLane", "validateCampaign", "dispatchMessages", "compileReport", "pauseCampaign", "resumeCampaign",
-            "cancelCampaign", "dispatchInterval");
+            "cancelCampaign", "dispatchInterval", "recordReceipt");
 
     private Processes() {
     }

@@ -17,6 +17,7 @@ public class DeliveryStats {
     private final LongAdder acceptedSegments = new LongAdder();
     private final LongAdder inDoubt = new LongAdder();
     private final LongAdder failedOver = new LongAdder();
+    private final Map<String, LongAdder> receipts = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Outcome, LongAdder> finished = new EnumMap<>(Outcome.class);
     private final Map<Doubt, LongAdder> settled = new EnumMap<>(Doubt.class);
     private volatile DeliveryListener listener = new DeliveryListener() {
@@ -49,6 +50,18 @@ public class DeliveryStats {
     /** A send's answer was lost: it is in doubt until settled. */
     public void inDoubt() {
         inDoubt.increment();
+    }
+
+    /** A message's receipt was recorded as {@code how}: its receipt class ({@code delivered}, {@code failed}...), or {@code none}. */
+    public void receipt(String how) {
+        receipts.computeIfAbsent(how, k -> new LongAdder()).increment();
+    }
+
+    /** Receipts recorded on this node, by class. */
+    public Map<String, Long> receiptCounts() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        receipts.forEach((k, v) -> counts.put(k, v.sum()));
+        return counts;
     }
 
     /** A message its provider certainly did not take went to its fallback account. */

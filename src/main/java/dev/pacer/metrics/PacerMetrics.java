@@ -30,7 +30,7 @@ import java.util.function.ToDoubleFunction;
  * <li>{@code pacer_messages_total{outcome}}: messages that reached an outcome on this node;</li>
  * <li>{@code pacer_messages_dispatched_total}, {@code pacer_send_attempts_total},
  *     {@code pacer_provider_rate_limited_total} (429s), {@code pacer_provider_transient_failures_total},
- *     {@code pacer_segments_accepted_total}, {@code pacer_sends_in_doubt_total} (answers lost), {@code pacer_messages_failed_over_total} and
+ *     {@code pacer_segments_accepted_total}, {@code pacer_sends_in_doubt_total} (answers lost), {@code pacer_messages_failed_over_total}, {@code pacer_receipts_total{class}} and
  *     {@code pacer_sends_settled_total{how}} (how each was settled: {@code sent}, {@code not_sent},
  *     {@code resent}, {@code skipped}, {@code unsettled});</li>
  * <li>{@code pacer_scope_pace_segments_per_minute{scope}} (what the scope is held to now),
@@ -76,6 +76,10 @@ public class PacerMetrics {
         counter("pacer.sends.in.doubt", stats, DeliveryStats::inDoubtCount, "sends whose answer was lost, settled by asking the provider");
         counter("pacer.messages.failed.over", stats, DeliveryStats::failedOverCount,
                 "messages their provider certainly did not take, sent on through the campaign's fallback account");
+        for (String how : List.of("delivered", "failed", "daily_cap", "volume", "filtered", "opted_out", "none")) {
+            FunctionCounter.builder("pacer.receipts", stats, s -> s.receiptCounts().getOrDefault(how, 0L))
+                    .description("receipts recorded, by what they said (none: no receipt in time)").tag("class", how).register(registry);
+        }
         for (Doubt how : Doubt.values()) {
             FunctionCounter.builder("pacer.sends.settled", stats, s -> s.settledCount(how))
                     .description("sends in doubt settled on this node, by how").tag("how", how.name().toLowerCase(Locale.ROOT))

@@ -5,6 +5,7 @@ import dev.pacer.throttle.ScopeLimit;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -102,6 +103,25 @@ public interface ProviderApi {
     /** Reads the search's answer; never throws for what a provider may send. */
     default Lookup readLookup(int status, String body, SendInDoubt send) {
         return Lookup.unknown(type() + " has no message list to search");
+    }
+
+    /**
+     * Why a callback to {@code /callbacks/NAME} is not the provider's own (wrong credentials, a bad
+     * signature), said in one line; empty when it is. A provider that posts no callbacks refuses all.
+     *
+     * @return the status to answer with (401 or 403) and the reason, or empty
+     */
+    default Optional<CallbackRefusal> refuses(ProviderAccount account, Callback callback) {
+        return Optional.of(new CallbackRefusal(404, type() + " posts no callbacks"));
+    }
+
+    /** What a callback the provider posted tells (receipts and replies); what Pacer has no use for is left out. */
+    default List<ProviderEvent> events(Callback callback, Instant now) {
+        return List.of();
+    }
+
+    /** Why a callback is refused: the status to answer with and the reason. */
+    record CallbackRefusal(int status, String reason) {
     }
 
     /** Starts the built-in simulator of this provider for the account, on a loopback port. */

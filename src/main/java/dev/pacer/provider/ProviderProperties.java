@@ -37,6 +37,10 @@ import java.time.Duration;
  * @param messagingServiceSid Twilio's messaging service ({@code MG...}), sent instead of {@code From} when set
  * @param queueCapacity       segments one sender's queue at the provider holds (Twilio: 10 hours of sending), 0 for
  *                            unknown; a send refused because it is full holds the sender and is tried again
+ * @param callbackUsername    the Basic credentials Bandwidth's callbacks (receipts, replies) must carry: set the same
+ *                            on the Bandwidth application ({@code InboundCallbackCreds}); without them every callback is refused
+ * @param callbackPassword    their password
+ * @param dailyCapResetZone   where the carriers' daily caps reset at midnight (T-Mobile: Pacific time)
  */
 public record ProviderProperties(String type, String baseUrl, @DefaultValue("pacer-account") String accountId,
                                  @DefaultValue("pacer-application") String applicationId,
@@ -50,7 +54,9 @@ public record ProviderProperties(String type, String baseUrl, @DefaultValue("pac
                                  String loginUrl, String clientId, String clientSecret,
                                  @Min(0) @DefaultValue("0") int requestsPerMinute,
                                  String accountSid, String authToken, String messagingServiceSid,
-                                 @Min(0) @DefaultValue("0") int queueCapacity) {
+                                 @Min(0) @DefaultValue("0") int queueCapacity,
+                                 String callbackUsername, String callbackPassword,
+                                 @NotNull @DefaultValue("America/Los_Angeles") String dailyCapResetZone) {
 
     /**
      * A Bandwidth-style account, whose credentials are a user and a password. (A factory, not a
@@ -60,7 +66,7 @@ public record ProviderProperties(String type, String baseUrl, @DefaultValue("pac
                                         String password, int segmentsPerMinute, int burst, int maxInFlight, Layer user, Layer sender,
                                         String rateLimitHeaders) {
         return new ProviderProperties(type, baseUrl, accountId, applicationId, username, password, segmentsPerMinute, burst, maxInFlight, user, sender,
-                rateLimitHeaders, null, null, null, 0, null, null, null, 0);
+                rateLimitHeaders, null, null, null, 0, null, null, null, 0, null, null, "America/Los_Angeles");
     }
 
     /**
@@ -72,21 +78,22 @@ public record ProviderProperties(String type, String baseUrl, @DefaultValue("pac
         return new ProviderProperties(type, baseUrl, accountId, applicationId, or(username, "pacer"), or(password, secret),
                 segmentsPerMinute, burst, maxInFlight, user, sender, rateLimitHeaders, loginUrl, or(clientId, "pacer"),
                 or(clientSecret, secret), requestsPerMinute, or(accountSid, "AC" + secret), or(authToken, secret), messagingServiceSid,
-                queueCapacity);
+                queueCapacity, callbackUsername, callbackPassword, dailyCapResetZone);
     }
 
     /** The same account at another base URL and login server. */
     public ProviderProperties withBaseUrl(String baseUrl, String loginUrl) {
         return new ProviderProperties(type, baseUrl, accountId, applicationId, username, password, segmentsPerMinute, burst,
                 maxInFlight, user, sender, rateLimitHeaders, loginUrl, clientId,
-                clientSecret, requestsPerMinute, accountSid, authToken, messagingServiceSid, queueCapacity);
+                clientSecret, requestsPerMinute, accountSid, authToken, messagingServiceSid, queueCapacity, callbackUsername, callbackPassword,
+                dailyCapResetZone);
     }
 
     /** The same account of another provider type. */
     public ProviderProperties withType(String type) {
         return new ProviderProperties(type, baseUrl, accountId, applicationId, username, password, segmentsPerMinute, burst,
                 maxInFlight, user, sender, rateLimitHeaders, loginUrl, clientId, clientSecret, requestsPerMinute, accountSid, authToken,
-                messagingServiceSid, queueCapacity);
+                messagingServiceSid, queueCapacity, callbackUsername, callbackPassword, dailyCapResetZone);
     }
 
     /** The account's own rate in its provider's unit: requests for a provider that counts requests, else segments. */

@@ -32,8 +32,12 @@ public class BasicAuthenticationFilter extends OncePerRequestFilter {
             Refusals.send(response, HttpServletResponse.SC_UNAUTHORIZED, "AuthenticationException", "log in with a Pacer user (HTTP Basic)");
             return;
         }
+        request.setAttribute(USER, login[0]);
         chain.doFilter(request, response);
     }
+
+    /** The request attribute naming the user who logged in: who made a change, for its audit. */
+    public static final String USER = "dev.pacer.user";
 
     /** The user and password of a Basic {@code Authorization} header, or null. */
     static String[] credentials(String header) {

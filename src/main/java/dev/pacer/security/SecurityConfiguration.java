@@ -29,9 +29,14 @@ import java.util.stream.Collectors;
 public class SecurityConfiguration {
 
     @Bean
-    FilterRegistrationBean<Filter> hostCheck(@Value("${pacer.server.hosts:127.0.0.1,localhost,[::1]}") String hosts) {
+    FilterRegistrationBean<Filter> hostCheck(@Value("${pacer.server.hosts:127.0.0.1,localhost,[::1]}") String hosts,
+                                             @Value("${pacer.public-url:}") String publicUrl) {
         Set<String> names = Arrays.stream(hosts.split(",")).map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
                 .collect(Collectors.toCollection(LinkedHashSet::new));
+        if (!publicUrl.isBlank() && java.net.URI.create(publicUrl).getHost() != null) {
+            // the providers' callbacks come to the public address
+            names.add(java.net.URI.create(publicUrl).getHost().toLowerCase(Locale.ROOT));
+        }
         return filter(new HostCheckFilter(names), Ordered.HIGHEST_PRECEDENCE, "/*");
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,16 @@ public class SuppressionList {
 
     private static final Logger log = LoggerFactory.getLogger(SuppressionList.class);
     public static final String TABLE = "PACER_SUPPRESSION";
+    /** Every change to the list: when, which number, added or removed, why, and by whom (a user, a reply, a receipt). */
+    public static final String LOG = "PACER_SUPPRESSION_LOG";
+
+    /** A number on the list: since when, and why. */
+    public record Entry(String number, String source, Instant addedAt) {
+    }
+
+    /** One change to the list. */
+    public record Change(Instant at, String number, String action, String reason, String by) {
+    }
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -35,6 +46,8 @@ public class SuppressionList {
         this.clock = clock;
         jdbc.execute("create table if not exists " + TABLE + " (NUMBER_ varchar(20) not null primary key, "
                 + "SOURCE_ varchar(255), ADDED_AT_ timestamp not null)");
+        jdbc.execute("create table if not exists " + LOG + " (AT_ timestamp not null, NUMBER_ varchar(20) not null, ACTION_ varchar(8) not null, "
+                + "REASON_ varchar(255), BY_ varchar(128))");
     }
 
     public boolean contains(String number) {
@@ -44,12 +57,23 @@ public class SuppressionList {
 
     /** Adds a number; false when it was on the list already. */
     public boolean add(String number, String source) {
+        return add(number, source, "pacer");
+    }
+
+    /**
+     * Adds a number, and records the change; false when it was on the list already.
+     *
+     * @param reason why (a reply STOP, a receipt's code, a user's note)
+     * @param by     who or what: a user's name, or the provider account a reply or receipt came through
+     */
+    public boolean add(String number, String reason, String by) {
         PhoneNumbers.problem(number).ifPresent(p -> {
             throw new IllegalArgumentException("cannot suppress: " + p);
         });
         try {
             jdbc.update("insert into " + TABLE + " (NUMBER_, SOURCE_, ADDED_AT_) values (?, ?, ?)",
-                    number, source, Timestamp.from(clock.instant()));
+                    number, abbreviate(reason), Timestamp.from(clock.instant()));
+            record(number, "add", reason, by);
             return true;
         } catch (DuplicateKeyException e) {
             return false;
@@ -57,7 +81,39 @@ public class SuppressionList {
     }
 
     public boolean remove(String number) {
-        return jdbc.update("delete from " + TABLE + " where NUMBER_ = ?", number) > 0;
+        return remove(number, null, "pacer");
+    }
+
+    /** Takes a number off the list, and records the change; false when it was not on it. */
+    public boolean remove(String number, String reason, String by) {
+        boolean removed = jdbc.update("delete from " + TABLE + " where NUMBER_ = ?", number) > 0;
+        if (removed) {
+            record(number, "remove", reason, by);
+        }
+        return removed;
+    }
+
+    /** The numbers on the list, oldest first, at most {@code limit} from {@code offset}. */
+    public List<Entry> list(int offset, int limit) {
+        return jdbc.query("select NUMBER_, SOURCE_, ADDED_AT_ from " + TABLE + " order by ADDED_AT_, NUMBER_ offset ? rows fetch next ? rows only",
+                (rs, n) -> new Entry(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()), offset, limit);
+    }
+
+    /** The changes to {@code number}'s place on the list, oldest first (every number's, when null). */
+    public List<Change> changes(String number) {
+        String sql = "select AT_, NUMBER_, ACTION_, REASON_, BY_ from " + LOG + (number == null ? "" : " where NUMBER_ = ?") + " order by AT_";
+        org.springframework.jdbc.core.RowMapper<Change> row = (rs, n) -> new Change(rs.getTimestamp(1).toInstant(), rs.getString(2),
+                rs.getString(3), rs.getString(4), rs.getString(5));
+        return number == null ? jdbc.query(sql, row) : jdbc.query(sql, row, number);
+    }
+
+    private void record(String number, String action, String reason, String by) {
+        jdbc.update("insert into " + LOG + " (AT_, NUMBER_, ACTION_, REASON_, BY_) values (?, ?, ?, ?, ?)", Timestamp.from(clock.instant()),
+                number, action, abbreviate(reason), by == null ? null : by.length() > 128 ? by.substring(0, 128) : by);
+    }
+
+    private static String abbreviate(String s) {
+        return s == null || s.length() <= 255 ? s : s.substring(0, 255);
     }
 
     public int size() {

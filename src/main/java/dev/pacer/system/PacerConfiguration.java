@@ -41,6 +41,11 @@ import dev.pacer.provider.bandwidth.BandwidthApi;
 import dev.pacer.provider.genesys.GenesysApi;
 import dev.pacer.provider.genesys.GenesysTokens;
 import dev.pacer.provider.twilio.TwilioApi;
+import dev.pacer.flow.DecisionTables;
+import dev.pacer.receipt.CampaignReceipts;
+import dev.pacer.receipt.Receipts;
+import dev.pacer.receipt.RecordReceiptDelegate;
+import dev.pacer.receipt.Replies;
 import dev.pacer.webhook.Webhook;
 import dev.pacer.webhook.WebhookExchange;
 import dev.pacer.retry.WaitBounds;
@@ -272,9 +277,9 @@ class PacerConfiguration {
     }
 
     @Bean
-    SendDelegate sendMessage(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, SendLedger ledger,
+    SendDelegate sendMessage(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, SendLedger ledger, Receipts receipts,
                              ResponseRules rules, SuppressionList suppression, DeliveryStats stats, Clock clock, PacerProperties properties) {
-        return new SendDelegate(steps, pacer, providers, sender, ledger, rules, suppression, stats, clock,
+        return new SendDelegate(steps, pacer, providers, sender, ledger, receipts, rules, suppression, stats, clock,
                 new SendDelegate.Settings(properties.dispatch().inFlightWait(), properties.retry().rateLimitBudget(),
                         properties.dispatch().lateSlot(), properties.doubt().settleAfter()));
     }
@@ -365,5 +370,51 @@ class PacerConfiguration {
     @Bean
     WebhookExchange webhookExchange(PacerProperties properties, ObjectMapper json, Clock clock) {
         return new WebhookExchange(properties.webhook().url(), properties.webhook().authorization(), json, clock);
+    }
+
+    // Receipts and replies (/callbacks/NAME)
+
+    @Bean
+    Receipts receipts(JdbcTemplate jdbc, RuntimeService runtime, Clock clock, PacerProperties properties) {
+        PacerProperties.Receipts r = properties.receipts();
+        return new Receipts(jdbc, runtime, clock, new Receipts.Settings(r.enabled(), r.timeout(), r.keepUnmatched()));
+    }
+
+    /** Retries the receipts that came before their message waited for them, every few seconds, on a node that sends. */
+    @Bean(destroyMethod = "shutdownNow")
+    @ConditionalOnExpression("${pacer.receipts.enabled:false} && !${pacer.history-only:false}")
+    java.util.concurrent.ScheduledExecutorService receiptSweep(Receipts receipts) {
+        java.util.concurrent.ScheduledExecutorService sweep = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pacer-receipts");
+            t.setDaemon(true);
+            return t;
+        });
+        sweep.scheduleWithFixedDelay(() -> {
+            try {
+                receipts.sweep();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Receipts.class).warn("receipt sweep failed, tried again shortly: {}", e.toString());
+            }
+        }, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
+        return sweep;
+    }
+
+    @Bean
+    CampaignReceipts campaignReceipts(JdbcTemplate jdbc) {
+        return new CampaignReceipts(jdbc);
+    }
+
+    @Bean
+    RecordReceiptDelegate recordReceipt(DeliverySteps steps, RepositoryService repository, DecisionService decisions, Providers providers,
+                                        Pacer pacer, SuppressionList suppression, CampaignReceipts campaigns, DeliveryStats stats, Clock clock,
+                                        PacerProperties properties) {
+        PacerProperties.Receipts r = properties.receipts();
+        return new RecordReceiptDelegate(steps, new DecisionTables(repository, decisions), providers, pacer, suppression, campaigns, stats,
+                clock, new RecordReceiptDelegate.Settings(r.timeout(), r.filteredPauseRatio(), r.filteredMinimum(), r.volumeWait()));
+    }
+
+    @Bean
+    Replies replies(SuppressionList suppression, RuntimeService runtime, PacerProperties properties) {
+        return new Replies(suppression, runtime, properties.receipts().helpText());
     }
 }

@@ -40,7 +40,8 @@ public record PacerProperties(
         @Valid @NotNull @DefaultValue Cluster cluster,
         Path audienceDir,
         String publicUrl,
-        @Valid @NotNull @DefaultValue Webhook webhook) {
+        @Valid @NotNull @DefaultValue Webhook webhook,
+        @Valid @NotNull @DefaultValue Receipts receipts) {
 
     public PacerProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
@@ -219,5 +220,27 @@ public record PacerProperties(
         public String toString() {
             return "Webhook[url=" + url + ", callsPerMinute=" + callsPerMinute + ", maxAttempts=" + maxAttempts + ", capacity=" + capacity + "]";
         }
+    }
+
+    /**
+     * Delivery receipts and replies ({@code pacer.receipts.*}), taken at {@code /callbacks/NAME}.
+     *
+     * @param enabled            whether a message the provider took waits for its receipt (DELIVERED or FAILED), up to
+     *                           {@code timeout}; off, it ends ACCEPTED as soon as the provider takes it
+     * @param timeout            how long it waits before it stays ACCEPTED with "no receipt" (Bandwidth's own limit: 2 hours)
+     * @param filteredPauseRatio the share of a campaign's receipts filtered as spam that pauses it
+     * @param filteredMinimum    receipts a campaign must have before that share counts
+     * @param keepUnmatched      how long a receipt for no known message is kept (its send's answer may not be recorded yet)
+     * @param volumeWait         how long an account holds after a receipt tells of a carrier's volume limit or queue
+     * @param helpText           what a HELP reply is answered with
+     */
+    public record Receipts(@DefaultValue("false") boolean enabled,
+                           @NotNull @DefaultValue("PT2H") Duration timeout,
+                           @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.02") double filteredPauseRatio,
+                           @Min(1) @DefaultValue("100") int filteredMinimum,
+                           @NotNull @DefaultValue("PT10M") Duration keepUnmatched,
+                           @NotNull @DefaultValue("PT60S") Duration volumeWait,
+                           @NotNull @DefaultValue("Reply STOP to opt out, START to opt back in. Message and data rates may apply.")
+                           String helpText) {
     }
 }

@@ -29,6 +29,10 @@ import dev.pacer.provider.SentMessages;
 import dev.pacer.provider.Providers;
 import dev.pacer.provider.bandwidth.BandwidthApi;
 import dev.pacer.provider.twilio.TwilioApi;
+import dev.pacer.flow.DecisionTables;
+import dev.pacer.receipt.CampaignReceipts;
+import dev.pacer.receipt.Receipts;
+import dev.pacer.receipt.RecordReceiptDelegate;
 import dev.pacer.provider.ProviderApi;
 import dev.pacer.retry.WaitBounds;
 import dev.pacer.suppression.SuppressionList;
@@ -143,7 +147,7 @@ public final class DeliveryFixture {
 
     /** What was bound: the pieces a test looks into afterwards. */
     public record Bound(Pacer pacer, Providers providers, DeliveryStats stats, SuppressionList suppression, CampaignControl control,
-                        DeliverySteps steps, SendLedger ledger) {
+                        DeliverySteps steps, SendLedger ledger, Receipts receipts) {
     }
 
     /** Binds every delegate of both flows by its model name. */
@@ -163,7 +167,16 @@ public final class DeliveryFixture {
                 ClockUtil.setCurrentTime(java.util.Date.from(at));
             }
         }));
-        Mocks.register("sendMessage", new SendDelegate(steps, p, providers, sender, ledger, new ResponseRules(engine.getRepositoryService(),
+        PacerProperties.Receipts r = props.receipts();
+        Receipts receipts = new Receipts(jdbc(), engine.getRuntimeService(), clock, new Receipts.Settings(r.enabled(), r.timeout(),
+                r.keepUnmatched()));
+        jdbc().update("delete from " + Receipts.TABLE);
+        CampaignReceipts campaignReceipts = new CampaignReceipts(jdbc());
+        jdbc().update("delete from " + CampaignReceipts.TABLE);
+        Mocks.register("recordReceipt", new RecordReceiptDelegate(steps, new DecisionTables(engine.getRepositoryService(),
+                engine.getDecisionService()), providers, p, list, campaignReceipts, stats, clock,
+                new RecordReceiptDelegate.Settings(r.timeout(), r.filteredPauseRatio(), r.filteredMinimum(), r.volumeWait())));
+        Mocks.register("sendMessage", new SendDelegate(steps, p, providers, sender, ledger, receipts, new ResponseRules(engine.getRepositoryService(),
                 engine.getDecisionService()), list, stats, clock, new SendDelegate.Settings(inFlightWait, props.retry().rateLimitBudget(),
                 props.dispatch().lateSlot(), props.doubt().settleAfter())));
         Mocks.register("settleSend", new SettleSendDelegate(steps, ledger, sentMessages, providers, p, stats, clock,
@@ -180,7 +193,7 @@ public final class DeliveryFixture {
                 new DispatchMessages.Settings(dispatchWindow, dispatchWindow), stats));
         Mocks.register("compileReport", new CompileReport(reports(props), new ObjectMapper().findAndRegisterModules(), report -> { }));
         Mocks.register("dispatchInterval", "PT0.5S");
-        return new Bound(p, providers, stats, list, c, steps, ledger);
+        return new Bound(p, providers, stats, list, c, steps, ledger, receipts);
     }
 
     /** The report reader on the process-test engine's history, measuring against the accounts' configured rates. */

@@ -19,6 +19,7 @@ public final class TestProperties {
     private Duration rateLimitBudget = Duration.ofMinutes(30);
     private SimulatorProperties simulator = SimulatorProperties.wellBehaved(600, 20);
     private final Map<String, ProviderProperties> others = new java.util.LinkedHashMap<>();
+    private boolean receipts;
 
     private TestProperties(String baseUrl, int segmentsPerMinute) {
         this.baseUrl = baseUrl;
@@ -50,6 +51,12 @@ public final class TestProperties {
         return this;
     }
 
+    /** Messages wait for their receipts ({@code pacer.receipts.enabled}). */
+    public TestProperties receipts() {
+        this.receipts = true;
+        return this;
+    }
+
     /** Another account beside the Bandwidth one. */
     public TestProperties account(String name, ProviderProperties account) {
         others.put(name, account);
@@ -72,7 +79,8 @@ public final class TestProperties {
                 new PacerProperties.History(false),
                 new PacerProperties.Doubt(Duration.ofSeconds(30), 3, OnDoubt.SKIP),
                 new PacerProperties.Cluster(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(50)),
-                null, null, new PacerProperties.Webhook(null, null, 50, 5, 1000));
+                null, null, new PacerProperties.Webhook(null, null, 50, 5, 1000),
+                new PacerProperties.Receipts(receipts, Duration.ofHours(2), 0.02, 100, Duration.ofMinutes(10), Duration.ofSeconds(60), "HELP text"));
     }
 
     /** Transient failures back off 2 s, 4 s... without jitter, 3 attempts. */

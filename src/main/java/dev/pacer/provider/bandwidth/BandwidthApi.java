@@ -3,7 +3,9 @@ package dev.pacer.provider.bandwidth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pacer.provider.Callback;
 import dev.pacer.provider.OutgoingMessage;
+import dev.pacer.provider.ProviderEvent;
 import dev.pacer.provider.ProviderAccount;
 import dev.pacer.provider.InvalidAccountException;
 import dev.pacer.provider.Lookup;
@@ -20,6 +22,9 @@ import dev.pacer.throttle.ScopeLimit;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -150,6 +155,75 @@ public class BandwidthApi implements ProviderApi {
     @Override
     public SendResult read(int status, Function<String, String> header, String body, OutgoingMessage message, Instant now) {
         return responses.read(status, header, body, message.segments(), now);
+    }
+
+    /**
+     * Bandwidth's callbacks carry the application's callback credentials as HTTP Basic
+     * ({@code callback-username}, {@code callback-password}), compared in constant time; an account
+     * without them refuses every callback.
+     */
+    @Override
+    public Optional<CallbackRefusal> refuses(ProviderAccount account, Callback callback) {
+        String user = account.settings().callbackUsername();
+        String password = account.settings().callbackPassword();
+        if (blank(user) || blank(password)) {
+            return Optional.of(new CallbackRefusal(401, "pacer.providers." + account.name() + " has no callback-username and "
+                    + "callback-password (the Bandwidth application's callback credentials): every callback is refused"));
+        }
+        String expected = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        String given = callback.header().apply("Authorization");
+        if (given == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+            return Optional.of(new CallbackRefusal(401, "the callback's credentials are missing or wrong"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A JSON array of events: {@code message-delivered} and {@code message-failed} (with its
+     * {@code errorCode}) are receipts, {@code message-received} a reply; the rest ({@code message-sending},
+     * {@code message-sent}, {@code message-read}) tell nothing final.
+     */
+    @Override
+    public List<ProviderEvent> events(Callback callback, Instant now) {
+        List<ProviderEvent> events = new ArrayList<>();
+        JsonNode array;
+        try {
+            array = JSON.readTree(callback.body() == null ? "" : callback.body());
+        } catch (IOException e) {
+            return events;
+        }
+        if (array == null || !array.isArray()) {
+            return events;
+        }
+        for (JsonNode e : array) {
+            JsonNode m = e.path("message");
+            Instant at = instant(e.path("time").asText(null), now);
+            String type = e.path("type").asText("");
+            String id = m.path("id").asText(null);
+            switch (type) {
+                case "message-delivered", "message-failed" -> {
+                    if (id != null) {
+                        events.add(new ProviderEvent.Receipt(id, m.path("tag").asText(null), e.path("to").asText(null),
+                                type.equals("message-delivered"), e.hasNonNull("errorCode") ? e.get("errorCode").asText() : null,
+                                e.path("description").asText(null), at));
+                    }
+                }
+                case "message-received" -> events.add(new ProviderEvent.Reply(id, m.path("from").asText(null),
+                        e.path("to").asText(m.path("owner").asText(null)), m.path("text").asText(""), at));
+                default -> {
+                    // an intermediate state: nothing final to record
+                }
+            }
+        }
+        return events;
+    }
+
+    private static Instant instant(String text, Instant otherwise) {
+        try {
+            return text == null ? otherwise : Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return otherwise;
+        }
     }
 
     @Override

@@ -2,7 +2,9 @@ package dev.pacer.provider.twilio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pacer.provider.Callback;
 import dev.pacer.provider.InvalidAccountException;
+import dev.pacer.provider.ProviderEvent;
 import dev.pacer.provider.Lookup;
 import dev.pacer.provider.OutgoingMessage;
 import dev.pacer.provider.ProviderAccount;
@@ -28,7 +30,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -227,6 +233,71 @@ public class TwilioApi implements ProviderApi {
             result = SendResult.failed(status, status == 401 ? "unauthorized" : "rejected", description);
         }
         return result.withErrorCode(code).withQuota(RateLimitHeaders.read(header, now).orElse(null));
+    }
+
+    /**
+     * Twilio signs each callback: {@code X-Twilio-Signature} is the Base64 HMAC-SHA1, keyed with the
+     * auth token, of the URL it posted to followed by each form parameter's name and value, sorted by
+     * name. The URL is {@code pacer.public-url} + {@code /callbacks/NAME}, so without it every
+     * callback is refused.
+     */
+    @Override
+    public Optional<CallbackRefusal> refuses(ProviderAccount account, Callback callback) {
+        if (blank(account.settings().authToken())) {
+            return Optional.of(new CallbackRefusal(401, "pacer.providers." + account.name() + " has no auth-token to check signatures with"));
+        }
+        if (callback.publicUrl() == null) {
+            return Optional.of(new CallbackRefusal(403, "pacer.public-url is not set: Twilio's signatures cannot be checked"));
+        }
+        String given = callback.header().apply("X-Twilio-Signature");
+        if (given == null) {
+            return Optional.of(new CallbackRefusal(403, "the callback is not signed (no X-Twilio-Signature)"));
+        }
+        String expected = signature(account.settings().authToken(), callback.publicUrl(), callback.form());
+        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+            return Optional.of(new CallbackRefusal(403, "the callback's X-Twilio-Signature does not match"));
+        }
+        return Optional.empty();
+    }
+
+    /** Twilio's signature of a form post to {@code url}. */
+    public static String signature(String authToken, String url, Map<String, String> form) {
+        StringBuilder data = new StringBuilder(url);
+        new java.util.TreeMap<>(form).forEach((name, value) -> data.append(name).append(value));
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA1 is not available", e);
+        }
+    }
+
+    /**
+     * A status callback ({@code MessageStatus} {@code delivered}, or {@code undelivered} and
+     * {@code failed} with their {@code ErrorCode}) is a receipt; an incoming message ({@code Body},
+     * status {@code received}) a reply; other states ({@code queued}, {@code sent}...) tell nothing final.
+     */
+    @Override
+    public List<ProviderEvent> events(Callback callback, Instant now) {
+        Map<String, String> form = callback.form();
+        String sid = form.get("MessageSid");
+        String status = form.getOrDefault("MessageStatus", form.get("SmsStatus"));
+        if (sid == null) {
+            return List.of();
+        }
+        if (form.containsKey("Body") && (status == null || "received".equals(status))) {
+            return List.of(new ProviderEvent.Reply(sid, form.get("From"), form.get("To"), form.get("Body"), now));
+        }
+        if ("delivered".equals(status)) {
+            return List.of(new ProviderEvent.Receipt(sid, null, form.get("To"), true, null, "delivered", now));
+        }
+        if ("undelivered".equals(status) || "failed".equals(status)) {
+            String code = form.get("ErrorCode");
+            return List.of(new ProviderEvent.Receipt(sid, null, form.get("To"), false, code == null || code.isBlank() ? null : code,
+                    status, now));
+        }
+        return List.of();
     }
 
     @Override
