@@ -45,7 +45,8 @@ public record MessageTrail(String campaign, String messageId, String businessKey
             switch (step.kind()) {
                 case "attempt" -> {
                     Attempt a = step.attempt();
-                    s.append(String.format(Locale.ROOT, "attempt %d: %s -> %s in %d ms", a.n(), a.reason(), a.responseClass(), a.millis()));
+                    s.append(String.format(Locale.ROOT, "attempt %d%s: %s -> %s in %d ms", a.n(), a.provider() == null ? "" : " via " + a.provider(),
+                            a.reason(), a.responseClass(), a.millis()));
                     if (a.providerMessageId() != null) {
                         s.append(", provider id ").append(a.providerMessageId());
                     }

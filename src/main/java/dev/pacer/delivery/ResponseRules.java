@@ -34,8 +34,11 @@ public class ResponseRules {
 
     /** @param providerType the provider's type ({@code bandwidth}), which the table's provider column matches */
     public Classification classify(String providerType, SendResult result) {
-        Map<String, Object> rule = tables.firstRule(Processes.CLASSIFY_RESPONSE, "provider", providerType, "status", result.status(),
+        return tables.firstRule(Processes.CLASSIFY_RESPONSE, ResponseRules::read, "provider", providerType, "status", result.status(),
                 "errorType", result.errorType(), "errorCode", result.errorCode(), "quotaSpent", result.quotaSpent());
+    }
+
+    private static Classification read(Map<String, Object> rule) {
         Object cls = rule.get("responseClass");
         if (cls == null) {
             // A table edited so that no rule matches: never retry blindly.

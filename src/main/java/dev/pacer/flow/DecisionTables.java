@@ -27,7 +27,7 @@ public class DecisionTables {
 
     private final RepositoryService repository;
     private final DecisionService decisions;
-    private final Map<Key, Map<String, Object>> kept = new ConcurrentHashMap<>();
+    private final Map<Key, Object> kept = new ConcurrentHashMap<>();
 
     public DecisionTables(RepositoryService repository, DecisionService decisions) {
         this.repository = repository;
@@ -41,15 +41,24 @@ public class DecisionTables {
      * @param inputs the inputs in a fixed order, names and values alternating
      */
     public Map<String, Object> firstRule(String decisionKey, Object... inputs) {
+        return firstRule(decisionKey, outputs -> outputs, inputs);
+    }
+
+    /**
+     * What {@code read} makes of the outputs of the first rule of the latest {@code decisionKey}
+     * that matches {@code inputs}; the reading is kept with the result, so give one table one reading.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T firstRule(String decisionKey, java.util.function.Function<Map<String, Object>, T> read, Object... inputs) {
         DecisionDefinition definition = repository.createDecisionDefinitionQuery().decisionDefinitionKey(decisionKey)
                 .latestVersion().singleResult();
         if (definition == null) {
             throw new IllegalStateException("the decision table " + decisionKey + " is not deployed");
         }
         Key key = new Key(definition.getId(), java.util.Arrays.asList(inputs));
-        Map<String, Object> outputs = kept.get(key);
-        if (outputs != null) {
-            return outputs;
+        Object known = kept.get(key);
+        if (known != null) {
+            return (T) known;
         }
         if (kept.size() >= MAX_KEPT) {
             kept.clear(); // provider error codes and types are few; this only bounds a provider that invents new ones
@@ -67,8 +76,8 @@ public class DecisionTables {
                 }
             });
         }
-        outputs = Map.copyOf(found);
-        kept.put(key, outputs);
-        return outputs;
+        T result = read.apply(Map.copyOf(found));
+        kept.put(key, result);
+        return result;
     }
 }

@@ -11,6 +11,10 @@ public interface DeliveryListener {
     default void messageFailed(String campaignId, String key, Outcome outcome, String reason) {
     }
 
+    /** A recipient replied something that is no keyword (not STOP, START or HELP). */
+    default void replied(String account, String from, String to, String text) {
+    }
+
     /** A scope was paused until {@code until}: a 429, or a quota spent. */
     default void scopePaused(String scope, Instant until, String reason) {
     }

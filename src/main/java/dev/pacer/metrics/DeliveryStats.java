@@ -42,6 +42,11 @@ public class DeliveryStats {
         listener.messageFailed(campaignId, key, outcome, reason);
     }
 
+    /** A recipient replied something that is no keyword. */
+    public void replied(String account, String from, String to, String text) {
+        listener.replied(account, from, to, text);
+    }
+
     /** A scope was paused until {@code until}. */
     public void scopePaused(String scope, java.time.Instant until, String reason) {
         listener.scopePaused(scope, until, reason);

@@ -27,7 +27,8 @@ import static dev.pacer.flow.MessageVariables.TO;
  * QUIT) put the number on the suppression list at once, so a message to it still waiting is not
  * sent; START and UNSTOP take it off; HELP and INFO are answered with {@code pacer.receipts.help-text}
  * through the real-time lane, from the number the reply went to. A keyword counts when it is the
- * whole reply, in any case. Other replies are counted and logged (their length, not their words).
+ * whole reply, in any case. Other replies are counted and logged (their length, not their words),
+ * and told to the downstream webhook, when there is one.
  */
 public class Replies {
 
@@ -41,13 +42,18 @@ public class Replies {
 
     private final SuppressionList suppression;
     private final RuntimeService runtime;
+    private final dev.pacer.metrics.DeliveryStats stats;
     private final String helpText;
     private final LongAdder other = new LongAdder();
 
-    /** @param helpText what a HELP reply is answered with */
-    public Replies(SuppressionList suppression, RuntimeService runtime, String helpText) {
+    /**
+     * @param stats    told of the replies that are no keyword (for the downstream webhook)
+     * @param helpText what a HELP reply is answered with
+     */
+    public Replies(SuppressionList suppression, RuntimeService runtime, dev.pacer.metrics.DeliveryStats stats, String helpText) {
         this.suppression = suppression;
         this.runtime = runtime;
+        this.stats = stats;
         this.helpText = helpText;
     }
 
@@ -70,6 +76,7 @@ public class Replies {
         }
         other.increment();
         log.info("reply from {} to {} through {} ({} characters)", from, reply.to(), account.name(), word.length());
+        stats.replied(account.name(), from, reply.to(), reply.text());
         return Kind.OTHER;
     }
 

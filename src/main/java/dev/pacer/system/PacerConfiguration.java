@@ -375,15 +375,25 @@ class PacerConfiguration {
     // Receipts and replies (/callbacks/NAME)
 
     @Bean
-    Receipts receipts(JdbcTemplate jdbc, RuntimeService runtime, Clock clock, PacerProperties properties) {
+    Receipts receipts(JdbcTemplate jdbc, RuntimeService runtime, Clock clock, PacerProperties properties,
+                      org.springframework.context.ApplicationContext context) {
         PacerProperties.Receipts r = properties.receipts();
-        return new Receipts(jdbc, runtime, clock, new Receipts.Settings(r.enabled(), r.timeout(), r.keepUnmatched()));
+        boolean web = context instanceof org.springframework.boot.web.context.WebServerApplicationContext;
+        if (r.enabled() && !web) {
+            // pacer run has no web server: no receipt could reach it, and every message would wait out the timeout
+            org.slf4j.LoggerFactory.getLogger(Receipts.class).warn("pacer.receipts.enabled is for pacer serve, whose /callbacks/NAME "
+                    + "takes the receipts; this command has no web server, so its messages end ACCEPTED");
+        }
+        return new Receipts(jdbc, runtime, clock, new Receipts.Settings(r.enabled() && web, r.timeout(), r.keepUnmatched()));
     }
 
     /** Retries the receipts that came before their message waited for them, every few seconds, on a node that sends. */
     @Bean(destroyMethod = "shutdownNow")
     @ConditionalOnExpression("${pacer.receipts.enabled:false} && !${pacer.history-only:false}")
     java.util.concurrent.ScheduledExecutorService receiptSweep(Receipts receipts) {
+        if (!receipts.settings().enabled()) {
+            return java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        }
         java.util.concurrent.ScheduledExecutorService sweep = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pacer-receipts");
             t.setDaemon(true);
@@ -414,7 +424,7 @@ class PacerConfiguration {
     }
 
     @Bean
-    Replies replies(SuppressionList suppression, RuntimeService runtime, PacerProperties properties) {
-        return new Replies(suppression, runtime, properties.receipts().helpText());
+    Replies replies(SuppressionList suppression, RuntimeService runtime, DeliveryStats stats, PacerProperties properties) {
+        return new Replies(suppression, runtime, stats, properties.receipts().helpText());
     }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
  * failed messages are counted ({@code count}, with up to ten {@code samples}), a scope's pauses keep
  * the latest end.
  *
- * @param type     {@code campaign.finished}, {@code messages.failed} or {@code scope.paused}
+ * @param type     {@code campaign.finished}, {@code messages.failed}, {@code scope.paused} or {@code reply.received}
+ *                 (replies that are no keyword, folded per account)
  * @param campaign the campaign's name (a business key), or null
  * @param subject  what it is about: the campaign's instance id, or the scope
  * @param count    how many occurrences it stands for
@@ -27,6 +28,7 @@ public record CampaignEvent(String type, Instant at, String campaign, String sub
     public static final String CAMPAIGN_FINISHED = "campaign.finished";
     public static final String MESSAGES_FAILED = "messages.failed";
     public static final String SCOPE_PAUSED = "scope.paused";
+    public static final String REPLY_RECEIVED = "reply.received";
     static final int SAMPLES = 10;
 
     /** What events are folded by: events with the same key are one while they wait. */

@@ -108,6 +108,12 @@ public class Webhook implements DeliveryListener, AutoCloseable {
     }
 
     @Override
+    public void replied(String account, String from, String to, String text) {
+        post(new CampaignEvent(CampaignEvent.REPLY_RECEIVED, clock.instant(), null, account, 1, null, "replies to " + account,
+                null, List.of(from + " to " + to + ": " + (text == null ? "" : text.length() > 320 ? text.substring(0, 320) : text))));
+    }
+
+    @Override
     public void scopePaused(String scope, Instant until, String reason) {
         if (!SCOPE.equals(scope)) {
             post(new CampaignEvent(CampaignEvent.SCOPE_PAUSED, clock.instant(), null, scope, 1, until, reason, null, null));

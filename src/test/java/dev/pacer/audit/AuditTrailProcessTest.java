@@ -95,7 +95,7 @@ class AuditTrailProcessTest {
         assertThat(trail.outcome()).isEqualTo("ACCEPTED");
         assertThat(trail.providerMessageId()).isEqualTo("msg-2");
         assertThat(trail.campaign()).isEqualTo("audit");
-        assertThat(trail.toText()).contains("attempt 1: 429 max-message-queue-size-exceeded: queue full -> RATE_LIMITED")
+        assertThat(trail.toText()).contains("attempt 1 via bandwidth: 429 max-message-queue-size-exceeded: queue full -> RATE_LIMITED")
                 .contains("wait Retry-After 5s: 429: pausing").contains("provider id msg-2");
     }
 

@@ -63,7 +63,7 @@ class AuditCommandLineTest {
 
         Result byId = cli(common, "trail", t.path("messageId").asText());
         assertThat(byId.exit).as(byId.err).isZero();
-        assertThat(byId.out).contains("Message to +12025558001").contains("attempt 1: 202");
+        assertThat(byId.out).contains("Message to +12025558001").contains("attempt 1 via bandwidth: 202");
         Result byKey = cli(common, "trail", t.path("businessKey").asText());
         assertThat(byKey.exit).as(byKey.err).isZero();
         assertThat(byKey.out).contains("instance " + t.path("messageId").asText());

@@ -33,7 +33,7 @@ class RepliesProcessTest {
         engine.clockAt(T0);
         ScriptedSender sender = ScriptedSender.accepting();
         DeliveryFixture.Bound bound = DeliveryFixture.on(new CamundaClock()).sender(sender).register();
-        Replies replies = new Replies(bound.suppression(), engine.getRuntimeService(), "Reply STOP to opt out.");
+        Replies replies = new Replies(bound.suppression(), engine.getRuntimeService(), bound.stats(), "Reply STOP to opt out.");
         // another message takes the account's slot (60 a minute): this one waits a second for its own
         engine.drive(engine.startMessage(DeliveryFixture.message("+12025550109", "hello", 1, null, "PENDING")));
         ProcessInstance pi = engine.startMessage(DeliveryFixture.message("+12025550101", "hello", 1, null, "PENDING"));
@@ -63,7 +63,7 @@ class RepliesProcessTest {
         engine.clockAt(T0);
         ScriptedSender sender = ScriptedSender.accepting();
         DeliveryFixture.Bound bound = DeliveryFixture.on(new CamundaClock()).sender(sender).register();
-        Replies replies = new Replies(bound.suppression(), engine.getRuntimeService(), "Reply STOP to opt out.");
+        Replies replies = new Replies(bound.suppression(), engine.getRuntimeService(), bound.stats(), "Reply STOP to opt out.");
 
         assertThat(replies.take(bound.providers().account("bandwidth"), reply("r-9", "help"))).isEqualTo(Replies.Kind.HELP);
         replies.take(bound.providers().account("bandwidth"), reply("r-9", "help"));

@@ -29,6 +29,16 @@ public class PacerEngine extends ProcessEngineExtension {
         build();
     }
 
+    /**
+     * Binds the BPMN assertions to this engine: a Spring test of the same JVM may have an engine of
+     * its own open (its context is cached), and the assertions would not know which to use.
+     */
+    @Override
+    public void beforeTestExecution(ExtensionContext context) {
+        super.beforeTestExecution(context);
+        org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.init(getProcessEngine());
+    }
+
     /** Sets the engine clock (and so the delegates' {@code CamundaClock}) to {@code now}. */
     public void clockAt(Instant now) {
         ClockUtil.setCurrentTime(Date.from(now));

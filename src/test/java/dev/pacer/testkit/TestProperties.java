@@ -20,6 +20,8 @@ public final class TestProperties {
     private SimulatorProperties simulator = SimulatorProperties.wellBehaved(600, 20);
     private final Map<String, ProviderProperties> others = new java.util.LinkedHashMap<>();
     private boolean receipts;
+    private double filteredPauseRatio = 0.02;
+    private int filteredMinimum = 100;
 
     private TestProperties(String baseUrl, int segmentsPerMinute) {
         this.baseUrl = baseUrl;
@@ -57,6 +59,13 @@ public final class TestProperties {
         return this;
     }
 
+    /** Messages wait for their receipts, and a campaign pauses past {@code ratio} filtered of at least {@code minimum} receipts. */
+    public TestProperties receipts(double ratio, int minimum) {
+        this.filteredPauseRatio = ratio;
+        this.filteredMinimum = minimum;
+        return receipts();
+    }
+
     /** Another account beside the Bandwidth one. */
     public TestProperties account(String name, ProviderProperties account) {
         others.put(name, account);
@@ -80,7 +89,7 @@ public final class TestProperties {
                 new PacerProperties.Doubt(Duration.ofSeconds(30), 3, OnDoubt.SKIP),
                 new PacerProperties.Cluster(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(50)),
                 null, null, new PacerProperties.Webhook(null, null, 50, 5, 1000),
-                new PacerProperties.Receipts(receipts, Duration.ofHours(2), 0.02, 100, Duration.ofMinutes(10), Duration.ofSeconds(60), "HELP text"));
+                new PacerProperties.Receipts(receipts, Duration.ofHours(2), filteredPauseRatio, filteredMinimum, Duration.ofMinutes(10), Duration.ofSeconds(60), "HELP text"));
     }
 
     /** Transient failures back off 2 s, 4 s... without jitter, 3 attempts. */
