@@ -78,7 +78,7 @@ public record ProviderProperties(String type, String baseUrl, @DefaultValue("pac
         return new ProviderProperties(type, baseUrl, accountId, applicationId, or(username, "pacer"), or(password, secret),
                 segmentsPerMinute, burst, maxInFlight, user, sender, rateLimitHeaders, loginUrl, or(clientId, "pacer"),
                 or(clientSecret, secret), requestsPerMinute, or(accountSid, "AC" + secret), or(authToken, secret), messagingServiceSid,
-                queueCapacity, callbackUsername, callbackPassword, dailyCapResetZone);
+                queueCapacity, or(callbackUsername, "pacer"), or(callbackPassword, secret), dailyCapResetZone);
     }
 
     /** The same account at another base URL and login server. */

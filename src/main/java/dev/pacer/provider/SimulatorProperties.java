@@ -1,5 +1,6 @@
 package dev.pacer.provider;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
@@ -30,6 +31,8 @@ import java.time.Duration;
  * @param tokenLifetime     how long an OAuth token it issues lives (Genesys Cloud's {@code expires_in})
  * @param inconsistentRetryAfter whether its 429s tell waits that disagree (Genesys Cloud behind its regional load
  *                          balancers): the header sometimes missing, sometimes shorter or longer than the body's wait
+ * @param receipts          the delivery receipts it posts to {@code serve}'s {@code /callbacks/NAME} (Bandwidth's), when
+ *                          receipts are on
  */
 public record SimulatorProperties(@DefaultValue("false") boolean enabled,
                                   SimulatorScenario scenario,
@@ -47,23 +50,49 @@ public record SimulatorProperties(@DefaultValue("false") boolean enabled,
                                   @NotNull @DefaultValue("PT0S") Duration cooldown,
                                   @Min(0) @DefaultValue("0") int concurrency,
                                   @NotNull @DefaultValue("PT24H") Duration tokenLifetime,
-                                  @DefaultValue("false") boolean inconsistentRetryAfter) {
+                                  @DefaultValue("false") boolean inconsistentRetryAfter,
+                                  @Valid @NotNull @DefaultValue Receipts receipts) {
+
+    /**
+     * The receipts a simulator posts: each message it takes is delivered after {@code delay}, unless
+     * filtered as spam ({@code filteredRate}, Bandwidth 4470) or over the day's {@code dailyCap}
+     * (Bandwidth 4780, 0 for none); {@code duplicateRate} of the receipts are posted twice.
+     */
+    public record Receipts(@DefaultValue("false") boolean enabled,
+                           @NotNull @DefaultValue("PT1S") Duration delay,
+                           @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.0") double duplicateRate,
+                           @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.0") double filteredRate,
+                           @Min(0) @DefaultValue("0") int dailyCap) {
+
+        public static Receipts none() {
+            return new Receipts(false, Duration.ofSeconds(1), 0, 0, 0);
+        }
+    }
+
 
     /** A well-behaved provider: the queue states its rate, no per-user limit, no lockout. */
     public static SimulatorProperties wellBehaved(int segmentsPerMinute, int queueCapacity) {
         return new SimulatorProperties(true, null, segmentsPerMinute, queueCapacity, RetryAfterMode.NONE, 1, true, Duration.ZERO, 0,
-                Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 0, Duration.ofHours(24), false);
+                Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 0, Duration.ofHours(24), false, Receipts.none());
     }
 
     /** These settings, or when a scenario is named, that scenario at this rate and queue capacity. */
     public SimulatorProperties resolved() {
         return scenario == null ? this : scenario.settings(segmentsPerMinute, queueCapacity)
-                .with(concurrency, tokenLifetime, inconsistentRetryAfter);
+                .with(concurrency, tokenLifetime, inconsistentRetryAfter).withReceipts(receipts);
     }
 
     /** These settings with the given concurrency limit, token lifetime and Retry-After consistency. */
     public SimulatorProperties with(int concurrency, Duration tokenLifetime, boolean inconsistentRetryAfter) {
         return new SimulatorProperties(enabled, scenario, segmentsPerMinute, queueCapacity, retryAfter, retryAfterFactor, statesRate,
-                clockSkew, serverErrorRate, latency, userLimit, userWindow, lockout, cooldown, concurrency, tokenLifetime, inconsistentRetryAfter);
+                clockSkew, serverErrorRate, latency, userLimit, userWindow, lockout, cooldown, concurrency, tokenLifetime, inconsistentRetryAfter,
+                receipts);
+    }
+
+    /** These settings with the given receipts. */
+    public SimulatorProperties withReceipts(Receipts receipts) {
+        return new SimulatorProperties(enabled, scenario, segmentsPerMinute, queueCapacity, retryAfter, retryAfterFactor, statesRate,
+                clockSkew, serverErrorRate, latency, userLimit, userWindow, lockout, cooldown, concurrency, tokenLifetime, inconsistentRetryAfter,
+                receipts);
     }
 }

@@ -62,6 +62,6 @@ public enum SimulatorScenario {
     public SimulatorProperties settings(int trueRate, int queueCapacity) {
         return new SimulatorProperties(false, null, trueRate, queueCapacity, retryAfter, retryAfterFactor, statesRate,
                 Duration.ofSeconds(skewSeconds), serverErrorRate, Duration.ZERO, userLimit(trueRate), userWindow(),
-                Duration.ofSeconds(60), retryAfter == RetryAfterMode.NONE ? Duration.ZERO : Duration.ofSeconds(2), 0, Duration.ofHours(24), false);
+                Duration.ofSeconds(60), retryAfter == RetryAfterMode.NONE ? Duration.ZERO : Duration.ofSeconds(2), 0, Duration.ofHours(24), false, SimulatorProperties.Receipts.none());
     }
 }

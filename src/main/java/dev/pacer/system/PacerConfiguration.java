@@ -46,6 +46,7 @@ import dev.pacer.receipt.CampaignReceipts;
 import dev.pacer.receipt.Receipts;
 import dev.pacer.receipt.RecordReceiptDelegate;
 import dev.pacer.receipt.Replies;
+import dev.pacer.receipt.SimulatedReceipts;
 import dev.pacer.webhook.Webhook;
 import dev.pacer.webhook.WebhookExchange;
 import dev.pacer.retry.WaitBounds;
@@ -407,6 +408,13 @@ class PacerConfiguration {
             }
         }, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
         return sweep;
+    }
+
+    /** With receipts and the simulator on, the simulators post receipts to this server once it is up (pacer.simulator.receipts.*). */
+    @Bean
+    @ConditionalOnExpression("${pacer.receipts.enabled:false} && ${pacer.simulator.enabled:false}")
+    SimulatedReceipts simulatedReceipts(Providers providers) {
+        return new SimulatedReceipts(providers);
     }
 
     @Bean

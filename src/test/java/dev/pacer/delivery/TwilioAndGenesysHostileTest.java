@@ -67,7 +67,8 @@ class TwilioAndGenesysHostileTest {
 
     private static SimulatorProperties simulator(int perMinute, int capacity, boolean inconsistent) {
         return new SimulatorProperties(true, null, perMinute, capacity, RetryAfterMode.SECONDS, 1, false, Duration.ZERO, 0, Duration.ZERO,
-                0, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ZERO, 0, Duration.ofHours(1), inconsistent);
+                0, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ZERO, 0, Duration.ofHours(1), inconsistent,
+                SimulatorProperties.Receipts.none());
     }
 
     /** A provider route without HTTP: the API's request, the simulator's answer, the API's reading; a 401 renews once, as the route does. */

@@ -33,7 +33,7 @@ class ProvidersTest {
         SimulatorProperties p = SimulatorProperties.wellBehaved(600, 60);
         return new SimulatorProperties(enabled, null, p.segmentsPerMinute(), p.queueCapacity(), p.retryAfter(), p.retryAfterFactor(),
                 p.statesRate(), p.clockSkew(), p.serverErrorRate(), p.latency(), p.userLimit(), p.userWindow(), p.lockout(), p.cooldown(),
-                p.concurrency(), p.tokenLifetime(), p.inconsistentRetryAfter());
+                p.concurrency(), p.tokenLifetime(), p.inconsistentRetryAfter(), p.receipts());
     }
 
     @Test

@@ -35,6 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
         "pacer.simulator.enabled=true",
         "pacer.public-url=https://pacer.example.com/",
         "pacer.receipts.enabled=true",
+        "pacer.simulator.receipts.enabled=true",
+        "pacer.simulator.receipts.delay=PT2S",
+        "pacer.simulator.receipts.duplicate-rate=1.0",
         "pacer.providers.bandwidth.callback-username=bw-callbacks",
         "pacer.providers.bandwidth.callback-password=bw-callback-secret",
         "pacer.providers.tw.type=twilio",
@@ -55,6 +58,8 @@ class CallbackEndpointTest {
     HistoryService history;
     @Autowired
     SuppressionList suppression;
+    @Autowired
+    Receipts receipts;
 
     private HttpResponse<String> post(String path, Map<String, String> headers, String contentType, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -117,6 +122,21 @@ class CallbackEndpointTest {
                 .getValue()).isEqualTo("DELIVERED");
         assertThat(post("/callbacks/bandwidth", Map.of("Authorization", BW_AUTH), "application/json", receipt).body())
                 .as("a duplicate changes nothing").contains("applied 0, kept 0");
+    }
+
+    @Test
+    void shouldEndAMessageDeliveredByTheReceiptTheSimulatorPostsTwice() throws Exception {
+        ProcessInstance pi = runtime.startProcessInstanceByKey(Processes.DELIVERY, "receipt-e2e-2", Map.of("provider", "bandwidth",
+                "from", "+12025550100", "to", "+12025550155", "text", "hello"));
+        long duplicatesBefore = receipts.duplicates();
+        Instant until = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(until) && (runtime.createProcessInstanceQuery().processInstanceId(pi.getId()).count() > 0
+                || receipts.duplicates() == duplicatesBefore)) {
+            Thread.sleep(50);
+        }
+        assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(pi.getId()).variableName("outcome").singleResult()
+                .getValue()).isEqualTo("DELIVERED");
+        assertThat(receipts.duplicates()).as("its receipt posted twice, applied once").isGreaterThan(duplicatesBefore);
     }
 
     /** Waits (bounded) for the real-time message to reach its receipt wait; its provider id. */

@@ -228,8 +228,10 @@ public class BandwidthApi implements ProviderApi {
 
     @Override
     public ProviderSimulator simulate(ProviderAccount account, SimulatorProperties settings, Clock clock) throws IOException {
-        return new BandwidthSimulator(new BandwidthSimulator.Settings(account.settings().accountId(), account.settings().username(),
-                account.settings().password(), settings), clock, new SplittableRandom());
+        BandwidthSimulator simulator = new BandwidthSimulator(new BandwidthSimulator.Settings(account.settings().accountId(),
+                account.settings().username(), account.settings().password(), settings), clock, new SplittableRandom());
+        simulator.receipts(settings.receipts());
+        return simulator;
     }
 
     private static boolean blank(String s) {

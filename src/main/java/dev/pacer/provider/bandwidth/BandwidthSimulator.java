@@ -129,6 +129,15 @@ public final class BandwidthSimulator implements ProviderSimulator {
     /** The wait the reply being built tells, applied once the client has it. */
     private Instant pendingTold;
     private final UserWindow userWindow;
+    /** The receipts it posts, and where: none until {@link #postReceipts}. */
+    private SimulatorProperties.Receipts receipts = SimulatorProperties.Receipts.none();
+    private URI receiptsTo;
+    private String receiptsAuthorization;
+    private java.util.concurrent.ScheduledExecutorService poster;
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    private java.time.LocalDate capDay;
+    private int acceptedToday;
+    private long receiptsPosted;
     private long requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates;
 
     /** Starts the simulator on a free loopback port. */
@@ -158,6 +167,78 @@ public final class BandwidthSimulator implements ProviderSimulator {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** The receipts to post once {@link #postReceipts} says where. */
+    public synchronized void receipts(SimulatorProperties.Receipts receipts) {
+        this.receipts = receipts;
+    }
+
+    @Override
+    public synchronized void postReceipts(URI callbackUrl, String authorization) {
+        if (!receipts.enabled()) {
+            return;
+        }
+        this.receiptsTo = callbackUrl;
+        this.receiptsAuthorization = authorization;
+        if (poster == null) {
+            poster = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "bandwidth-simulator-receipts");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
+
+    /** Receipts posted so far (duplicates included). */
+    public synchronized long receiptsPosted() {
+        return receiptsPosted;
+    }
+
+    /**
+     * Posts the receipt of a message it took, after the delay: delivered, or failed as over the
+     * day's cap (4780, midnight Pacific) or filtered as spam (4470); sometimes twice.
+     */
+    private void scheduleReceipt(JsonNode message, Instant providerNow) {
+        java.time.LocalDate day = java.time.LocalDate.ofInstant(providerNow, java.time.ZoneId.of("America/Los_Angeles"));
+        if (!day.equals(capDay)) {
+            capDay = day;
+            acceptedToday = 0;
+        }
+        acceptedToday++;
+        ObjectNode event = JSON.createObjectNode();
+        boolean capped = receipts.dailyCap() > 0 && acceptedToday > receipts.dailyCap();
+        boolean filtered = !capped && receipts.filteredRate() > 0 && random.nextDouble() < receipts.filteredRate();
+        event.put("type", capped || filtered ? "message-failed" : "message-delivered");
+        event.put("time", providerNow.plus(receipts.delay()).toString());
+        event.put("to", message.path("to").path(0).asText());
+        event.put("description", capped ? "t-mobile-daily-cap-reached" : filtered ? "rejected-spam-detected" : "ok");
+        if (capped || filtered) {
+            event.put("errorCode", capped ? 4780 : 4470);
+        }
+        event.set("message", message);
+        String body = JSON.createArrayNode().add(event).toString();
+        int times = receipts.duplicateRate() > 0 && random.nextDouble() < receipts.duplicateRate() ? 2 : 1;
+        URI to = receiptsTo;
+        String authorization = receiptsAuthorization;
+        for (int i = 0; i < times; i++) {
+            poster.schedule(() -> post(to, authorization, body), receipts.delay().toMillis() + i * 100L, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void post(URI to, String authorization, String body) {
+        try {
+            http.send(java.net.http.HttpRequest.newBuilder(to).header("Content-Type", "application/json")
+                    .header("User-Agent", "BandwidthAPI/v2").header("Authorization", authorization)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            synchronized (this) {
+                receiptsPosted++;
+            }
+        } catch (IOException e) {
+            // Bandwidth would retry for a day; the simulator does not
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -297,6 +378,9 @@ public final class BandwidthSimulator implements ProviderSimulator {
         if (listed.size() < LIST_CAPACITY) {
             listed.add(new Listed(message.path("id").asText(), request.path("from").asText(), request.path("to").path(0).asText(), providerNow));
         }
+        if (receiptsTo != null) {
+            scheduleReceipt(message, providerNow);
+        }
         return new Reply(202, headers, message.toString());
     }
 
@@ -381,6 +465,11 @@ public final class BandwidthSimulator implements ProviderSimulator {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (poster != null) {
+                poster.shutdownNow();
+            }
+        }
         if (server != null) {
             server.close();
         }

@@ -39,7 +39,8 @@ class GenesysSimulatorTest {
 
     private static SimulatorProperties properties(int perMinute, Duration lockout, boolean inconsistent, double serverErrorRate) {
         return new SimulatorProperties(true, null, perMinute, 60, RetryAfterMode.NONE, 1, true, Duration.ZERO, serverErrorRate,
-                Duration.ZERO, 0, Duration.ofSeconds(1), lockout, Duration.ZERO, 0, Duration.ofHours(1), inconsistent);
+                Duration.ZERO, 0, Duration.ofSeconds(1), lockout, Duration.ZERO, 0, Duration.ofHours(1), inconsistent,
+                SimulatorProperties.Receipts.none());
     }
 
     private static SimulatorProperties properties(int perMinute) {

@@ -280,7 +280,8 @@ class TwilioSimulatorTest {
     @Test
     void shouldAnswer500AtRandom() throws IOException {
         SimulatorProperties failing = new SimulatorProperties(true, null, 600, 100, RetryAfterMode.NONE, 1, true, Duration.ZERO, 1.0,
-                Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 0, Duration.ofHours(24), false);
+                Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 0, Duration.ofHours(24), false,
+                SimulatorProperties.Receipts.none());
         TwilioSimulator sim = model(failing);
         assertError(post(sim, form(TO, FROM, "hi")), 500, 20500);
         assertThat(sim.stats().serverErrors()).isEqualTo(1);
