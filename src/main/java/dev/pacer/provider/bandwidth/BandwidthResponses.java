@@ -1,16 +1,15 @@
 package dev.pacer.provider.bandwidth;
 
+import dev.pacer.provider.JsonBodies;
 import dev.pacer.provider.SendResult;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pacer.retry.ProviderHints;
 import dev.pacer.retry.RateLimitHeaders;
 import dev.pacer.retry.RetryAfter;
 import dev.pacer.retry.WaitBounds;
 import dev.pacer.throttle.Quota;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,8 +21,6 @@ import java.util.function.Function;
  * 5xx and 408 transient (with the {@code Retry-After} a 503 may carry), other 4xx a rejection.
  */
 final class BandwidthResponses {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WaitBounds bounds;
     private final Duration fallbackWait;
@@ -38,18 +35,18 @@ final class BandwidthResponses {
      */
     SendResult read(int status, Function<String, String> header, String body, int segments, Instant now) {
         Quota quota = RateLimitHeaders.read(header, now).orElse(null);
-        JsonNode json = parse(body);
-        String code = text(json, "errorCode");
+        JsonNode json = JsonBodies.object(body);
+        String code = JsonBodies.text(json, "errorCode");
         return classify(status, header.apply("Retry-After"), header.apply("Date"), json, body, segments, now)
                 .withQuota(quota)
-                .withErrorCode(code == null ? text(json, "code") : code);
+                .withErrorCode(code == null ? JsonBodies.text(json, "code") : code);
     }
 
     private SendResult classify(int status, String retryAfter, String date, JsonNode json, String body, int segments, Instant now) {
-        String type = text(json, "type");
-        String description = text(json, "description");
+        String type = JsonBodies.text(json, "type");
+        String description = JsonBodies.text(json, "description");
         if (status >= 200 && status < 300) {
-            String id = text(json, "id");
+            String id = JsonBodies.text(json, "id");
             if (id == null) {
                 // the provider took it, but the answer that names it was cut short: its id is settled by asking
                 return SendResult.lost(status, "answer-cut-short", "the answer has no message id: " + abbreviate(body));
@@ -68,8 +65,8 @@ final class BandwidthResponses {
             return new SendResult(status, told, null, null, type, description);
         }
         // another 4xx; a 404 may come in Spring's shape
-        return SendResult.failed(status, type == null ? text(json, "error") : type,
-                description == null ? text(json, "message") : description);
+        return SendResult.failed(status, type == null ? JsonBodies.text(json, "error") : type,
+                description == null ? JsonBodies.text(json, "message") : description);
     }
 
     private Duration waitFor429(String retryAfter, String date, Optional<ProviderHints.QueueLimit> stated, String body,
@@ -93,20 +90,4 @@ final class BandwidthResponses {
         return body.length() > 80 ? body.substring(0, 80) + "..." : body;
     }
 
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            return null;
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static String text(JsonNode json, String field) {
-        JsonNode n = json == null ? null : json.get(field);
-        return n == null || n.isNull() ? null : n.asText();
-    }
 }

@@ -8,6 +8,7 @@ import dev.pacer.provider.ProviderSimulator;
 import dev.pacer.provider.RetryAfterMode;
 import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.provider.SimulatorServer;
+import dev.pacer.provider.ToldWait;
 import dev.pacer.provider.SimulatorServer.Reply;
 import dev.pacer.provider.SimulatorServer.Request;
 import dev.pacer.provider.UserWindow;
@@ -87,11 +88,6 @@ public final class BandwidthSimulator implements ProviderSimulator {
                         long highAccepted, double highAheadMax, double defaultAheadMax) {
     }
 
-    /**
-     * Requests arriving this soon after a told wait reached the client were on their way before it
-     * (another thread's request, sent a moment earlier): refused, but not held against the client.
-     */
-    static final Duration IN_FLIGHT_GRACE = Duration.ofMillis(50);
     private static final int LIST_CAPACITY = 200_000;
 
     /** One accepted message, as the message list shows it. */
@@ -119,9 +115,7 @@ public final class BandwidthSimulator implements ProviderSimulator {
     private double highAheadMax;
     private double defaultAheadMax;
     private Instant lastDrain;
-    private Instant toldWaitUntil = Instant.EPOCH;
-    /** When the current told wait reached the client. */
-    private Instant toldSince = Instant.EPOCH;
+    private final ToldWait toldWait = new ToldWait();
     private Instant lockedUntil = Instant.EPOCH;
     private Instant cooldownUntil = Instant.EPOCH;
     private Instant drainedBy = Instant.EPOCH;
@@ -260,12 +254,7 @@ public final class BandwidthSimulator implements ProviderSimulator {
     }
 
     private synchronized void told(Instant until) {
-        if (until != null && until.isAfter(toldWaitUntil)) {
-            if (!clock.instant().isBefore(toldWaitUntil)) {
-                toldSince = clock.instant();
-            }
-            toldWaitUntil = until;
-        }
+        toldWait.told(until, clock.instant());
     }
 
     private synchronized Reply respond(Request r) {
@@ -291,7 +280,7 @@ public final class BandwidthSimulator implements ProviderSimulator {
         if (firstRequestAt == null) {
             firstRequestAt = now;
         }
-        if (now.isBefore(toldWaitUntil) && !now.isBefore(toldSince.plus(IN_FLIGHT_GRACE))) {
+        if (toldWait.inside(now)) {
             insideToldWait++;
             if (!settings.lockout().isZero()) {
                 lockouts++;

@@ -11,6 +11,7 @@ import dev.pacer.provider.ProviderApi;
 import dev.pacer.provider.ProviderProperties;
 import dev.pacer.provider.ProviderRequest;
 import dev.pacer.provider.ProviderSimulator;
+import dev.pacer.provider.JsonBodies;
 import dev.pacer.provider.SendResult;
 import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.retry.ProviderHints;
@@ -133,12 +134,12 @@ public class GenesysApi implements ProviderApi {
 
     @Override
     public SendResult read(int status, Function<String, String> header, String body, OutgoingMessage message, Instant now) {
-        JsonNode json = parse(body);
-        String code = text(json, "code");
-        String description = text(json, "message");
+        JsonNode json = JsonBodies.object(body);
+        String code = JsonBodies.text(json, "code");
+        String description = JsonBodies.text(json, "message");
         SendResult result;
         if (status >= 200 && status < 300) {
-            String id = text(json, "id");
+            String id = JsonBodies.text(json, "id");
             if (id == null) {
                 return SendResult.lost(status, "answer-cut-short", "the answer has no message id");
             }
@@ -168,23 +169,6 @@ public class GenesysApi implements ProviderApi {
     public ProviderSimulator simulate(ProviderAccount account, SimulatorProperties settings, Clock clock) throws IOException {
         return new GenesysSimulator(new GenesysSimulator.Settings(account.settings().clientId(), account.settings().clientSecret(), settings),
                 clock, new SplittableRandom());
-    }
-
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            return null;
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static String text(JsonNode json, String field) {
-        JsonNode n = json == null ? null : json.get(field);
-        return n == null || n.isNull() ? null : n.asText();
     }
 
     private static boolean blank(String s) {

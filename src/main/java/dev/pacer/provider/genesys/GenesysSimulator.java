@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pacer.provider.ProviderSimulator;
 import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.provider.SimulatorServer;
+import dev.pacer.provider.ToldWait;
 import dev.pacer.provider.SimulatorServer.Reply;
 import dev.pacer.provider.SimulatorServer.Request;
 
@@ -83,7 +84,7 @@ public final class GenesysSimulator implements ProviderSimulator {
      *
      * @param requests         API requests (everything but the token endpoint and {@code GET}s)
      * @param rateLimited      API requests answered 429 (over the limit, or locked out)
-     * @param insideToldWait   API requests inside a wait a 429 told (past {@link #IN_FLIGHT_GRACE})
+     * @param insideToldWait   API requests inside a wait a 429 told (past {@link ToldWait#IN_FLIGHT_GRACE})
      * @param unauthorized     API requests answered 401 (no token, an unknown one or an expired one)
      * @param expiredTokenUsed of those, the ones with a token it issued that had expired
      * @param tokensIssued     tokens issued
@@ -98,11 +99,6 @@ public final class GenesysSimulator implements ProviderSimulator {
                         long duplicates, Instant firstRequestAt) {
     }
 
-    /**
-     * Requests arriving this soon after a told wait reached the client were on their way before it
-     * (another thread's request, sent a moment earlier): refused, but not held against the client.
-     */
-    static final Duration IN_FLIGHT_GRACE = Duration.ofMillis(50);
     /** The same {@code toAddress} and {@code textBody} accepted again within this long counts as a duplicate. */
     static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(10);
     /** Token requests one client may make per (fixed) minute. */
@@ -153,9 +149,7 @@ public final class GenesysSimulator implements ProviderSimulator {
     private final List<Instant> acceptedTimes = new ArrayList<>();
     private final SimulatorServer server;
 
-    private Instant toldWaitUntil = Instant.EPOCH;
-    /** When the current told wait reached the client. */
-    private Instant toldSince = Instant.EPOCH;
+    private final ToldWait toldWait = new ToldWait();
     private Instant lockedUntil = Instant.EPOCH;
     private Instant firstRequestAt;
     /** The wait the reply being built tells, applied once the client has it. */
@@ -216,12 +210,7 @@ public final class GenesysSimulator implements ProviderSimulator {
     }
 
     private synchronized void told(Instant until) {
-        if (until != null && until.isAfter(toldWaitUntil)) {
-            if (!clock.instant().isBefore(toldWaitUntil)) {
-                toldSince = clock.instant();
-            }
-            toldWaitUntil = until;
-        }
+        toldWait.told(until, clock.instant());
     }
 
     private synchronized Reply respond(Request r) {
@@ -247,7 +236,7 @@ public final class GenesysSimulator implements ProviderSimulator {
         if (firstRequestAt == null) {
             firstRequestAt = now;
         }
-        if (now.isBefore(toldWaitUntil) && !now.isBefore(toldSince.plus(IN_FLIGHT_GRACE))) {
+        if (toldWait.inside(now)) {
             insideToldWait++;
             if (!properties.lockout().isZero()) {
                 lockouts++;

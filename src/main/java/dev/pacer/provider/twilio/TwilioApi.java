@@ -1,7 +1,6 @@
 package dev.pacer.provider.twilio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pacer.provider.Callback;
 import dev.pacer.provider.InvalidAccountException;
 import dev.pacer.provider.ProviderEvent;
@@ -13,6 +12,7 @@ import dev.pacer.provider.ProviderProperties;
 import dev.pacer.provider.ProviderRequest;
 import dev.pacer.provider.ProviderSimulator;
 import dev.pacer.provider.SendInDoubt;
+import dev.pacer.provider.JsonBodies;
 import dev.pacer.provider.SendResult;
 import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.retry.RateLimitHeaders;
@@ -64,7 +64,6 @@ public class TwilioApi implements ProviderApi {
     public static final String QUEUE_FULL = "21611";
     /** The code of a 429 that says too many requests were in flight at once. */
     public static final String TOO_MANY_CONCURRENT = "20429";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
     private final WaitBounds bounds;
@@ -189,7 +188,7 @@ public class TwilioApi implements ProviderApi {
         if (status != 200) {
             return Lookup.unknown("the message list answered " + (status == 0 ? "nothing" : status));
         }
-        JsonNode messages = parse(body).map(n -> n.get("messages")).orElse(null);
+        JsonNode messages = java.util.Optional.ofNullable(JsonBodies.object(body)).map(n -> n.get("messages")).orElse(null);
         if (messages == null || !messages.isArray()) {
             return Lookup.unknown("the message list's answer has no messages");
         }
@@ -208,16 +207,16 @@ public class TwilioApi implements ProviderApi {
 
     @Override
     public SendResult read(int status, Function<String, String> header, String body, OutgoingMessage message, Instant now) {
-        JsonNode json = parse(body).orElse(null);
-        String code = text(json, "code");
-        String description = text(json, "message");
+        JsonNode json = JsonBodies.object(body);
+        String code = JsonBodies.text(json, "code");
+        String description = JsonBodies.text(json, "message");
         SendResult result;
         if (status >= 200 && status < 300) {
-            String sid = text(json, "sid");
+            String sid = JsonBodies.text(json, "sid");
             if (sid == null) {
                 return SendResult.lost(status, "answer-cut-short", "the answer has no message sid");
             }
-            result = SendResult.accepted(status, sid, integer(text(json, "num_segments")));
+            result = SendResult.accepted(status, sid, integer(JsonBodies.text(json, "num_segments")));
         } else if (status == 429) {
             Optional<Duration> told = RetryAfter.parse(header.apply("Retry-After"), header.apply("Date"), now).map(bounds::clamp);
             // 20429: never processed, safe to send again at once, with fewer in flight; any other 429 waits
@@ -327,23 +326,6 @@ public class TwilioApi implements ProviderApi {
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
-    }
-
-    private static Optional<JsonNode> parse(String body) {
-        if (body == null || body.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static String text(JsonNode json, String field) {
-        JsonNode n = json == null ? null : json.get(field);
-        return n == null || n.isNull() ? null : n.asText();
     }
 
     private static Integer integer(String s) {

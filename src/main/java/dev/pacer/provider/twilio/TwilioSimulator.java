@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pacer.provider.ProviderSimulator;
 import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.provider.SimulatorServer;
+import dev.pacer.provider.ToldWait;
 import dev.pacer.provider.SimulatorServer.Reply;
 import dev.pacer.provider.SimulatorServer.Request;
 import dev.pacer.sms.Segments;
@@ -105,7 +106,6 @@ public final class TwilioSimulator implements ProviderSimulator {
      * Requests arriving this soon after a 21611 were on their way before it reached the client (another
      * thread's request, sent a moment earlier): not held against it.
      */
-    static final Duration IN_FLIGHT_GRACE = Duration.ofMillis(50);
     /** The same {@code To} and {@code Body} accepted again within this long counts as a duplicate. */
     static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(10);
     /** The longest {@code Body} taken. */
@@ -330,7 +330,7 @@ public final class TwilioSimulator implements ProviderSimulator {
         String service = emptyToNull(form.get("MessagingServiceSid"));
         String sender = from != null ? from : service;
         SenderQueue queue = sender == null ? null : queues.get(sender);
-        if (queue != null && now.isBefore(queue.fullUntil) && !now.isBefore(queue.fullSince.plus(IN_FLIGHT_GRACE))) {
+        if (queue != null && now.isBefore(queue.fullUntil) && !now.isBefore(queue.fullSince.plus(ToldWait.IN_FLIGHT_GRACE))) {
             insideFullQueue++;
         }
         if (tooMany) {
