@@ -111,7 +111,7 @@ public interface ProviderApi {
      *
      * @return the status to answer with (401 or 403) and the reason, or empty
      */
-    default Optional<CallbackRefusal> refuses(ProviderAccount account, Callback callback) {
+    default Optional<CallbackRefusal> refusesCallback(ProviderAccount account, Callback callback) {
         return Optional.of(new CallbackRefusal(404, type() + " posts no callbacks"));
     }
 

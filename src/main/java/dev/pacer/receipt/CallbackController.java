@@ -57,7 +57,7 @@ public class CallbackController {
         ProviderApi api = providers.api(account);
         Callback callback = new Callback(publicUrl == null ? null : publicUrl + "/callbacks/" + name, request::getHeader,
                 request.getContentType(), body != null && !body.isEmpty() ? body : formOf(request));
-        Optional<ProviderApi.CallbackRefusal> refused = api.refuses(account, callback);
+        Optional<ProviderApi.CallbackRefusal> refused = api.refusesCallback(account, callback);
         if (refused.isPresent()) {
             log.warn("callback to /callbacks/{} from {} refused: {}", name, request.getRemoteAddr(), refused.get().reason());
             return ResponseEntity.status(refused.get().status()).body(refused.get().reason() + "\n");

@@ -121,9 +121,8 @@ public class Receipts {
                 + "and APPLIED_ = false", provider, id) == 0) {
             return Optional.empty();
         }
-        Map<String, Object> row = new HashMap<>();
-        rows.get(0).forEach((k, v) -> row.put(k.toUpperCase(java.util.Locale.ROOT), v));
-        return Optional.of(row);
+        // the row's keys are case-insensitive (JdbcTemplate's maps), whatever case the database gives its columns
+        return Optional.of(rows.get(0));
     }
 
     /** Wakes the message that waits for this receipt; false when none waits (yet). */
@@ -164,13 +163,11 @@ public class Receipts {
         int applied = 0;
         for (Map<String, Object> row : jdbc.queryForList("select PROVIDER_, MESSAGE_ID_, DELIVERED_, CODE_, DESCRIPTION_, RECEIVED_AT_ from "
                 + TABLE + " where APPLIED_ = false")) {
-            Map<String, Object> r = new HashMap<>();
-            row.forEach((k, v) -> r.put(k.toUpperCase(java.util.Locale.ROOT), v));
-            String provider = (String) r.get("PROVIDER_");
-            String id = (String) r.get("MESSAGE_ID_");
-            if (deliver(provider, id, (Boolean) r.get("DELIVERED_"), (String) r.get("CODE_"), (String) r.get("DESCRIPTION_"))) {
+            String provider = (String) row.get("PROVIDER_");
+            String id = (String) row.get("MESSAGE_ID_");
+            if (deliver(provider, id, (Boolean) row.get("DELIVERED_"), (String) row.get("CODE_"), (String) row.get("DESCRIPTION_"))) {
                 applied++;
-            } else if (((Timestamp) r.get("RECEIVED_AT_")).toInstant().plus(settings.keepUnmatched()).isBefore(now)) {
+            } else if (((Timestamp) row.get("RECEIVED_AT_")).toInstant().plus(settings.keepUnmatched()).isBefore(now)) {
                 jdbc.update("delete from " + TABLE + " where PROVIDER_ = ? and MESSAGE_ID_ = ? and APPLIED_ = false", provider, id);
                 unknown.increment();
                 log.warn("receipt for {} message {} matched no message Pacer sent within {}: dropped", provider, id, settings.keepUnmatched());

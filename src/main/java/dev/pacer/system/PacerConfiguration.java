@@ -392,9 +392,6 @@ class PacerConfiguration {
     @Bean(destroyMethod = "shutdownNow")
     @ConditionalOnExpression("${pacer.receipts.enabled:false} && !${pacer.history-only:false}")
     java.util.concurrent.ScheduledExecutorService receiptSweep(Receipts receipts) {
-        if (!receipts.settings().enabled()) {
-            return java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        }
         java.util.concurrent.ScheduledExecutorService sweep = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pacer-receipts");
             t.setDaemon(true);

@@ -57,13 +57,13 @@ class CallbacksTest {
     @Test
     void shouldRefuseABandwidthCallbackWithoutTheApplicationsCredentials() {
         ProviderAccount account = account("bandwidth", "cb-user", "cb-secret");
-        assertThat(bandwidth.refuses(account, callback(null, Map.of(), "application/json", BANDWIDTH_EVENTS)))
+        assertThat(bandwidth.refusesCallback(account, callback(null, Map.of(), "application/json", BANDWIDTH_EVENTS)))
                 .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(401));
-        assertThat(bandwidth.refuses(account, callback(null, Map.of("Authorization", basic("cb-user", "wrong")), "application/json", "[]")))
+        assertThat(bandwidth.refusesCallback(account, callback(null, Map.of("Authorization", basic("cb-user", "wrong")), "application/json", "[]")))
                 .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(401));
-        assertThat(bandwidth.refuses(account, callback(null, Map.of("Authorization", basic("cb-user", "cb-secret")), "application/json", "[]")))
+        assertThat(bandwidth.refusesCallback(account, callback(null, Map.of("Authorization", basic("cb-user", "cb-secret")), "application/json", "[]")))
                 .isEmpty();
-        assertThat(bandwidth.refuses(account("bandwidth", null, null), callback(null, Map.of("Authorization", basic("x", "y")),
+        assertThat(bandwidth.refusesCallback(account("bandwidth", null, null), callback(null, Map.of("Authorization", basic("x", "y")),
                 "application/json", "[]"))).as("no credentials configured: every callback refused")
                 .hasValueSatisfying(r -> assertThat(r.reason()).contains("callback-username"));
     }
@@ -91,13 +91,13 @@ class CallbacksTest {
         String body = "MessageSid=SM1&MessageStatus=undelivered&ErrorCode=30007&To=%2B12025550101&From=%2B12025550100&AccountSid=AC1";
         Map<String, String> form = callback(url, Map.of(), "application/x-www-form-urlencoded", body).form();
         String signature = TwilioApi.signature("tw-token", url, form);
-        assertThat(twilio.refuses(account, callback(url, Map.of("X-Twilio-Signature", signature), "application/x-www-form-urlencoded", body)))
+        assertThat(twilio.refusesCallback(account, callback(url, Map.of("X-Twilio-Signature", signature), "application/x-www-form-urlencoded", body)))
                 .isEmpty();
-        assertThat(twilio.refuses(account, callback(url, Map.of("X-Twilio-Signature", signature), "application/x-www-form-urlencoded",
+        assertThat(twilio.refusesCallback(account, callback(url, Map.of("X-Twilio-Signature", signature), "application/x-www-form-urlencoded",
                 body.replace("30007", "30008")))).as("a changed parameter").hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(403));
-        assertThat(twilio.refuses(account, callback(url, Map.of(), "application/x-www-form-urlencoded", body)))
+        assertThat(twilio.refusesCallback(account, callback(url, Map.of(), "application/x-www-form-urlencoded", body)))
                 .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(403));
-        assertThat(twilio.refuses(account, callback(null, Map.of("X-Twilio-Signature", signature), "application/x-www-form-urlencoded", body)))
+        assertThat(twilio.refusesCallback(account, callback(null, Map.of("X-Twilio-Signature", signature), "application/x-www-form-urlencoded", body)))
                 .as("no pacer.public-url").hasValueSatisfying(r -> assertThat(r.reason()).contains("pacer.public-url"));
         // the documented algorithm: HMAC-SHA1 of URL + name + value for each parameter sorted by name, Base64
         assertThat(TwilioApi.signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2",
@@ -151,7 +151,7 @@ class CallbacksTest {
                 return null;
             }
         };
-        assertThat(none.refuses(account("bandwidth", "u", "p"), callback(null, Map.of(), "application/json", "[]")))
+        assertThat(none.refusesCallback(account("bandwidth", "u", "p"), callback(null, Map.of(), "application/json", "[]")))
                 .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(404));
     }
 }

@@ -163,7 +163,7 @@ public class BandwidthApi implements ProviderApi {
      * without them refuses every callback.
      */
     @Override
-    public Optional<CallbackRefusal> refuses(ProviderAccount account, Callback callback) {
+    public Optional<CallbackRefusal> refusesCallback(ProviderAccount account, Callback callback) {
         String user = account.settings().callbackUsername();
         String password = account.settings().callbackPassword();
         if (blank(user) || blank(password)) {

@@ -241,7 +241,7 @@ public class TwilioApi implements ProviderApi {
      * callback is refused.
      */
     @Override
-    public Optional<CallbackRefusal> refuses(ProviderAccount account, Callback callback) {
+    public Optional<CallbackRefusal> refusesCallback(ProviderAccount account, Callback callback) {
         if (blank(account.settings().authToken())) {
             return Optional.of(new CallbackRefusal(401, "pacer.providers." + account.name() + " has no auth-token to check signatures with"));
         }
