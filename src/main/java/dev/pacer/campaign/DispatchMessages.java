@@ -45,8 +45,9 @@ public class DispatchMessages implements JavaDelegate {
     /**
      * @param window the most message instances of one campaign alive at once
      * @param batch  the most message instances started in one transaction
+     * @param receipts whether messages wait for their receipts once the provider took them (and then do not hold the window)
      */
-    public record Settings(int window, int batch) {
+    public record Settings(int window, int batch, boolean receipts) {
     }
 
     /** Longer than any phone number or time zone name: a value past it is invalid and cut to it for its column. */
@@ -79,8 +80,8 @@ public class DispatchMessages implements JavaDelegate {
             cursor = rows;
         }
         // messages the provider took that only wait for their receipt do not hold the window
-        long awaitingReceipts = live == 0 ? 0 : runtime.createExecutionQuery().messageEventSubscriptionName(Processes.RECEIPT)
-                .processVariableValueEquals(CAMPAIGN_ID.name(), campaignId).count();
+        long awaitingReceipts = live == 0 || !settings.receipts() ? 0 : runtime.createExecutionQuery()
+                .messageEventSubscriptionName(Processes.RECEIPT).processVariableValueEquals(CAMPAIGN_ID.name(), campaignId).count();
         long room = state == CampaignState.RUNNING ? Math.min(settings.batch(), settings.window() - (live - awaitingReceipts)) : 0;
         int started = 0;
         if (cursor < rows && room > 0) {

@@ -324,9 +324,10 @@ class PacerConfiguration {
     }
 
     @Bean
-    DispatchMessages dispatchMessages(RuntimeService runtime, Providers providers, PacerProperties properties, DeliveryStats stats) {
+    DispatchMessages dispatchMessages(RuntimeService runtime, Providers providers, PacerProperties properties, DeliveryStats stats,
+                                      Receipts receipts) {
         return new DispatchMessages(runtime, providers, new DispatchMessages.Settings(properties.dispatch().window(),
-                properties.dispatch().batch()), stats);
+                properties.dispatch().batch(), receipts.settings().enabled()), stats);
     }
 
     @Bean

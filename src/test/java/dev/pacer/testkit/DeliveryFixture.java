@@ -190,7 +190,7 @@ public final class DeliveryFixture {
         Mocks.register("cancelCampaign", new CancelCampaign(c, clock));
         Mocks.register("validateCampaign", new ValidateCampaign(providers, clock, null));
         Mocks.register("dispatchMessages", new DispatchMessages(engine.getRuntimeService(), providers,
-                new DispatchMessages.Settings(dispatchWindow, dispatchWindow), stats));
+                new DispatchMessages.Settings(dispatchWindow, dispatchWindow, r.enabled()), stats));
         Mocks.register("compileReport", new CompileReport(reports(props), new ObjectMapper().findAndRegisterModules(), report -> { }));
         Mocks.register("dispatchInterval", "PT0.5S");
         return new Bound(p, providers, stats, list, c, steps, ledger, receipts);
