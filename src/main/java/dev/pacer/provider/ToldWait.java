@@ -16,6 +16,20 @@ public final class ToldWait {
 
     private Instant until = Instant.EPOCH;
     private Instant since = Instant.EPOCH;
+    /** The wait the reply being built tells, applied once the client has it. */
+    private Instant pending;
+
+    /** The reply being built tells a wait until {@code end}. */
+    public void telling(Instant end) {
+        pending = end;
+    }
+
+    /** {@code reply} with the wait it tells ({@link #telling}), which starts once it reaches the client. */
+    public SimulatorServer.Reply stamp(SimulatorServer.Reply reply) {
+        Instant end = pending;
+        pending = null;
+        return end == null ? reply : new SimulatorServer.Reply(reply.status(), reply.headers(), reply.body(), end);
+    }
 
     /** A wait until {@code end} reached the client at {@code now}; a shorter one than the wait in force changes nothing. */
     public void told(Instant end, Instant now) {

@@ -120,8 +120,6 @@ public final class BandwidthSimulator implements ProviderSimulator {
     private Instant cooldownUntil = Instant.EPOCH;
     private Instant drainedBy = Instant.EPOCH;
     private Instant firstRequestAt;
-    /** The wait the reply being built tells, applied once the client has it. */
-    private Instant pendingTold;
     private final UserWindow userWindow;
     /** The receipts it posts, and where: none until {@link #postReceipts}. */
     private SimulatorProperties.Receipts receipts = SimulatorProperties.Receipts.none();
@@ -258,10 +256,7 @@ public final class BandwidthSimulator implements ProviderSimulator {
     }
 
     private synchronized Reply respond(Request r) {
-        Reply reply = reply(r);
-        Instant told = pendingTold;
-        pendingTold = null;
-        return told == null ? reply : new Reply(reply.status(), reply.headers(), reply.body(), told);
+        return toldWait.stamp(reply(r));
     }
 
     private Reply reply(Request r) {
@@ -340,7 +335,7 @@ public final class BandwidthSimulator implements ProviderSimulator {
             boolean told = tell(refused, now, providerNow, headers);
             if (!told && settings.statesRate()) {
                 // No header, but the body's rate lets a client work out when there is room: that counts as told.
-                pendingTold = now.plus(refused);
+                toldWait.telling(now.plus(refused));
             }
             String description = "The SMS queue for your account is full and cannot accept more messages right now. "
                     + (settings.statesRate() ? "Your allowed rate is " + settings.segmentsPerMinute() + " messages per minute. The capacity of this queue is "
@@ -423,7 +418,7 @@ public final class BandwidthSimulator implements ProviderSimulator {
         long seconds = Math.max(1, (long) Math.ceil(trueWait.toNanos() * settings.retryAfterFactor() / 1e9));
         headers.put("Retry-After", settings.retryAfter() == RetryAfterMode.SECONDS ? Long.toString(seconds)
                 : HTTP_DATE.format(providerNow.plusSeconds(seconds)));
-        pendingTold = now.plusSeconds(seconds);
+        toldWait.telling(now.plusSeconds(seconds));
         return true;
     }
 

@@ -152,8 +152,6 @@ public final class GenesysSimulator implements ProviderSimulator {
     private final ToldWait toldWait = new ToldWait();
     private Instant lockedUntil = Instant.EPOCH;
     private Instant firstRequestAt;
-    /** The wait the reply being built tells, applied once the client has it. */
-    private Instant pendingTold;
     private long requests, accepted, rateLimited, insideToldWait, lockouts, unauthorized, expiredTokenUsed, tokensIssued, tokenRequests,
             serverErrors, rejected, duplicates;
 
@@ -214,10 +212,7 @@ public final class GenesysSimulator implements ProviderSimulator {
     }
 
     private synchronized Reply respond(Request r) {
-        Reply reply = reply(r);
-        Instant told = pendingTold;
-        pendingTold = null;
-        return told == null ? reply : new Reply(reply.status(), reply.headers(), reply.body(), told);
+        return toldWait.stamp(reply(r));
     }
 
     private Reply reply(Request r) {
@@ -444,7 +439,7 @@ public final class GenesysSimulator implements ProviderSimulator {
         if (header >= 0) {
             headers.put("Retry-After", Long.toString(header));
         }
-        pendingTold = now.plusSeconds(Math.max(seconds, header));
+        toldWait.telling(now.plusSeconds(Math.max(seconds, header)));
         return new Reply(429, headers, apiErrorBody(429, "too.many.requests.retry.after",
                 "Rate limit exceeded the maximum. Retry the request in [" + seconds + "] seconds"));
     }

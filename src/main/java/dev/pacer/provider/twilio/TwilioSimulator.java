@@ -170,7 +170,6 @@ public final class TwilioSimulator implements ProviderSimulator {
     private final LinkedHashMap<String, Instant> recent = new LinkedHashMap<>();
     /** What the message list holds: the messages accepted, up to {@link #LIST_CAPACITY}. */
     private final List<Listed> listed = new ArrayList<>();
-    /** Set on a Tomcat thread while the answer to its request is not yet written. */
     private final SimulatorServer server;
 
     private int inFlight;
