@@ -8,11 +8,14 @@ public interface ProviderSimulator extends AutoCloseable {
     URI baseUrl();
 
     /**
-     * Where to post the delivery receipts of the messages it takes from now on ({@code serve}'s
-     * {@code /callbacks/NAME}), with the {@code Authorization} header to send; a simulator that posts
-     * none ignores it.
+     * Where to post the delivery receipts of the messages it takes from now on, and the replies of
+     * their recipients ({@code serve}'s {@code /callbacks/NAME}), with the {@code Authorization}
+     * header to send where the provider sends one; a simulator that posts none ignores it.
+     *
+     * @return whether it will post any ({@code pacer.simulator.receipts.enabled}, or replies set)
      */
-    default void postReceipts(URI callbackUrl, String authorization) {
+    default boolean postReceipts(URI callbackUrl, String authorization) {
+        return false;
     }
 
     /** The score so far, as a record that writes itself as JSON. */

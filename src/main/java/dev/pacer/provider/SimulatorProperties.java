@@ -5,9 +5,13 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.random.RandomGenerator;
 
 /**
  * The built-in simulator ({@code pacer.simulator.*}): off unless {@code enabled}, then it stands
@@ -31,8 +35,9 @@ import java.time.Duration;
  * @param tokenLifetime     how long an OAuth token it issues lives (Genesys Cloud's {@code expires_in})
  * @param inconsistentRetryAfter whether its 429s tell waits that disagree (Genesys Cloud behind its regional load
  *                          balancers): the header sometimes missing, sometimes shorter or longer than the body's wait
- * @param receipts          the delivery receipts it posts to {@code serve}'s {@code /callbacks/NAME} (Bandwidth's), when
- *                          receipts are on
+ * @param receipts          the delivery receipts it posts to {@code serve}'s {@code /callbacks/NAME} (Bandwidth's and
+ *                          Twilio's), when receipts are on
+ * @param replies           the replies from recipients it posts there (STOP), when receipts are on
  */
 public record SimulatorProperties(@DefaultValue("false") boolean enabled,
                                   SimulatorScenario scenario,
@@ -51,12 +56,27 @@ public record SimulatorProperties(@DefaultValue("false") boolean enabled,
                                   @Min(0) @DefaultValue("0") int concurrency,
                                   @NotNull @DefaultValue("PT24H") Duration tokenLifetime,
                                   @DefaultValue("false") boolean inconsistentRetryAfter,
-                                  @Valid @NotNull @DefaultValue Receipts receipts) {
+                                  @Valid @NotNull @DefaultValue Receipts receipts,
+                                  @Valid @NotNull @DefaultValue Replies replies) {
+
+    @ConstructorBinding
+    public SimulatorProperties {
+    }
+
+    /** These settings with no replies. */
+    public SimulatorProperties(boolean enabled, SimulatorScenario scenario, int segmentsPerMinute, int queueCapacity, RetryAfterMode retryAfter,
+                               double retryAfterFactor, boolean statesRate, Duration clockSkew, double serverErrorRate, Duration latency,
+                               int userLimit, Duration userWindow, Duration lockout, Duration cooldown, int concurrency,
+                               Duration tokenLifetime, boolean inconsistentRetryAfter, Receipts receipts) {
+        this(enabled, scenario, segmentsPerMinute, queueCapacity, retryAfter, retryAfterFactor, statesRate, clockSkew, serverErrorRate, latency,
+                userLimit, userWindow, lockout, cooldown, concurrency, tokenLifetime, inconsistentRetryAfter, receipts, Replies.none());
+    }
 
     /**
      * The receipts a simulator posts: each message it takes is delivered after {@code delay}, unless
-     * filtered as spam ({@code filteredRate}, Bandwidth 4470) or over the day's {@code dailyCap}
-     * (Bandwidth 4780, 0 for none); {@code duplicateRate} of the receipts are posted twice.
+     * filtered as spam ({@code filteredRate}: Bandwidth 4470, Twilio 30007) or over the day's
+     * {@code dailyCap} (Bandwidth 4780, Twilio 30023; 0 for none); {@code duplicateRate} of the
+     * receipts are posted twice.
      */
     public record Receipts(@DefaultValue("false") boolean enabled,
                            @NotNull @DefaultValue("PT1S") Duration delay,
@@ -69,30 +89,67 @@ public record SimulatorProperties(@DefaultValue("false") boolean enabled,
         }
     }
 
+    /**
+     * The replies a simulator plays from recipients: each number in {@code stopNumbers}, and
+     * {@code stopRate} of the other recipients, answers STOP to the first message delivered to it,
+     * {@code delay} after the message was taken (Bandwidth's {@code message-received}, Twilio's
+     * incoming-message webhook). None by default.
+     */
+    public record Replies(@DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.0") double stopRate,
+                          @NotNull @DefaultValue List<@Pattern(regexp = "\\+[1-9][0-9]{6,14}", message = "must be an E.164 number") String> stopNumbers,
+                          @NotNull @DefaultValue("PT2S") Duration delay) {
+
+        public Replies {
+            stopNumbers = stopNumbers == null ? List.of() : List.copyOf(stopNumbers);
+        }
+
+        public static Replies none() {
+            return new Replies(0, List.of(), Duration.ofSeconds(2));
+        }
+
+        /** Whether any recipient answers. */
+        public boolean any() {
+            return stopRate > 0 || !stopNumbers.isEmpty();
+        }
+
+        /** Whether {@code recipient} answers STOP (a draw of {@code random} for one not named, when the share is set). */
+        public boolean answersStop(String recipient, RandomGenerator random) {
+            return stopNumbers.contains(recipient) || (stopRate > 0 && random.nextDouble() < stopRate);
+        }
+    }
+
 
     /** A well-behaved provider: the queue states its rate, no per-user limit, no lockout. */
     public static SimulatorProperties wellBehaved(int segmentsPerMinute, int queueCapacity) {
         return new SimulatorProperties(true, null, segmentsPerMinute, queueCapacity, RetryAfterMode.NONE, 1, true, Duration.ZERO, 0,
-                Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 0, Duration.ofHours(24), false, Receipts.none());
+                Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, 0, Duration.ofHours(24), false, Receipts.none(),
+                Replies.none());
     }
 
     /** These settings, or when a scenario is named, that scenario at this rate and queue capacity. */
     public SimulatorProperties resolved() {
         return scenario == null ? this : scenario.settings(segmentsPerMinute, queueCapacity)
-                .with(concurrency, tokenLifetime, inconsistentRetryAfter).withReceipts(receipts);
+                .with(concurrency, tokenLifetime, inconsistentRetryAfter).withReceipts(receipts).withReplies(replies);
     }
 
     /** These settings with the given concurrency limit, token lifetime and Retry-After consistency. */
     public SimulatorProperties with(int concurrency, Duration tokenLifetime, boolean inconsistentRetryAfter) {
         return new SimulatorProperties(enabled, scenario, segmentsPerMinute, queueCapacity, retryAfter, retryAfterFactor, statesRate,
                 clockSkew, serverErrorRate, latency, userLimit, userWindow, lockout, cooldown, concurrency, tokenLifetime, inconsistentRetryAfter,
-                receipts);
+                receipts, replies);
+    }
+
+    /** These settings with the given replies. */
+    public SimulatorProperties withReplies(Replies replies) {
+        return new SimulatorProperties(enabled, scenario, segmentsPerMinute, queueCapacity, retryAfter, retryAfterFactor, statesRate,
+                clockSkew, serverErrorRate, latency, userLimit, userWindow, lockout, cooldown, concurrency, tokenLifetime, inconsistentRetryAfter,
+                receipts, replies);
     }
 
     /** These settings with the given receipts. */
     public SimulatorProperties withReceipts(Receipts receipts) {
         return new SimulatorProperties(enabled, scenario, segmentsPerMinute, queueCapacity, retryAfter, retryAfterFactor, statesRate,
                 clockSkew, serverErrorRate, latency, userLimit, userWindow, lockout, cooldown, concurrency, tokenLifetime, inconsistentRetryAfter,
-                receipts);
+                receipts, replies);
     }
 }

@@ -13,8 +13,9 @@ import java.util.Base64;
 
 /**
  * Once {@code serve}'s web server is up, tells each built-in simulator standing in for an account
- * where to post its receipts: this server's {@code /callbacks/NAME}, with the account's callback
- * credentials (made up for a simulated account that has none).
+ * where to post its receipts and its recipients' replies: this server's {@code /callbacks/NAME},
+ * with the account's callback credentials (made up for a simulated account that has none; Twilio's
+ * simulator signs with the account's auth token instead).
  */
 public class SimulatedReceipts {
 
@@ -33,8 +34,9 @@ public class SimulatedReceipts {
                 ProviderAccount account = providers.account(name);
                 URI to = URI.create("http://127.0.0.1:" + event.getWebServer().getPort() + "/callbacks/" + name);
                 String credentials = account.settings().callbackUsername() + ":" + account.settings().callbackPassword();
-                simulator.postReceipts(to, "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
-                log.info("the {} simulator posts its receipts (pacer.simulator.receipts) to {}", name, to);
+                if (simulator.postReceipts(to, "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))) {
+                    log.info("the {} simulator posts its receipts and replies (pacer.simulator.receipts, pacer.simulator.replies) to {}", name, to);
+                }
             });
         }
     }

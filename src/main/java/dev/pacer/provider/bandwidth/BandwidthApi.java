@@ -231,6 +231,7 @@ public class BandwidthApi implements ProviderApi {
         BandwidthSimulator simulator = new BandwidthSimulator(new BandwidthSimulator.Settings(account.settings().accountId(),
                 account.settings().username(), account.settings().password(), settings), clock, new SplittableRandom());
         simulator.receipts(settings.receipts());
+        simulator.replies(settings.replies());
         return simulator;
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pacer.provider.ProviderSimulator;
 import dev.pacer.provider.RetryAfterMode;
+import dev.pacer.provider.SimulatedCallbacks;
 import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.provider.SimulatorServer;
 import dev.pacer.provider.ToldWait;
@@ -121,15 +122,8 @@ public final class BandwidthSimulator implements ProviderSimulator {
     private Instant drainedBy = Instant.EPOCH;
     private Instant firstRequestAt;
     private final UserWindow userWindow;
-    /** The receipts it posts, and where: none until {@link #postReceipts}. */
-    private SimulatorProperties.Receipts receipts = SimulatorProperties.Receipts.none();
-    private URI receiptsTo;
-    private String receiptsAuthorization;
-    private java.util.concurrent.ScheduledExecutorService poster;
-    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    private java.time.LocalDate capDay;
-    private int acceptedToday;
-    private long receiptsPosted;
+    /** The receipts and replies it posts, and where: none until {@link #postReceipts}. */
+    private final SimulatedCallbacks callbacks;
     private long requests, accepted, acceptedSegments, rateLimited, serverErrors, rejected, insideToldWait, lockouts, duplicates;
 
     /** Starts the simulator on a free loopback port. */
@@ -146,6 +140,7 @@ public final class BandwidthSimulator implements ProviderSimulator {
         this.userWindow = new UserWindow(settings.userLimit(), settings.userWindow());
         this.expectedAuth = "Basic " + Base64.getEncoder().encodeToString(
                 (settings.username() + ":" + settings.password()).getBytes(StandardCharsets.UTF_8));
+        this.callbacks = new SimulatedCallbacks("bandwidth", SimulatorProperties.Receipts.none(), SimulatorProperties.Replies.none(), random);
         this.server = http ? new SimulatorServer("bandwidth", this::respond, reply -> told(reply.toldUntil()), settings.latency()) : null;
     }
 
@@ -162,75 +157,78 @@ public final class BandwidthSimulator implements ProviderSimulator {
     }
 
     /** The receipts to post once {@link #postReceipts} says where. */
-    public synchronized void receipts(SimulatorProperties.Receipts receipts) {
-        this.receipts = receipts;
+    public void receipts(SimulatorProperties.Receipts receipts) {
+        callbacks.receipts(receipts);
+    }
+
+    /** The replies to play once {@link #postReceipts} says where. */
+    public void replies(SimulatorProperties.Replies replies) {
+        callbacks.replies(replies);
     }
 
     @Override
-    public synchronized void postReceipts(URI callbackUrl, String authorization) {
-        if (!receipts.enabled()) {
-            return;
-        }
-        this.receiptsTo = callbackUrl;
-        this.receiptsAuthorization = authorization;
-        if (poster == null) {
-            poster = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "bandwidth-simulator-receipts");
-                t.setDaemon(true);
-                return t;
-            });
-        }
+    public boolean postReceipts(URI callbackUrl, String authorization) {
+        return callbacks.postTo(callbackUrl, authorization);
     }
 
-    /** Receipts posted so far (duplicates included). */
-    public synchronized long receiptsPosted() {
-        return receiptsPosted;
+    /** Receipts and replies posted so far (duplicates included). */
+    public long receiptsPosted() {
+        return callbacks.posted();
     }
 
     /**
      * Posts the receipt of a message it took, after the delay: delivered, or failed as over the
-     * day's cap (4780, midnight Pacific) or filtered as spam (4470); sometimes twice.
+     * day's cap (4780, midnight Pacific) or filtered as spam (4470); sometimes twice. A recipient who
+     * answers STOP does so in a {@code message-received} event to the number it came from.
      */
-    private void scheduleReceipt(JsonNode message, Instant providerNow) {
-        java.time.LocalDate day = java.time.LocalDate.ofInstant(providerNow, java.time.ZoneId.of("America/Los_Angeles"));
-        if (!day.equals(capDay)) {
-            capDay = day;
-            acceptedToday = 0;
+    private void scheduleCallbacks(JsonNode message, Instant providerNow) {
+        String recipient = message.path("to").path(0).asText();
+        SimulatedCallbacks.Plan plan = callbacks.plan(recipient, providerNow);
+        if (plan.receipt()) {
+            boolean capped = plan.fate() == SimulatedCallbacks.Fate.CAPPED;
+            boolean failed = plan.fate() != SimulatedCallbacks.Fate.DELIVERED;
+            ObjectNode event = JSON.createObjectNode();
+            event.put("type", failed ? "message-failed" : "message-delivered");
+            event.put("time", providerNow.plus(plan.receiptAfter()).toString());
+            event.put("to", recipient);
+            event.put("description", capped ? "t-mobile-daily-cap-reached" : failed ? "rejected-spam-detected" : "ok");
+            if (failed) {
+                event.put("errorCode", capped ? 4780 : 4470);
+            }
+            event.set("message", message);
+            java.net.http.HttpRequest receipt = callback(JSON.createArrayNode().add(event).toString());
+            callbacks.post(plan.receiptAfter(), receipt);
+            if (plan.twice()) {
+                callbacks.post(plan.again(), receipt);
+            }
         }
-        acceptedToday++;
-        ObjectNode event = JSON.createObjectNode();
-        boolean capped = receipts.dailyCap() > 0 && acceptedToday > receipts.dailyCap();
-        boolean filtered = !capped && receipts.filteredRate() > 0 && random.nextDouble() < receipts.filteredRate();
-        event.put("type", capped || filtered ? "message-failed" : "message-delivered");
-        event.put("time", providerNow.plus(receipts.delay()).toString());
-        event.put("to", message.path("to").path(0).asText());
-        event.put("description", capped ? "t-mobile-daily-cap-reached" : filtered ? "rejected-spam-detected" : "ok");
-        if (capped || filtered) {
-            event.put("errorCode", capped ? 4780 : 4470);
-        }
-        event.set("message", message);
-        String body = JSON.createArrayNode().add(event).toString();
-        int times = receipts.duplicateRate() > 0 && random.nextDouble() < receipts.duplicateRate() ? 2 : 1;
-        URI to = receiptsTo;
-        String authorization = receiptsAuthorization;
-        for (int i = 0; i < times; i++) {
-            poster.schedule(() -> post(to, authorization, body), receipts.delay().toMillis() + i * 100L, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (plan.stop()) {
+            String sender = message.path("from").asText();
+            Instant at = providerNow.plus(plan.replyAfter());
+            ObjectNode reply = JSON.createObjectNode();
+            reply.put("id", Long.toString(at.toEpochMilli(), 36) + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16));
+            reply.put("owner", sender);
+            reply.put("applicationId", message.path("applicationId").asText());
+            reply.put("time", at.toString());
+            reply.put("segmentCount", 1);
+            reply.put("direction", "in");
+            reply.putArray("to").add(sender);
+            reply.put("from", recipient);
+            reply.put("text", "STOP");
+            ObjectNode event = JSON.createObjectNode();
+            event.put("type", "message-received");
+            event.put("time", at.toString());
+            event.put("description", "Incoming message received");
+            event.put("to", sender);
+            event.set("message", reply);
+            callbacks.post(plan.replyAfter(), callback(JSON.createArrayNode().add(event).toString()));
         }
     }
 
-    private void post(URI to, String authorization, String body) {
-        try {
-            http.send(java.net.http.HttpRequest.newBuilder(to).header("Content-Type", "application/json")
-                    .header("User-Agent", "BandwidthAPI/v2").header("Authorization", authorization)
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
-            synchronized (this) {
-                receiptsPosted++;
-            }
-        } catch (IOException e) {
-            // Bandwidth would retry for a day; the simulator does not
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private java.net.http.HttpRequest callback(String body) {
+        return java.net.http.HttpRequest.newBuilder(callbacks.to()).header("Content-Type", "application/json")
+                .header("User-Agent", "BandwidthAPI/v2").header("Authorization", callbacks.authorization())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     @Override
@@ -362,8 +360,8 @@ public final class BandwidthSimulator implements ProviderSimulator {
         if (listed.size() < LIST_CAPACITY) {
             listed.add(new Listed(message.path("id").asText(), request.path("from").asText(), request.path("to").path(0).asText(), providerNow));
         }
-        if (receiptsTo != null) {
-            scheduleReceipt(message, providerNow);
+        if (callbacks.posting()) {
+            scheduleCallbacks(message, providerNow);
         }
         return new Reply(202, headers, message.toString());
     }
@@ -449,11 +447,7 @@ public final class BandwidthSimulator implements ProviderSimulator {
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (poster != null) {
-                poster.shutdownNow();
-            }
-        }
+        callbacks.close();
         if (server != null) {
             server.close();
         }

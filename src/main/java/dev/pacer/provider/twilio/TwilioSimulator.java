@@ -4,16 +4,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pacer.provider.ProviderSimulator;
+import dev.pacer.provider.SimulatedCallbacks;
 import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.provider.SimulatorServer;
 import dev.pacer.provider.ToldWait;
 import dev.pacer.provider.SimulatorServer.Reply;
 import dev.pacer.provider.SimulatorServer.Request;
 import dev.pacer.sms.Segments;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
@@ -56,6 +61,13 @@ import java.util.regex.Pattern;
  * {@code DateSent<} or {@code DateSent<=} on or before, as Twilio's SDKs use them), and
  * {@code GET /2010-04-01/Accounts/{AccountSid}.json} checks the credentials; both are outside the
  * score.
+ *
+ * <p>Once {@code serve} tells it where ({@link #postReceipts}), it posts what Twilio posts to a
+ * message's {@code StatusCallback}: {@code sent}, then {@code delivered}, or {@code undelivered} with
+ * {@code ErrorCode} 30007 (filtered) or 30023 (a carrier's daily cap), some of them twice, each signed
+ * with {@code X-Twilio-Signature} over the {@code StatusCallback} URL; and a STOP from a recipient who
+ * answers STOP as Twilio's incoming-message webhook, signed over the same URL (Pacer's webhook for
+ * the number). A message without a {@code StatusCallback} gets none, as at Twilio.
  *
  * <p>The HTTP front is a {@link SimulatorServer}; {@link #answer} is the model itself, usable without
  * HTTP on a fake clock. Over HTTP a request is in progress from its arrival, through the simulated
@@ -116,6 +128,11 @@ public final class TwilioSimulator implements ProviderSimulator {
     private static final int DEFAULT_PAGE_SIZE = 50;
     private static final int MAX_PAGE_SIZE = 1000;
     private static final String API = "/2010-04-01/Accounts/";
+    private static final Logger log = LoggerFactory.getLogger(TwilioSimulator.class);
+    /** The number a messaging service picks from its pool, as the simulator has none (the valid From of Twilio's test credentials). */
+    static final String SERVICE_NUMBER = "+15005550006";
+    /** {@code RawDlrDoneDate}: the carrier's done date, to the minute, as Twilio passes it through. */
+    private static final DateTimeFormatter DLR_DONE = DateTimeFormatter.ofPattern("yyMMddHHmm", Locale.US).withZone(ZoneOffset.UTC);
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     /** A phone number, a short code or an alphanumeric sender ID. */
     private static final Pattern SENDER = Pattern.compile("\\+[1-9][0-9]{6,14}|[A-Za-z0-9 ]{1,11}");
@@ -171,6 +188,9 @@ public final class TwilioSimulator implements ProviderSimulator {
     /** What the message list holds: the messages accepted, up to {@link #LIST_CAPACITY}. */
     private final List<Listed> listed = new ArrayList<>();
     private final SimulatorServer server;
+    /** The status callbacks and replies it posts, and where: none until {@link #postReceipts}. */
+    private final SimulatedCallbacks callbacks;
+    private boolean toldNoStatusCallback;
 
     private int inFlight;
     private int presetInFlight;
@@ -192,6 +212,7 @@ public final class TwilioSimulator implements ProviderSimulator {
         this.credentials = settings.accountSid() + ":" + settings.authToken();
         this.accountPath = API + settings.accountSid() + ".json";
         this.messagesPath = API + settings.accountSid() + "/Messages.json";
+        this.callbacks = new SimulatedCallbacks("twilio", properties.receipts(), properties.replies(), random);
         // The latency is simulated here rather than by the server, so that a request is in progress through it.
         this.server = http ? new SimulatorServer("twilio", this::serve, reply -> { }, Duration.ZERO) : null;
     }
@@ -207,6 +228,27 @@ public final class TwilioSimulator implements ProviderSimulator {
     /** The account served and the behaviour. */
     public Settings settings() {
         return settings;
+    }
+
+    /** The receipts to post from now on ({@code pacer.simulator.receipts.*}). */
+    public void receipts(SimulatorProperties.Receipts receipts) {
+        callbacks.receipts(receipts);
+    }
+
+    /** The replies to play from now on ({@code pacer.simulator.replies.*}). */
+    public void replies(SimulatorProperties.Replies replies) {
+        callbacks.replies(replies);
+    }
+
+    /** Twilio signs its posts rather than authenticating them: {@code authorization} is not sent. */
+    @Override
+    public boolean postReceipts(URI callbackUrl, String authorization) {
+        return callbacks.postTo(callbackUrl, null);
+    }
+
+    /** Status callbacks and incoming messages posted so far (those posted twice counted twice). */
+    public long callbacksPosted() {
+        return callbacks.posted();
     }
 
     @Override
@@ -374,7 +416,104 @@ public final class TwilioSimulator implements ProviderSimulator {
         if (listed.size() < LIST_CAPACITY) {
             listed.add(m);
         }
+        if (callbacks.posting()) {
+            scheduleCallbacks(m, emptyToNull(form.get("StatusCallback")), providerNow);
+        }
         return new Reply(201, headers, message(m).toString());
+    }
+
+    /**
+     * Posts what Twilio would post about a message it took: its status callbacks (the receipt) to
+     * its {@code StatusCallback}, and a STOP its recipient answers with. They go to {@code serve}'s
+     * own address, as through a proxy that the public URL names, signed over the URL Twilio was given.
+     */
+    private void scheduleCallbacks(Listed m, String statusCallback, Instant providerNow) {
+        if (statusCallback == null) {
+            if (!toldNoStatusCallback) {
+                toldNoStatusCallback = true;
+                log.warn("the twilio simulator took a message without a StatusCallback: it posts no receipt or reply for it, as Twilio would not "
+                        + "(set pacer.public-url to have each send ask for them)");
+            }
+            return;
+        }
+        SimulatedCallbacks.Plan plan = callbacks.plan(m.to(), providerNow);
+        String sender = m.from() != null ? m.from() : SERVICE_NUMBER;
+        if (plan.receipt()) {
+            Duration halfway = plan.receiptAfter().dividedBy(2);
+            callbacks.post(halfway, signed(statusCallback, status(m, sender, "sent", null, null), m.sid() + "-sent"));
+            String code = switch (plan.fate()) {
+                case DELIVERED -> null;
+                case FILTERED -> "30007";
+                case CAPPED -> "30023";
+            };
+            // a carrier's receipt saying it did not reach the phone: undelivered, not failed (Twilio could send it)
+            Map<String, String> done = status(m, sender, code == null ? "delivered" : "undelivered", code,
+                    DLR_DONE.format(providerNow.plus(plan.receiptAfter())));
+            HttpRequest receipt = signed(statusCallback, done, m.sid() + "-done");
+            callbacks.post(plan.receiptAfter(), receipt);
+            if (plan.twice()) {
+                callbacks.post(plan.again(), receipt);
+            }
+        }
+        if (plan.stop()) {
+            String sid = String.format("SM%016x%016x", random.nextLong(), random.nextLong());
+            Map<String, String> incoming = new LinkedHashMap<>();
+            incoming.put("ToCountry", "US");
+            incoming.put("SmsMessageSid", sid);
+            incoming.put("NumMedia", "0");
+            incoming.put("SmsSid", sid);
+            incoming.put("SmsStatus", "received");
+            incoming.put("Body", "STOP");
+            incoming.put("To", sender);
+            incoming.put("NumSegments", "1");
+            incoming.put("MessageSid", sid);
+            incoming.put("AccountSid", settings.accountSid());
+            if (m.service() != null) {
+                incoming.put("MessagingServiceSid", m.service());
+            }
+            incoming.put("From", m.to());
+            incoming.put("ApiVersion", "2010-04-01");
+            callbacks.post(plan.replyAfter(), signed(statusCallback, incoming, sid));
+        }
+    }
+
+    /** A status callback's parameters, as Twilio names them: its standard ones, {@code MessageStatus} and {@code ErrorCode}. */
+    private Map<String, String> status(Listed m, String sender, String status, String errorCode, String dlrDone) {
+        Map<String, String> form = new LinkedHashMap<>();
+        if (errorCode != null) {
+            form.put("ErrorCode", errorCode);
+        }
+        form.put("SmsSid", m.sid());
+        form.put("SmsStatus", status);
+        form.put("MessageStatus", status);
+        form.put("To", m.to());
+        if (m.service() != null) {
+            form.put("MessagingServiceSid", m.service());
+        }
+        form.put("MessageSid", m.sid());
+        form.put("AccountSid", settings.accountSid());
+        form.put("From", sender);
+        form.put("ApiVersion", "2010-04-01");
+        if (dlrDone != null) {
+            form.put("RawDlrDoneDate", dlrDone);
+        }
+        return form;
+    }
+
+    /**
+     * A form post to {@code serve}, signed as Twilio signs: Base64 HMAC-SHA1, keyed with the auth
+     * token, of {@code url} and each parameter's name and value sorted by name.
+     *
+     * @param idempotency what Twilio's {@code I-Twilio-Idempotency-Token} names: the same on a post made again
+     */
+    private HttpRequest signed(String url, Map<String, String> form, String idempotency) {
+        return HttpRequest.newBuilder(callbacks.to())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("User-Agent", "TwilioProxy/1.1")
+                .header("I-Twilio-Idempotency-Token", idempotency)
+                .header("X-Twilio-Signature", TwilioApi.signature(settings.authToken(), url, new TreeMap<>(form)))
+                .POST(HttpRequest.BodyPublishers.ofString(TwilioApi.encode(form)))
+                .build();
     }
 
     /** What is wrong with a create-message request, in Twilio's codes; null when nothing. */
@@ -598,6 +737,7 @@ public final class TwilioSimulator implements ProviderSimulator {
 
     @Override
     public void close() {
+        callbacks.close();
         if (server != null) {
             server.close();
         }
