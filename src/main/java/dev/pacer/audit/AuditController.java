@@ -81,6 +81,14 @@ public class AuditController {
                 "no message with the instance id " + messageId + " in the history tables"));
     }
 
+    /** A campaign's message by its key ({@code <campaign instance id>/<row>}), which a message its batch ended is known by. */
+    @GetMapping(value = "/messages/{campaignId}/{row}/trail", produces = MediaType.APPLICATION_JSON_VALUE)
+    public MessageTrail campaignMessageTrail(@PathVariable String campaignId, @PathVariable String row) {
+        String key = campaignId + "/" + row;
+        return trails.findMessage(key).flatMap(trails::read).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                "no message " + key + " in the history tables"));
+    }
+
     private String campaignId(String campaign) {
         return reports.findCampaign(campaign).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
                 "no campaign named " + campaign + " in the history tables"));

@@ -1,5 +1,6 @@
 package dev.pacer.audit;
 
+import dev.pacer.delivery.BatchedMessages;
 import dev.pacer.flow.Processes;
 import dev.pacer.flow.Variable;
 
@@ -26,7 +27,7 @@ import static dev.pacer.flow.MessageVariables.TO;
 
 /**
  * Every message of a campaign with its outcome, one CSV row each, streamed from the history tables
- * (a campaign of 100,000 messages is not held in memory). Rows of the audience that never became a
+ * and the messages its batches ended (a campaign of 100,000 messages is not held in memory). Rows of the audience that never became a
  * message (duplicates, and rows a cancel left undispatched) are not in it; the report counts them.
  */
 public final class MessageExport {
@@ -63,6 +64,19 @@ public final class MessageExport {
                     row.put(rs.getString(5), rs.getString(6) != null ? rs.getString(6) : rs.getObject(7));
                 }, Processes.DELIVERY, Processes.messageKeys(campaignId));
         flush(csv, row, count);
+        // the messages a batch ended, which have no instance: their message id is their key
+        reports.jdbc().query("select KEY_, SUBMITTED_AT_, ENDED_AT_, TO_, OUTCOME_, REASON_, SEGMENTS_, ATTEMPTS_, RATE_LIMITED_, "
+                + "FAILURES_, PROVIDER_MESSAGE_ID_ from " + BatchedMessages.TABLE + " where CAMPAIGN_ID_ = ? order by ENDED_AT_", rs -> {
+                    String key = rs.getString(1);
+                    row.put("message_id", key);
+                    row.put("row", Processes.rowOf(key));
+                    row.put("submitted_at", timestamp(rs.getTimestamp(2)));
+                    row.put("finished_at", timestamp(rs.getTimestamp(3)));
+                    for (int i = 0; i < VARIABLES.size(); i++) {
+                        row.put(VARIABLES.get(i), rs.getObject(4 + i));
+                    }
+                    flush(csv, row, count);
+                }, campaignId);
         csv.flush();
         return count[0];
     }

@@ -1,5 +1,6 @@
 package dev.pacer.audit;
 
+import dev.pacer.delivery.BatchedMessages;
 import dev.pacer.flow.Attempt;
 import dev.pacer.flow.Wait;
 import dev.pacer.flow.WaitReason;
@@ -38,7 +39,7 @@ import static dev.pacer.flow.MessageVariables.WAIT_REASON;
  * Reads campaign reports from Camunda's history tables ({@code ACT_HI_PROCINST}, {@code ACT_HI_VARINST},
  * {@code ACT_HI_ACTINST}, {@code ACT_HI_DETAIL}), so that a report is the same after a restart as at
  * the end of the run. Messages are the {@code delivery} instances whose business key starts with
- * {@code <campaign instance id>/}. Every name it looks for comes from the flow contract ({@code dev.pacer.flow}).
+ * {@code <campaign instance id>/}, and the rows of {@link BatchedMessages} (those a batch ended). Every name it looks for comes from the flow contract ({@code dev.pacer.flow}).
  */
 public class ReportReader {
 
@@ -72,7 +73,9 @@ public class ReportReader {
 
     /** The provider the campaign's messages go through (one per campaign), or null before any message. */
     String provider(String campaignId) {
-        return jdbc.queryForObject("select max(v.TEXT_) from ACT_HI_PROCINST p join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ "
+        String batched = jdbc.queryForObject("select max(PROVIDER_) from " + BatchedMessages.TABLE + " where CAMPAIGN_ID_ = ?", String.class,
+                campaignId);
+        return batched != null ? batched : jdbc.queryForObject("select max(v.TEXT_) from ACT_HI_PROCINST p join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ "
                 + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? and v.NAME_ = ?", String.class, Processes.DELIVERY,
                 Processes.messageKeys(campaignId), PROVIDER.name());
     }
@@ -81,6 +84,11 @@ public class ReportReader {
     Instant lastOutcomeAt(String campaignId) {
         Timestamp last = jdbc.queryForObject("select max(END_TIME_) from ACT_HI_PROCINST where PROC_DEF_KEY_ = ? "
                 + "and BUSINESS_KEY_ like ?", Timestamp.class, Processes.DELIVERY, Processes.messageKeys(campaignId));
+        Timestamp batched = jdbc.queryForObject("select max(ENDED_AT_) from " + BatchedMessages.TABLE + " where CAMPAIGN_ID_ = ?",
+                Timestamp.class, campaignId);
+        if (last == null || (batched != null && batched.after(last))) {
+            last = batched;
+        }
         return last == null ? null : last.toInstant();
     }
 
@@ -125,13 +133,27 @@ public class ReportReader {
         jdbc.query("select v.NAME_, sum(v.LONG_)" + messages + "v.NAME_ in (?, ?, ?, ?) group by v.NAME_", rs -> {
                     sums.put(rs.getString(1), rs.getLong(2));
                 }, Processes.DELIVERY, prefix, SEGMENTS.name(), ATTEMPTS.name(), RATE_LIMITED.name(), FAILURES.name());
+        // the messages a batch ended, which have no instance
+        Long[] batchedAccepted = {0L};
+        jdbc.query("select OUTCOME_, count(*), sum(SEGMENTS_), sum(ATTEMPTS_), sum(RATE_LIMITED_), sum(FAILURES_) from "
+                + BatchedMessages.TABLE + " where CAMPAIGN_ID_ = ? group by OUTCOME_", rs -> {
+                    String outcome = rs.getString(1);
+                    outcomes.merge(outcome, rs.getLong(2), Long::sum);
+                    sums.merge(SEGMENTS.name(), rs.getLong(3), Long::sum);
+                    sums.merge(ATTEMPTS.name(), rs.getLong(4), Long::sum);
+                    sums.merge(RATE_LIMITED.name(), rs.getLong(5), Long::sum);
+                    sums.merge(FAILURES.name(), rs.getLong(6), Long::sum);
+                    if (Outcome.tookIt(outcome)) {
+                        batchedAccepted[0] += rs.getLong(3);
+                    }
+                }, campaignId);
         String provider = provider(campaignId);
         // a message the provider took ends ACCEPTED, or with receipts on DELIVERED or FAILED (at the carrier)
         Long acceptedSegments = jdbc.queryForObject("select coalesce(sum(s.LONG_), 0) from ACT_HI_PROCINST p "
                 + "join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = ? and v.TEXT_ in (?, ?, ?) "
                 + "join ACT_HI_VARINST s on s.PROC_INST_ID_ = p.PROC_INST_ID_ and s.NAME_ = ? "
                 + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ?", Long.class, OUTCOME.name(), Outcome.ACCEPTED.name(),
-                Outcome.DELIVERED.name(), Outcome.FAILED.name(), SEGMENTS.name(), Processes.DELIVERY, prefix);
+                Outcome.DELIVERED.name(), Outcome.FAILED.name(), SEGMENTS.name(), Processes.DELIVERY, prefix) + batchedAccepted[0];
         Instant finished = lastOutcomeAt(campaignId);
         Map<String, CampaignReport.WaitTotal> waits = new TreeMap<>();
         jdbc.query("select a.ACT_ID_, count(*), coalesce(sum(a.DURATION_), 0) from ACT_HI_ACTINST a join ACT_HI_PROCINST p "
@@ -181,6 +203,9 @@ public class ReportReader {
                 + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? and d.NAME_ = ?", rs -> {
                     each.accept(Attempt.parse(rs.getString(1)), (int) rs.getLong(2));
                 }, SEGMENTS.name(), Processes.DELIVERY, Processes.messageKeys(campaignId), ATTEMPT.name());
+        jdbc.query("select ATTEMPT_, SEGMENTS_ from " + BatchedMessages.TABLE + " where CAMPAIGN_ID_ = ? and ATTEMPT_ is not null", rs -> {
+            each.accept(Attempt.parse(rs.getString(1)), rs.getInt(2));
+        }, campaignId);
     }
 
     /** The lowest rate the provider stated in a 429's body during the campaign (only 429 records carry one), or null. */

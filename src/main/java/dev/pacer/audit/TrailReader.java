@@ -1,5 +1,6 @@
 package dev.pacer.audit;
 
+import dev.pacer.delivery.BatchedMessages;
 import dev.pacer.flow.Activities;
 import dev.pacer.flow.Processes;
 
@@ -31,7 +32,8 @@ import static dev.pacer.flow.MessageVariables.WAIT_REASON;
 /**
  * Reads one message's trail ({@link MessageTrail}) from {@code ACT_HI_ACTINST} (the steps and how
  * long each wait lasted) and {@code ACT_HI_DETAIL} (every attempt record and wait reason, kept by
- * the {@link TrailHistoryLevel}), joined on the activity instance that set them.
+ * the {@link TrailHistoryLevel}), joined on the activity instance that set them; a message a
+ * campaign's batch ended has no instance, and its trail is its row in {@link BatchedMessages}.
  */
 public class TrailReader {
 
@@ -49,6 +51,10 @@ public class TrailReader {
                 + "on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = ? and v.TEXT_ = ? "
                 + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? order by p.START_TIME_", String.class,
                 TO.name(), normalize(number), Processes.DELIVERY, Processes.messageKeys(campaignId));
+        if (ids.isEmpty()) {
+            ids = jdbc.queryForList("select KEY_ from " + BatchedMessages.TABLE + " where CAMPAIGN_ID_ = ? and TO_ = ?", String.class,
+                    campaignId, normalize(number));
+        }
         return ids.stream().findFirst();
     }
 
@@ -56,6 +62,9 @@ public class TrailReader {
     public Optional<String> findMessage(String keyOrId) {
         List<String> ids = jdbc.queryForList("select PROC_INST_ID_ from ACT_HI_PROCINST where PROC_DEF_KEY_ = ? "
                 + "and (BUSINESS_KEY_ = ? or PROC_INST_ID_ = ?) order by START_TIME_ desc", String.class, Processes.DELIVERY, keyOrId, keyOrId);
+        if (ids.isEmpty()) {
+            ids = jdbc.queryForList("select KEY_ from " + BatchedMessages.TABLE + " where KEY_ = ?", String.class, keyOrId);
+        }
         return ids.stream().findFirst();
     }
 
@@ -69,7 +78,7 @@ public class TrailReader {
         List<Map<String, Object>> instance = jdbc.queryForList("select BUSINESS_KEY_, START_TIME_, END_TIME_ from ACT_HI_PROCINST "
                 + "where PROC_INST_ID_ = ? and PROC_DEF_KEY_ = ?", messageId, Processes.DELIVERY);
         if (instance.isEmpty()) {
-            return Optional.empty();
+            return batched(messageId);
         }
         Map<String, Object> vars = new HashMap<>();
         // a variable removed (the reason of a failed attempt, once the message is accepted) keeps its row, DELETED
@@ -84,8 +93,22 @@ public class TrailReader {
         List<MessageTrail.Step> steps = new ArrayList<>();
         String waitReason = null;
         MessageTrail.Step pace = null;
-        for (Map<String, Object> act : jdbc.queryForList("select ID_, ACT_ID_, START_TIME_, END_TIME_ from ACT_HI_ACTINST "
-                + "where PROC_INST_ID_ = ? order by START_TIME_, SEQUENCE_COUNTER_", messageId)) {
+        List<Map<String, Object>> activities = jdbc.queryForList("select ID_, ACT_ID_, START_TIME_, END_TIME_ from ACT_HI_ACTINST "
+                + "where PROC_INST_ID_ = ? order by START_TIME_, SEQUENCE_COUNTER_", messageId);
+        // what the message started with: the attempt a campaign's batch made before it went on as an instance
+        Map<String, List<String[]>> unattached = new HashMap<>(details);
+        activities.forEach(act -> unattached.remove((String) act.get("ID_")));
+        for (List<String[]> started : unattached.values()) {
+            for (String[] d : started) {
+                if (ATTEMPT.name().equals(d[0]) && d[1] != null) {
+                    Attempt attempt = Attempt.parse(d[1]);
+                    steps.add(new MessageTrail.Step(attempt.sentAt(), "attempt", "send", null, null, null, attempt));
+                } else if (WAIT_REASON.name().equals(d[0])) {
+                    waitReason = d[1];
+                }
+            }
+        }
+        for (Map<String, Object> act : activities) {
             String activity = (String) act.get("ACT_ID_");
             Instant start = instant(act.get("START_TIME_"));
             Instant end = instant(act.get("END_TIME_"));
@@ -126,6 +149,26 @@ public class TrailReader {
                 (String) vars.get(PRIORITY.name()), SEGMENTS.of(vars.get(SEGMENTS.name())), instant(p.get("START_TIME_")),
                 epoch(vars.get(DEADLINE.name())), instant(p.get("END_TIME_")), (String) vars.get(OUTCOME.name()),
                 (String) vars.get(REASON.name()), (String) vars.get(PROVIDER_MESSAGE_ID.name()), steps));
+    }
+
+    /** The trail of a message a campaign's batch ended ({@link BatchedMessages}, by its key): its attempt and its outcome. */
+    private Optional<MessageTrail> batched(String key) {
+        List<Map<String, Object>> rows = jdbc.queryForList("select * from " + BatchedMessages.TABLE + " where KEY_ = ?", key);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> m = rows.get(0);
+        Instant ended = instant(m.get("ENDED_AT_"));
+        List<MessageTrail.Step> steps = new ArrayList<>();
+        String attempt = (String) m.get("ATTEMPT_");
+        if (attempt != null) {
+            Attempt a = Attempt.parse(attempt);
+            steps.add(new MessageTrail.Step(a.sentAt(), "attempt", "send", null, null, null, a));
+        }
+        steps.add(new MessageTrail.Step(ended, "outcome", (String) m.get("OUTCOME_"), (String) m.get("REASON_"), null, null, null));
+        return Optional.of(new MessageTrail((String) m.get("CAMPAIGN_ID_"), key, key, (String) m.get("TO_"), (String) m.get("PRIORITY_"),
+                ((Number) m.get("SEGMENTS_")).intValue(), instant(m.get("SUBMITTED_AT_")), instant(m.get("DEADLINE_")), ended,
+                (String) m.get("OUTCOME_"), (String) m.get("REASON_"), (String) m.get("PROVIDER_MESSAGE_ID_"), steps));
     }
 
     private static Instant instant(Object timestamp) {

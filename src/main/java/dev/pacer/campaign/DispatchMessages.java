@@ -1,5 +1,6 @@
 package dev.pacer.campaign;
 
+import dev.pacer.delivery.BatchDelivery;
 import dev.pacer.flow.CampaignState;
 import dev.pacer.flow.Outcome;
 import dev.pacer.flow.Processes;
@@ -9,6 +10,8 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -18,6 +21,7 @@ import static dev.pacer.flow.CampaignVariables.ALL_DONE;
 import static dev.pacer.flow.CampaignVariables.CANCELLED_UNDISPATCHED;
 import static dev.pacer.flow.CampaignVariables.CURSOR;
 import static dev.pacer.flow.CampaignVariables.FIRST_ROWS;
+import static dev.pacer.flow.CampaignVariables.NEXT_BATCH_AT;
 import static dev.pacer.flow.CampaignVariables.POSITION;
 import static dev.pacer.flow.CampaignVariables.ROWS;
 import static dev.pacer.flow.CampaignVariables.STARTED_AT;
@@ -37,8 +41,11 @@ import static dev.pacer.flow.MessageVariables.TIMEZONE;
 import static dev.pacer.flow.MessageVariables.TO;
 
 /**
- * Tops up the campaign's window of live message instances, streaming the audience from where the
- * last batch stopped; sets {@code allDone} once every row is dispatched and every message ended.
+ * Streams the audience from where the last run stopped: the messages whose send slots fall due
+ * within the batch's horizon are sent by this step ({@link BatchDelivery}); the others that cannot
+ * be batched (real-time, with a send window, or with batches off) start instances of the
+ * {@code delivery} flow, up to the campaign's window of live instances. Sets {@code nextBatchAt},
+ * when this step runs again, and {@code allDone} once every row is dispatched and every message ended.
  */
 public class DispatchMessages implements JavaDelegate {
 
@@ -46,9 +53,11 @@ public class DispatchMessages implements JavaDelegate {
      * @param window the most message instances of one campaign alive at once
      * @param batch  the most message instances started in one transaction
      * @param receipts whether messages wait for their receipts once the provider took them (and then do not hold the window)
+     * @param interval how long the step waits before it runs again when its last run was not cut short by the pace
      */
-    public record Settings(int window, int batch, boolean receipts) {
+    public record Settings(int window, int batch, boolean receipts, Duration interval) {
     }
+
 
     /** Longer than any phone number or time zone name: a value past it is invalid and cut to it for its column. */
     private static final int MAX_NUMBER = 64;
@@ -57,8 +66,13 @@ public class DispatchMessages implements JavaDelegate {
     private final Providers providers;
     private final Settings settings;
     private final DeliveryStats stats;
+    private final BatchDelivery batches;
+    private final Clock clock;
 
-    public DispatchMessages(RuntimeService runtime, Providers providers, Settings settings, DeliveryStats stats) {
+    public DispatchMessages(RuntimeService runtime, Providers providers, Settings settings, DeliveryStats stats, BatchDelivery batches,
+                            Clock clock) {
+        this.batches = batches;
+        this.clock = clock;
         this.runtime = runtime;
         this.providers = providers;
         this.settings = settings;
@@ -66,7 +80,7 @@ public class DispatchMessages implements JavaDelegate {
     }
 
     @Override
-    public void execute(DelegateExecution execution) {
+    public void execute(DelegateExecution execution) throws InterruptedException {
         String campaignId = execution.getProcessInstanceId();
         int rows = ROWS.require(execution);
         int cursor = CURSOR.require(execution);
@@ -84,31 +98,66 @@ public class DispatchMessages implements JavaDelegate {
                 .messageEventSubscriptionName(Processes.RECEIPT).processVariableValueEquals(CAMPAIGN_ID.name(), campaignId).count();
         long room = state == CampaignState.RUNNING ? Math.min(settings.batch(), settings.window() - (live - awaitingReceipts)) : 0;
         int started = 0;
+        int handedOver = 0;
+        int taken = 0;
+        Instant next = clock.instant().plus(settings.interval());
         if (cursor < rows && room > 0) {
             Instant startedAt = STARTED_AT.require(execution);
             CampaignSpec spec = CampaignInstance.spec(execution, providers);
             Instant deadline = spec.deadlineFor(startedAt);
-            try (Audience audience = Audience.open(spec, POSITION.get(execution, 0L), cursor)) {
-                while (audience.hasNext() && started < room) {
+            BatchDelivery.Batch batch = batches.enabled() ? batches.open(campaignId, execution.getProcessEngineServices()) : null;
+            long position = POSITION.get(execution, 0L);
+            try (Audience audience = Audience.open(spec, position, cursor)) {
+                boolean full = false;
+                while (audience.hasNext() && started < room && started + (batch == null ? 0 : batch.size()) < settings.batch()) {
+                    int before = cursor;
+                    long positionBefore = audience.position();
                     Recipient r = audience.next();
                     cursor = r.row();
                     if (first.get(r.row())) {
-                        start(campaignId, spec, r, deadline);
-                        started++;
+                        String key = Processes.messageKey(campaignId, r.row());
+                        Map<String, Object> vars = variables(campaignId, spec, r, deadline);
+                        BatchDelivery.Offer offer = batch == null ? BatchDelivery.Offer.INSTANCE : batch.offer(key, vars);
+                        if (offer == BatchDelivery.Offer.FULL) {
+                            // its slot is past this batch's horizon: the next run starts with it
+                            cursor = before;
+                            full = true;
+                            next = batch.nextRun();
+                            POSITION.set(execution, positionBefore);
+                            break;
+                        }
+                        if (offer == BatchDelivery.Offer.INSTANCE) {
+                            runtime.createProcessInstanceByKey(Processes.DELIVERY).businessKey(key).setVariables(vars).execute();
+                            started++;
+                        }
                     }
                 }
-                if (!audience.hasNext()) {
-                    cursor = rows;
+                if (!full) {
+                    if (!audience.hasNext()) {
+                        cursor = rows;
+                    }
+                    POSITION.set(execution, audience.position());
                 }
-                POSITION.set(execution, audience.position());
+            }
+            if (batch != null) {
+                taken = batch.size();
+                handedOver = batch.deliver();
+                stats.dispatched(taken);
             }
             stats.dispatched(started);
         }
         CURSOR.set(execution, cursor);
-        ALL_DONE.set(execution, cursor >= rows && live + started == 0);
+        Instant now = clock.instant();
+        if (!next.isAfter(now) && started + handedOver + taken == 0) {
+            // nothing could be done now (a slot no sooner than the next run): never run again at once
+            next = now.plus(settings.interval());
+        }
+        NEXT_BATCH_AT.set(execution, next.isBefore(now) ? now : next);
+        ALL_DONE.set(execution, cursor >= rows && live + started + handedOver == 0);
     }
 
-    private void start(String campaignId, CampaignSpec spec, Recipient r, Instant deadline) {
+    /** The variables of the message of row {@code r}, as its instance would start with them. */
+    private static Map<String, Object> variables(String campaignId, CampaignSpec spec, Recipient r, Instant deadline) {
         Map<String, Object> vars = new HashMap<>();
         String problem = null;
         CAMPAIGN_ID.put(vars, campaignId);
@@ -154,7 +203,6 @@ public class DispatchMessages implements JavaDelegate {
             OUTCOME.put(vars, Outcome.INVALID);
             REASON.put(vars, "invalid recipient in row " + r.row() + ": " + problem);
         }
-        runtime.createProcessInstanceByKey(Processes.DELIVERY).businessKey(Processes.messageKey(campaignId, r.row()))
-                .setVariables(vars).execute();
+        return vars;
     }
 }

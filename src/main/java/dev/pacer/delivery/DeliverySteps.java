@@ -7,6 +7,7 @@ import dev.pacer.flow.Slot;
 import dev.pacer.provider.Providers;
 import dev.pacer.throttle.ScopeLimit;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.VariableScope;
 
 import java.util.List;
 
@@ -34,18 +35,27 @@ public class DeliverySteps {
      * number, and its campaign's cap when the campaign has one ({@code campaignRate}).
      */
     public List<String> scopes(DelegateExecution execution) {
-        Integer rate = CAMPAIGN_RATE.get(execution);
+        return scopes(execution, execution.getProcessInstanceId());
+    }
+
+    /** The scopes of a message with these variables; {@code ownId} names its cap when it has no campaign. */
+    public List<String> scopes(VariableScope vars, String ownId) {
+        Integer rate = CAMPAIGN_RATE.get(vars);
         ScopeLimit campaign = null;
         if (rate != null) {
-            campaign = ScopeLimit.of("campaign:" + CAMPAIGN_ID.get(execution, execution.getProcessInstanceId()), rate, Integer.MAX_VALUE);
+            campaign = ScopeLimit.of("campaign:" + CAMPAIGN_ID.get(vars, ownId), rate, Integer.MAX_VALUE);
         }
-        return providers.scopes(PROVIDER.require(execution), FROM.require(execution), campaign);
+        return providers.scopes(PROVIDER.require(vars), FROM.require(vars), campaign);
     }
 
     /** The state of the message's campaign (running for a message on its own). */
     public CampaignState campaignState(DelegateExecution execution) {
-        String id = CAMPAIGN_ID.get(execution);
-        return id == null ? CampaignState.RUNNING : control.state(execution.getProcessEngineServices(), id);
+        return campaignState(MessageRef.of(execution));
+    }
+
+    public CampaignState campaignState(MessageRef message) {
+        String id = CAMPAIGN_ID.get(message.vars());
+        return id == null ? CampaignState.RUNNING : control.state(message.engine(), id);
     }
 
     /** Drops what this node knows of the message's campaign's state, so the next look reads it afresh. */
@@ -57,12 +67,12 @@ public class DeliverySteps {
     }
 
     /** Pauses the message's campaign with {@code reason}, once this step has committed. */
-    public void pauseCampaign(DelegateExecution execution, String reason) {
-        control.pauseAfterCommit(execution.getProcessEngineServices(), CAMPAIGN_ID.require(execution), reason);
+    public void pauseCampaign(MessageRef message, String reason) {
+        control.pauseAfterCommit(message.engine(), CAMPAIGN_ID.require(message.vars()), reason);
     }
 
     /** The message has its outcome: the flow goes to the outcome's end event without waiting. */
-    public void end(DelegateExecution execution, Outcome outcome, String reason) {
+    public void end(VariableScope execution, Outcome outcome, String reason) {
         SLOT.set(execution, Slot.END);
         OUTCOME.set(execution, outcome);
         if (reason != null) {

@@ -11,6 +11,7 @@ import dev.pacer.metrics.DeliveryStats;
 import dev.pacer.throttle.Priority;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.camunda.bpm.engine.delegate.VariableScope;
 
 import static dev.pacer.flow.MessageVariables.REASON;
 import static dev.pacer.flow.MessageVariables.CAMPAIGN_ID;
@@ -46,14 +47,7 @@ public class MessageFinishedListener implements ExecutionListener {
 
     @Override
     public void notify(DelegateExecution execution) {
-        Outcome outcome = OUTCOME.get(execution, Outcome.PENDING);
-        stats.finished(outcome);
-        if (FAILURES_TOLD.contains(outcome)) {
-            String campaignId = CAMPAIGN_ID.get(execution);
-            String key = execution.getProcessBusinessKey();
-            String reason = REASON.get(execution);
-            AfterCommit.run(() -> stats.messageFailed(campaignId, key, outcome, reason));
-        }
+        Outcome outcome = tell(execution, execution.getProcessBusinessKey());
         if (unsettled(execution, outcome)) {
             // it ended (its deadline passed, its campaign was cancelled) with a send that may have reached the provider
             DOUBT.set(execution, Doubt.UNSETTLED);
@@ -64,6 +58,21 @@ public class MessageFinishedListener implements ExecutionListener {
         if (!keepRealtimeText && text != null && PRIORITY.get(execution, Priority.BULK) == Priority.REALTIME) {
             TEXT.set(execution, redacted(text));
         }
+    }
+
+    /**
+     * Counts the outcome of a message that ends (an instance, or one a campaign's batch ended) and,
+     * once its transaction commits, tells the listeners of one that did not reach the provider.
+     */
+    public Outcome tell(VariableScope vars, String key) {
+        Outcome outcome = OUTCOME.get(vars, Outcome.PENDING);
+        stats.finished(outcome);
+        if (FAILURES_TOLD.contains(outcome)) {
+            String campaignId = CAMPAIGN_ID.get(vars);
+            String reason = REASON.get(vars);
+            AfterCommit.run(() -> stats.messageFailed(campaignId, key, outcome, reason));
+        }
+        return outcome;
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.pacer.throttle.Priority;
 import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.delegate.VariableScope;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -73,7 +74,7 @@ public class PrepareDelegate implements JavaDelegate {
     }
 
     private void prepare(DelegateExecution execution) {
-        check(execution);
+        check(execution, clock.instant());
         if (CAMPAIGN_ID.get(execution) == null) {
             once(execution);
         }
@@ -94,8 +95,11 @@ public class PrepareDelegate implements JavaDelegate {
         }
     }
 
-    private void check(DelegateExecution execution) {
-        Instant now = clock.instant();
+    /**
+     * Checks and completes a message's variables ({@code execution}, or those of a message a
+     * campaign sends in a batch): refuses what cannot be understood, ends what must not be sent.
+     */
+    public void check(VariableScope execution, Instant now) {
         String provider = text(execution, PROVIDER);
         if (provider == null && providers.names().size() == 1) {
             provider = providers.names().iterator().next();
@@ -188,7 +192,7 @@ public class PrepareDelegate implements JavaDelegate {
     }
 
     /** Finds the recipient's time zones (given, or from the number); a problem when there are none the window can use. */
-    private static Optional<String> zones(DelegateExecution execution, String to, SendWindow window, Instant now) {
+    private static Optional<String> zones(VariableScope execution, String to, SendWindow window, Instant now) {
         List<ZoneId> zones;
         String given = text(execution, TIMEZONE);
         if (given != null) {
@@ -212,7 +216,7 @@ public class PrepareDelegate implements JavaDelegate {
         return Optional.empty();
     }
 
-    private static Instant deadline(DelegateExecution execution, Instant now) {
+    private static Instant deadline(VariableScope execution, Instant now) {
         Object deadline = DEADLINE.raw(execution);
         String ttl = text(execution, TTL);
         if (deadline != null && ttl != null) {
@@ -243,12 +247,12 @@ public class PrepareDelegate implements JavaDelegate {
     }
 
     /** What the caller gave, trimmed; null when blank. */
-    private static String text(DelegateExecution execution, Variable<?> variable) {
+    private static String text(VariableScope execution, Variable<?> variable) {
         Object value = variable.raw(execution);
         return value == null || value.toString().isBlank() ? null : value.toString().trim();
     }
 
-    private void end(DelegateExecution execution, Outcome outcome, String reason) {
+    private void end(VariableScope execution, Outcome outcome, String reason) {
         steps.end(execution, outcome, reason);
     }
 }

@@ -11,6 +11,10 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -110,25 +114,76 @@ public class SendLedger {
         }
     }
 
+    /** A send about to go out, for {@link #beginAll}. */
+    public record Begin(String key, String messageId, String provider, String from, String to) {
+    }
+
+    /**
+     * Records sends about to go out (a campaign's batch), in one transaction of their own committed
+     * before this returns: all of them or, should one be recorded already, none (the exception says so).
+     */
+    public void beginAll(List<Begin> sends, Instant startedAt) {
+        if (sends.isEmpty()) {
+            return;
+        }
+        own.executeWithoutResult(s -> jdbc.batchUpdate("insert into " + TABLE + " (SEND_KEY_, MESSAGE_ID_, PROVIDER_, FROM_, TO_, STARTED_AT_, NODE_) "
+                + "values (?, ?, ?, ?, ?, ?, ?)", sends, 500, (ps, b) -> {
+                    ps.setString(1, b.key());
+                    ps.setString(2, b.messageId());
+                    ps.setString(3, b.provider());
+                    ps.setString(4, b.from());
+                    ps.setString(5, b.to());
+                    ps.setTimestamp(6, Timestamp.from(startedAt));
+                    ps.setString(7, node);
+                }));
+    }
+
+    /** The sends recorded for messages whose key is {@code like} the pattern (a campaign's), by send key. */
+    public Map<String, Entry> findAll(String like) {
+        Map<String, Entry> found = new HashMap<>();
+        jdbc.query("select * from " + TABLE + " where MESSAGE_ID_ like ?", ENTRY, like)
+                .forEach(e -> found.put(e.key(), e));
+        return found;
+    }
+
+    /** Records the answers to sends, by send key, in one transaction of their own committed before this returns. */
+    public void answerAll(Map<String, SendResult> answers, Instant at) {
+        if (answers.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<String, SendResult>> rows = new ArrayList<>(answers.entrySet());
+        own.executeWithoutResult(s -> jdbc.batchUpdate(ANSWER, rows, 500, (ps, row) -> answer(ps, row.getKey(), row.getValue(), at)));
+    }
+
+    /** Forgets sends by their keys, in the caller's transaction (their messages ended, or never sent them). */
+    public void forgetAll(List<String> sendKeys) {
+        if (!sendKeys.isEmpty()) {
+            jdbc.batchUpdate("delete from " + TABLE + " where SEND_KEY_ = ?", sendKeys, 500, (ps, key) -> ps.setString(1, key));
+        }
+    }
+
+    private static final String ANSWER = "update " + TABLE + " set ANSWERED_AT_ = ?, STATUS_ = ?, PROVIDER_MESSAGE_ID_ = ?, SEGMENTS_ = ?, "
+            + "ERROR_TYPE_ = ?, ERROR_CODE_ = ?, DESCRIPTION_ = ?, RETRY_WAIT_MS_ = ? where SEND_KEY_ = ?";
+
+    private static void answer(java.sql.PreparedStatement ps, String key, SendResult result, Instant at) throws java.sql.SQLException {
+        ps.setTimestamp(1, Timestamp.from(at));
+        ps.setInt(2, result.status());
+        ps.setString(3, result.providerMessageId());
+        setInteger(ps, 4, result.segmentCount());
+        ps.setString(5, truncate(result.errorType(), 255));
+        ps.setString(6, truncate(result.errorCode(), 64));
+        ps.setString(7, truncate(result.description(), 1000));
+        if (result.retryWait() == null) {
+            ps.setNull(8, Types.BIGINT);
+        } else {
+            ps.setLong(8, result.retryWait().toMillis());
+        }
+        ps.setString(9, key);
+    }
+
     /** Records the answer to the send {@code key}, committed before this returns. */
     public void answer(String key, SendResult result, Instant at) {
-        own.executeWithoutResult(s -> jdbc.update("update " + TABLE + " set ANSWERED_AT_ = ?, STATUS_ = ?, PROVIDER_MESSAGE_ID_ = ?, SEGMENTS_ = ?, "
-                        + "ERROR_TYPE_ = ?, ERROR_CODE_ = ?, DESCRIPTION_ = ?, RETRY_WAIT_MS_ = ? where SEND_KEY_ = ?",
-                ps -> {
-                    ps.setTimestamp(1, Timestamp.from(at));
-                    ps.setInt(2, result.status());
-                    ps.setString(3, result.providerMessageId());
-                    setInteger(ps, 4, result.segmentCount());
-                    ps.setString(5, truncate(result.errorType(), 255));
-                    ps.setString(6, truncate(result.errorCode(), 64));
-                    ps.setString(7, truncate(result.description(), 1000));
-                    if (result.retryWait() == null) {
-                        ps.setNull(8, Types.BIGINT);
-                    } else {
-                        ps.setLong(8, result.retryWait().toMillis());
-                    }
-                    ps.setString(9, key);
-                }));
+        own.executeWithoutResult(s -> jdbc.update(ANSWER, ps -> answer(ps, key, result, at)));
     }
 
     /** Forgets the sends of message {@code messageId} ({@link #messageOf}), in the caller's transaction: it has ended. */

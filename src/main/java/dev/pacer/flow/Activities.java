@@ -12,6 +12,16 @@ public final class Activities {
     public static final String THROTTLE = "Task_Throttle";
     public static final String SEND = "Task_Send";
     public static final String DEADLINE = "Boundary_Deadline";
+    /**
+     * Where a message a campaign's batch could not finish goes on as an instance of its own: back to
+     * pacing, waiting out a 429, the retry policy after a transient failure, asking the provider
+     * about a send in doubt, or (taken, with receipts on) waiting for its receipt.
+     */
+    public static final String JOIN_THROTTLE = "Gateway_JoinThrottle";
+    public static final String RETRY_AFTER = "Timer_RetryAfter";
+    public static final String CHOOSE_POLICY = "Task_ChoosePolicy";
+    public static final String JOIN_SETTLE = "Gateway_JoinSettle";
+    public static final String JOIN_OUTCOME = "Gateway_JoinOutcome";
     /** End events inside the delivery that are steps, not a message's outcome. */
     public static final Set<String> INNER_ENDS = Set.of("End_Sent", "End_NoSlot", "End_NoRetry", "End_Settled");
     /** The outcome end events: {@code End_Accepted}, {@code End_Rejected}... */

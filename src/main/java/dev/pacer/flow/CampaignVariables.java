@@ -21,6 +21,8 @@ public final class CampaignVariables {
     public static final Variable<Long> POSITION = Variable.number("position");
     public static final Variable<Instant> STARTED_AT = Variable.instant("startedAt");
     public static final Variable<Boolean> ALL_DONE = Variable.flag("allDone");
+    /** When the dispatch step runs again: at once after a batch the pace cut short, else after the dispatch interval. */
+    public static final Variable<Instant> NEXT_BATCH_AT = Variable.timer("nextBatchAt");
     /** The report, as JSON, once the campaign has finished. */
     public static final Variable<String> REPORT = Variable.text("report");
     public static final Variable<CampaignState> STATE = Variable.constant("state", CampaignState.class);

@@ -35,12 +35,12 @@ public final class Processes {
     public static final String IN_DOUBT = "IN_DOUBT";
 
     /**
-     * The beans the models may name ({@code ${throttle}}, {@code ${dispatchInterval}}...): the
-     * delegates, the listener and the dispatch interval. Expressions in a model see these and no other.
+     * The beans the models may name ({@code ${throttle}}, {@code ${sendMessage}}...): the delegates
+     * and the listener. Expressions in a model see these and no other.
      */
     public static final Set<String> BEANS = Set.of("prepareMessage", "throttle", "sendMessage", "settleSend", "scheduleRetry", "recordExpiry",
             "messageFinished", "messageLane", "validateCampaign", "dispatchMessages", "compileReport", "pauseCampaign", "resumeCampaign",
-            "cancelCampaign", "dispatchInterval", "recordReceipt");
+            "cancelCampaign", "recordReceipt");
 
     private Processes() {
     }

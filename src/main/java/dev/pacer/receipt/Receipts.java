@@ -5,7 +5,7 @@ import dev.pacer.flow.ReceiptState;
 import dev.pacer.provider.ProviderEvent;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.VariableScope;
 import org.camunda.bpm.engine.runtime.Execution;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +96,7 @@ public class Receipts {
      * The send step's part, once the provider took a message: with receipts on, the message waits
      * for its receipt until the timeout, or takes at once one that came before this answer.
      */
-    public void accepted(DelegateExecution execution, String provider, String providerMessageId) {
+    public void accepted(VariableScope execution, String provider, String providerMessageId) {
         if (!settings.enabled() || providerMessageId == null) {
             RECEIPT.set(execution, ReceiptState.NONE);
             return;

@@ -1,6 +1,7 @@
 package dev.pacer.receipt;
 
 import dev.pacer.delivery.DeliverySteps;
+import dev.pacer.delivery.MessageRef;
 import dev.pacer.flow.DecisionTables;
 import dev.pacer.flow.Outcome;
 import dev.pacer.flow.Processes;
@@ -140,7 +141,7 @@ public class RecordReceiptDelegate implements JavaDelegate {
                     + "over pacer.receipts.filtered-pause-ratio %.1f%%: check the text and the sender's registration, then resume",
                     counts.filtered(), counts.receipts(), 100.0 * counts.filtered() / counts.receipts(), 100 * settings.filteredPauseRatio());
             log.warn("pausing campaign {}: {}", campaignId, reason);
-            steps.pauseCampaign(execution, reason);
+            steps.pauseCampaign(MessageRef.of(execution), reason);
         }
     }
 

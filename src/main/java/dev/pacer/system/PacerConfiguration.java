@@ -20,6 +20,8 @@ import dev.pacer.security.ModelBeans;
 import dev.pacer.delivery.MessageFinishedListener;
 import dev.pacer.delivery.MessageLane;
 import dev.pacer.delivery.MessageKeys;
+import dev.pacer.delivery.BatchDelivery;
+import dev.pacer.delivery.BatchedMessages;
 import dev.pacer.delivery.PrepareDelegate;
 import dev.pacer.delivery.RecordExpiryDelegate;
 import dev.pacer.delivery.ResponseRules;
@@ -318,9 +320,31 @@ class PacerConfiguration {
 
     @Bean
     DispatchMessages dispatchMessages(RuntimeService runtime, Providers providers, PacerProperties properties, DeliveryStats stats,
-                                      Receipts receipts) {
-        return new DispatchMessages(runtime, providers, new DispatchMessages.Settings(properties.dispatch().window(),
-                properties.dispatch().batch(), receipts.settings().enabled()), stats);
+                                      Receipts receipts, BatchDelivery batches, Clock clock) {
+        PacerProperties.Dispatch d = properties.dispatch();
+        return new DispatchMessages(runtime, providers, new DispatchMessages.Settings(d.window(), d.batch(), receipts.settings().enabled(),
+                d.interval()), stats, batches, clock);
+    }
+
+    @Bean
+    BatchedMessages batchedMessages(JdbcTemplate jdbc) {
+        return new BatchedMessages(jdbc);
+    }
+
+    /** Campaigns' batches; their requests go out from a pool of daemon threads ({@code pacer.dispatch.batch-threads}). */
+    @Bean
+    BatchDelivery batchDelivery(PrepareDelegate prepare, DeliverySteps steps, SendDelegate send, Pacer pacer, MessageSender sender,
+                                SendLedger ledger, BatchedMessages messages, MessageFinishedListener finished, Clock clock,
+                                PacerProperties properties) {
+        PacerProperties.Dispatch d = properties.dispatch();
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(d.batchThreads(), r -> {
+            Thread t = new Thread(r, "pacer-send-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        return new BatchDelivery(prepare, steps, send, pacer, sender, ledger, messages, finished, clock, pool, BatchDelivery.realTime(clock),
+                new BatchDelivery.Settings(d.batchSend(), d.batchHorizon()));
     }
 
     @Bean
@@ -343,9 +367,4 @@ class PacerConfiguration {
         return new CancelCampaign(control, clock);
     }
 
-    /** The timer expression of the campaign's dispatch loop ({@code ${dispatchInterval}}). */
-    @Bean
-    String dispatchInterval(PacerProperties properties) {
-        return properties.dispatch().interval().toString();
-    }
 }

@@ -132,6 +132,10 @@ public record PacerProperties(
      * @param lateSlot    how late after its slot a send may still go; a message woken later (the
      *                    database was away, the node restarted) asks for a slot again, so the sends
      *                    held up do not all go at once
+     * @param batchSend   whether a campaign's messages are sent in batches by its dispatch step (only
+     *                    those that must wait become delivery instances), or each by an instance of its own
+     * @param batchHorizon how far ahead a batch takes send slots: the longest one dispatch step sends
+     * @param batchThreads the threads a node's batches send their requests from, at most as many in flight
      * @param realtimeInline how soon a real-time message's slot must come for it to wait in its own
      *                    thread (for a message on its own, the caller's) rather than on a timer job
      */
@@ -144,7 +148,10 @@ public record PacerProperties(
                            @NotNull @DefaultValue("P30D") Duration maxLifetime,
                            @NotNull @DefaultValue("PT1S") Duration controlTtl,
                            @NotNull @DefaultValue("PT5S") Duration lateSlot,
-                           @NotNull @DefaultValue("PT0.25S") Duration realtimeInline) {
+                           @NotNull @DefaultValue("PT0.25S") Duration realtimeInline,
+                           @DefaultValue("true") boolean batchSend,
+                           @NotNull @DefaultValue("PT1S") Duration batchHorizon,
+                           @Min(1) @DefaultValue("64") int batchThreads) {
     }
 
     /**

@@ -117,7 +117,6 @@ class FlowContractTest {
                 named.add(asked.group(1));
             }
         }
-        named.add("dispatchInterval");
         assertThat(Processes.BEANS).isEqualTo(named);
     }
 

@@ -13,6 +13,8 @@ import dev.pacer.delivery.DeliverySteps;
 import dev.pacer.delivery.MessageFinishedListener;
 import dev.pacer.delivery.MessageLane;
 import dev.pacer.delivery.MessageKeys;
+import dev.pacer.delivery.BatchDelivery;
+import dev.pacer.delivery.BatchedMessages;
 import dev.pacer.delivery.PrepareDelegate;
 import dev.pacer.delivery.RecordExpiryDelegate;
 import dev.pacer.delivery.ResponseRules;
@@ -87,6 +89,7 @@ public final class DeliveryFixture {
     private SentMessages sentMessages = send -> Lookup.unknown("this test's provider has no message list");
     private Duration inFlightWait = Duration.ZERO;
     private int dispatchWindow = 100;
+    private boolean batchSend;
 
     private DeliveryFixture(CamundaClock clock) {
         this.clock = clock;
@@ -145,6 +148,12 @@ public final class DeliveryFixture {
         return this;
     }
 
+    /** Campaigns send in batches from their dispatch step (off by default: every message is an instance). */
+    public DeliveryFixture batchSend() {
+        this.batchSend = true;
+        return this;
+    }
+
     /** What was bound: the pieces a test looks into afterwards. */
     public record Bound(Pacer pacer, Providers providers, DeliveryStats stats, SuppressionList suppression, CampaignControl control,
                         DeliverySteps steps, SendLedger ledger, Receipts receipts) {
@@ -160,7 +169,8 @@ public final class DeliveryFixture {
         ProcessEngine engine = engine();
         DeliverySteps steps = new DeliverySteps(providers, c);
         SendLedger ledger = ledger();
-        Mocks.register("prepareMessage", new PrepareDelegate(steps, keys(clock), providers, list, clock, Duration.ofDays(30)));
+        PrepareDelegate prepare = new PrepareDelegate(steps, keys(clock), providers, list, clock, Duration.ofDays(30));
+        Mocks.register("prepareMessage", prepare);
         // a wait in the step's own thread moves the engine clock: no test sleeps
         Mocks.register("throttle", new ThrottleDelegate(steps, p, clock, props.dispatch().realtimeInline(), at -> {
             if (at.isAfter(clock.instant())) {
@@ -176,23 +186,35 @@ public final class DeliveryFixture {
         Mocks.register("recordReceipt", new RecordReceiptDelegate(steps, new DecisionTables(engine.getRepositoryService(),
                 engine.getDecisionService()), providers, p, list, campaignReceipts, stats, clock,
                 new RecordReceiptDelegate.Settings(r.timeout(), r.filteredPauseRatio(), r.filteredMinimum(), r.volumeWait())));
-        Mocks.register("sendMessage", new SendDelegate(steps, p, providers, sender, ledger, receipts, new ResponseRules(engine.getRepositoryService(),
+        SendDelegate send = new SendDelegate(steps, p, providers, sender, ledger, receipts, new ResponseRules(engine.getRepositoryService(),
                 engine.getDecisionService()), list, stats, clock, new SendDelegate.Settings(inFlightWait, props.retry().rateLimitBudget(),
-                props.dispatch().lateSlot(), props.doubt().settleAfter())));
+                props.dispatch().lateSlot(), props.doubt().settleAfter()));
+        Mocks.register("sendMessage", send);
         Mocks.register("settleSend", new SettleSendDelegate(steps, ledger, sentMessages, providers, p, stats, clock,
                 new SettleSendDelegate.Settings(props.doubt().settleAfter(), props.doubt().lookups(), props.doubt().onDoubt())));
         Mocks.register("recordExpiry", new RecordExpiryDelegate(steps, p));
         Mocks.register("scheduleRetry", new ScheduleRetryDelegate(steps, props.retry().toPolicies(), clock, new SplittableRandom(5)));
         Mocks.register("messageLane", new MessageLane());
-        Mocks.register("messageFinished", new MessageFinishedListener(stats, ledger, false));
         Mocks.register("pauseCampaign", new PauseCampaign(c));
         Mocks.register("resumeCampaign", new ResumeCampaign(c, providers, p));
         Mocks.register("cancelCampaign", new CancelCampaign(c, clock));
         Mocks.register("validateCampaign", new ValidateCampaign(providers, clock, null));
+        MessageFinishedListener finished = new MessageFinishedListener(stats, ledger, false);
+        Mocks.register("messageFinished", finished);
+        BatchedMessages batched = new BatchedMessages(jdbc());
+        jdbc().update("delete from " + BatchedMessages.TABLE);
+        // a batch's requests go out one by one in its own thread, and its waits for slots move the engine clock
+        BatchDelivery batches = new BatchDelivery(prepare, steps, send, p, sender, ledger, batched, finished, clock, Runnable::run,
+                (answers, until) -> {
+                    BatchDelivery.Sent s = answers.poll();
+                    if (s == null && until.isAfter(clock.instant())) {
+                        ClockUtil.setCurrentTime(java.util.Date.from(until));
+                    }
+                    return s;
+                }, new BatchDelivery.Settings(batchSend, props.dispatch().batchHorizon()));
         Mocks.register("dispatchMessages", new DispatchMessages(engine.getRuntimeService(), providers,
-                new DispatchMessages.Settings(dispatchWindow, dispatchWindow, r.enabled()), stats));
+                new DispatchMessages.Settings(dispatchWindow, dispatchWindow, r.enabled(), Duration.ofMillis(500)), stats, batches, clock));
         Mocks.register("compileReport", new CompileReport(reports(props), new ObjectMapper().findAndRegisterModules(), report -> { }));
-        Mocks.register("dispatchInterval", "PT0.5S");
         return new Bound(p, providers, stats, list, c, steps, ledger, receipts);
     }
 

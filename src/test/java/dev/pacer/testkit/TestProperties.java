@@ -81,7 +81,7 @@ public final class TestProperties {
                 retry(rateLimitBudget),
                 new PacerProperties.Adaptive(0.7, 0.05, Duration.ofSeconds(5), 0.05),
                 new PacerProperties.Dispatch(100, 50, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ZERO, 0.1,
-                        Duration.ofDays(30), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(250)),
+                        Duration.ofDays(30), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(250), true, Duration.ofSeconds(1), 4),
                 simulator,
                 new PacerProperties.Suppression(null),
                 new PacerProperties.Circuit(5, Duration.ofSeconds(2), Duration.ofSeconds(60)),
