@@ -1,35 +1,41 @@
 package dev.pacer.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pacer.api.CampaignStatus;
+import dev.pacer.flow.Processes;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * Pause, resume and cancel: a BPMN message to the running campaign through the server's Camunda
- * REST API ({@code POST /engine-rest/message}), correlated by the campaign's name.
+ * Pause, resume and cancel: a BPMN message to the running campaign, found by its name or instance
+ * id, through the server's Camunda REST API ({@code POST /engine-rest/message}, correlated by the
+ * instance id so that a name that ran before is no ambiguity); with no server, through an engine
+ * on the local database, whose flows then go on when a server starts on it.
  */
 abstract class ControlCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME", description = "the running campaign's name")
+    @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "the running campaign's name or instance id")
     String campaign;
 
-    @Option(names = "--server", defaultValue = "http://127.0.0.1:8080", description = "the Pacer server (default: ${DEFAULT-VALUE})")
-    URI server;
+    @Option(names = "--local", description = "use the local database (pacer.data-dir) and ask no server")
+    boolean localOnly;
 
-    @Option(names = "--user", defaultValue = "${env:PACER_ADMIN_USER:-admin}", description = "the login (default: $PACER_ADMIN_USER, else admin)")
-    String user;
+    @Mixin
+    ServerOptions server;
 
-    @Option(names = "--password", defaultValue = "${env:PACER_ADMIN_PASSWORD}", description = "the password (default: $PACER_ADMIN_PASSWORD, "
-            + "which keeps it out of the process list)")
-    String password;
+    @Unmatched
+    List<String> springArgs = new ArrayList<>();
 
     private final String message;
     private final String done;
@@ -40,44 +46,55 @@ abstract class ControlCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
-        String body = new ObjectMapper().createObjectNode().put("messageName", message).put("businessKey", campaign).toString();
-        HttpRequest request = HttpRequest.newBuilder(server.resolve("/engine-rest/message"))
-                .header("Content-Type", "application/json").header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString((user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8)))
+    public Integer call() throws Exception {
+        return localOnly ? local() : server.run(springArgs, this::remote, this::local);
+    }
+
+    private int remote(ServerClient client) throws InterruptedException {
+        JsonNode status = client.getJson("/api/campaigns/" + ServerClient.encode(campaign) + "/status");
+        String id = status.path("campaignId").asText();
+        String name = status.path("campaign").asText(campaign);
+        if (CampaignStatus.FINISHED.equals(status.path("state").asText())) {
+            System.err.println("campaign " + name + " is not running: it finished at " + status.path("endedAt").asText()
+                    + " (instance " + id + ")");
+            return 1;
+        }
+        String body = new ObjectMapper().createObjectNode().put("messageName", message).put("processInstanceId", id).toString();
+        HttpRequest request = client.request("/engine-rest/message").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> response;
-        try {
-            response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-            // The message meets the campaign instance while its own jobs run: the engine refuses one
-            // of two concurrent updates (optimistic locking), and the message is simply sent again.
-            for (int attempt = 1; attempt < 20 && response.statusCode() == 500 && response.body().contains("OptimisticLocking"); attempt++) {
-                Thread.sleep(50L * attempt);
-                response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.exchange(request);
+        // The message meets the campaign instance while its own jobs run: the engine refuses one
+        // of two concurrent updates (optimistic locking), and the message is simply sent again.
+        for (int attempt = 1; attempt < 20 && response.statusCode() == 500 && response.body().contains("OptimisticLocking"); attempt++) {
+            Thread.sleep(50L * attempt);
+            response = client.exchange(request);
+        }
+        if (response.statusCode() / 100 != 2) {
+            String said = ServerClient.said(response.body());
+            if (said.contains("No process definition or execution matches")) {
+                System.err.println("campaign " + name + " (instance " + id + ") does not wait for " + message + " now");
+                return 1;
             }
-        } catch (IOException e) {
-            System.err.println("no Pacer server answers at " + server + " (start one with `pacer serve`): " + e);
-            return 1;
+            throw client.refusal(response.statusCode(), response.body());
         }
-        if (response.statusCode() == 401) {
-            System.err.println("the server at " + server + " refused the login '" + user + "': set PACER_ADMIN_USER and PACER_ADMIN_PASSWORD");
-            return 1;
-        }
-        if (response.statusCode() / 100 == 2) {
-            System.out.println("campaign " + campaign + " " + done);
+        System.out.println("campaign " + name + " " + done + " (instance " + id + ")");
+        return 0;
+    }
+
+    private int local() {
+        try (ConfigurableApplicationContext context = Engine.start(false, Engine.historyOnly(springArgs))) {
+            RuntimeService runtime = context.getBean(RuntimeService.class);
+            ProcessInstance instance = runtime.createProcessInstanceQuery().processDefinitionKey(Processes.CAMPAIGN)
+                    .processInstanceBusinessKey(campaign).list().stream().findFirst()
+                    .orElseGet(() -> runtime.createProcessInstanceQuery().processDefinitionKey(Processes.CAMPAIGN)
+                            .processInstanceId(campaign).singleResult());
+            if (instance == null) {
+                System.err.println("no running campaign named '" + campaign + "' (nor with that instance id) in the local database");
+                return 1;
+            }
+            runtime.createMessageCorrelation(message).processInstanceId(instance.getId()).correlateWithResult();
+            System.out.println("campaign " + instance.getBusinessKey() + " " + done + " (instance " + instance.getId() + ")");
             return 0;
         }
-        String said = response.body();
-        try {
-            said = new ObjectMapper().readTree(response.body()).path("message").asText(said);
-        } catch (IOException e) {
-            // not JSON: show it as it came
-        }
-        if (said.contains("No process definition or execution matches")) {
-            System.err.println("no running campaign named '" + campaign + "' on " + server);
-        } else {
-            System.err.println("the server refused (HTTP " + response.statusCode() + "): " + said);
-        }
-        return 1;
     }
 }

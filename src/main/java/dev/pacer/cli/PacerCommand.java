@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /** The {@code pacer} command line. Arguments a command does not know ({@code --spring.x=y}) go to Spring. */
 @Command(name = "pacer", mixinStandardHelpOptions = true, version = "pacer 0.1.0",
         description = "Runs outbound messaging campaigns through rate-limited provider APIs.",
-        subcommands = {RunCommand.class, ServeCommand.class, ReportCommand.class, TrailCommand.class, PauseCommand.class,
-                ResumeCommand.class, CancelCommand.class})
+        subcommands = {RunCommand.class, ServeCommand.class, SubmitCommand.class, StatusCommand.class, ValidateCommand.class,
+                ReportCommand.class, TrailCommand.class, PauseCommand.class, ResumeCommand.class, CancelCommand.class,
+                SuppressionCommand.class})
 public class PacerCommand implements Runnable {
 
     /** The exit code of a command refused for bad input (an invalid campaign). */
@@ -17,7 +18,8 @@ public class PacerCommand implements Runnable {
 
     @Override
     public void run() {
-        System.err.println("Give a command: run FILE, serve, pause|resume|cancel NAME, report CAMPAIGN or trail (--help for more).");
+        System.err.println("Give a command: run FILE, serve, submit FILE, status, validate FILE, pause|resume|cancel CAMPAIGN, report CAMPAIGN, "
+                + "trail or suppression (--help for more).");
     }
 
     /** The command line, ready to execute: a setting Pacer cannot start with is reported in one line, not a stack trace. */

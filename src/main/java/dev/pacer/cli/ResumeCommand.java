@@ -4,7 +4,7 @@ import dev.pacer.flow.Processes;
 import picocli.CommandLine.Command;
 
 /** {@code pacer resume NAME}. */
-@Command(name = "resume", description = "Resumes a paused campaign at its scopes' pace, without a burst.")
+@Command(name = "resume", description = "Resumes a paused campaign (by name or instance id) at its scopes' pace, without a burst.")
 class ResumeCommand extends ControlCommand {
 
     ResumeCommand() {

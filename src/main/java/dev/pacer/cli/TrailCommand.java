@@ -1,21 +1,26 @@
 package dev.pacer.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pacer.audit.MessageTrail;
 import dev.pacer.audit.ReportReader;
 import dev.pacer.audit.TrailReader;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "trail", description = "Prints one message's path from the history tables: each send attempt with the provider's "
+@Command(name = "trail", description = "Prints one message's path, from the running server, or from the local database when no "
+        + "server answers: each send attempt with the provider's "
         + "answer, each wait with its reason and length, and the outcome. A campaign's message by the campaign and the number; "
         + "a message submitted on its own by its business key or process instance id.")
 class TrailCommand implements Callable<Integer> {
@@ -29,11 +34,33 @@ class TrailCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the trail as JSON")
     boolean json;
 
+    @Option(names = "--local", description = "read the local database (pacer.data-dir) and ask no server")
+    boolean localOnly;
+
+    @Mixin
+    ServerOptions server;
+
     @Unmatched
     List<String> springArgs = new ArrayList<>();
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        return localOnly ? local() : server.run(springArgs, this::remote, this::local);
+    }
+
+    private int remote(ServerClient client) throws IOException {
+        JsonNode trail;
+        if (number == null) {
+            trail = client.getJson("/api/messages/trail?message=" + URLEncoder.encode(first, StandardCharsets.UTF_8));
+        } else {
+            trail = client.getJson("/api/campaigns/" + ServerClient.encode(first) + "/messages/" + ServerClient.encode(number) + "/trail");
+        }
+        System.out.print(json ? ServerJson.MAPPER.writeValueAsString(trail) + "\n"
+                : ServerJson.MAPPER.treeToValue(trail, MessageTrail.class).toText());
+        return 0;
+    }
+
+    private int local() throws IOException {
         try (ConfigurableApplicationContext context = Engine.start(false, Engine.historyOnly(springArgs))) {
             TrailReader trails = context.getBean(TrailReader.class);
             Optional<MessageTrail> trail;

@@ -48,28 +48,28 @@ class AuditCommandLineTest {
         assertThat(Files.readString(dir.resolve("audit/chart.svg"))).contains("<svg");
         assertThat(Files.readAllBytes(dir.resolve("audit/chart.png"))).startsWith(0x89, 'P', 'N', 'G');
 
-        Result again = cli(common, "report", "cli-audit", "--out", dir.resolve("again").toString());
+        Result again = cli(common, "report", "cli-audit", "--out", dir.resolve("again").toString(), "--local");
         assertThat(again.exit).as(again.err).isZero();
         JsonNode reread = JSON.readTree(dir.resolve("again/report.json").toFile());
         assertThat(reread.path("outcomes")).isEqualTo(report.path("outcomes"));
         assertThat(reread.path("sendAttempts")).isEqualTo(report.path("sendAttempts"));
         assertThat(Files.readString(dir.resolve("again/messages.csv"))).isEqualTo(Files.readString(dir.resolve("audit/messages.csv")));
 
-        Result trail = cli(common, "trail", "cli-audit", "+12025558001", "--json");
+        Result trail = cli(common, "trail", "cli-audit", "+12025558001", "--json", "--local");
         assertThat(trail.exit).as(trail.err).isZero();
         JsonNode t = JSON.readTree(trail.out.substring(trail.out.indexOf('{')));
         assertThat(t.path("outcome").asText()).isEqualTo("ACCEPTED");
         assertThat(t.path("steps").findValue("attempt").path("status").asInt()).isEqualTo(202);
 
-        Result byId = cli(common, "trail", t.path("messageId").asText());
+        Result byId = cli(common, "trail", t.path("messageId").asText(), "--local");
         assertThat(byId.exit).as(byId.err).isZero();
         assertThat(byId.out).contains("Message to +12025558001").contains("attempt 1 via bandwidth: 202");
-        Result byKey = cli(common, "trail", t.path("businessKey").asText());
+        Result byKey = cli(common, "trail", t.path("businessKey").asText(), "--local");
         assertThat(byKey.exit).as(byKey.err).isZero();
         assertThat(byKey.out).contains("instance " + t.path("messageId").asText());
-        assertThat(cli(common, "trail", "no-such-message").err).contains("no message with the business key or instance id 'no-such-message'");
+        assertThat(cli(common, "trail", "no-such-message", "--local").err).contains("no message with the business key or instance id 'no-such-message'");
 
-        Result unknown = cli(common, "trail", "cli-audit", "+12025558999");
+        Result unknown = cli(common, "trail", "cli-audit", "+12025558999", "--local");
         assertThat(unknown.exit).isEqualTo(1);
         assertThat(unknown.err).contains("campaign 'cli-audit' has no message to +12025558999");
     }
