@@ -1,5 +1,6 @@
 package dev.pacer.campaign;
 
+import dev.pacer.flow.Activities;
 import dev.pacer.flow.CampaignState;
 import dev.pacer.flow.Processes;
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
@@ -139,5 +140,18 @@ public class CampaignControl {
     void wakePaused(DelegateExecution campaign) {
         campaign.getProcessEngineServices().getRuntimeService().createMessageCorrelation(Processes.RESUMED)
                 .processInstanceVariableEquals(CAMPAIGN_ID.name(), campaign.getProcessInstanceId()).correlateAllWithResult();
+        wakeDispatch(campaign);
+    }
+
+    /**
+     * Moves the campaign's Next batch timer to now: its dispatch step sees the change at once (a
+     * resumed campaign sends again, a cancelled one counts its rows and ends), not when the first
+     * slot its last batch left comes.
+     */
+    private void wakeDispatch(DelegateExecution campaign) {
+        org.camunda.bpm.engine.ManagementService management = campaign.getProcessEngineServices().getManagementService();
+        java.util.Date now = java.util.Date.from(clock.instant());
+        management.createJobQuery().processInstanceId(campaign.getProcessInstanceId()).activityId(Activities.NEXT_BATCH).timers().list()
+                .stream().filter(job -> job.getDuedate().after(now)).forEach(job -> management.setJobDuedate(job.getId(), now));
     }
 }

@@ -135,6 +135,9 @@ public class DispatchMessages implements JavaDelegate {
                 if (!full) {
                     if (!audience.hasNext()) {
                         cursor = rows;
+                    } else if (batch != null && started < room) {
+                        // cut short by the batch's size, not by the pace: the next batch runs at once
+                        next = clock.instant();
                     }
                     POSITION.set(execution, audience.position());
                 }

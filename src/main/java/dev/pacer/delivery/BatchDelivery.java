@@ -9,7 +9,6 @@ import dev.pacer.provider.MessageSender;
 import dev.pacer.provider.SendResult;
 import dev.pacer.throttle.Grant;
 import dev.pacer.throttle.Pacer;
-import dev.pacer.throttle.Priority;
 import org.camunda.bpm.engine.ProcessEngineServices;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.VariableScope;
@@ -49,8 +48,9 @@ import static dev.pacer.flow.MessageVariables.TO;
  * {@link BatchedMessages}, in bulk, and has no instance; only a message that must wait (a 429, a
  * transient failure, a send in doubt, a scope held, its campaign paused, a receipt to come) becomes
  * an instance of the {@code delivery} flow, started at the step it waits in (its timer, its retry
- * policy, the provider's question), with its attempt so far. Real-time messages and those with a
- * send window are not batched: they are instances from the start, as before.
+ * policy, the provider's question), with its attempt so far. A real-time campaign's messages are
+ * batched too, in the pacer's real-time lane (no job hop after the dispatch step); messages with a
+ * send window are instances from the start, as before.
  *
  * <p>A send is as safe as the send step's: the batch's sends are recorded in the ledger (committed)
  * before the first request goes out, their answers after the last (committed), and the batch's own
@@ -205,12 +205,13 @@ public class BatchDelivery {
                 done.add(new Pending(message, List.of(), null));
                 return Offer.TAKEN;
             }
-            if (PRIORITY.require(vars) != Priority.BULK || SEND_WINDOW.get(vars) != null) {
+            if (SEND_WINDOW.get(vars) != null) {
                 return Offer.INSTANCE;
             }
             List<String> scopes = steps.scopes(vars, key);
             int segments = SEGMENTS.require(vars);
-            Grant grant = pacer.reserve(scopes, segments, Priority.BULK, -1);
+            // a real-time campaign's message takes the real-time lane here as an instance would: ahead of bulk sends booked
+            Grant grant = pacer.reserve(scopes, segments, PRIORITY.require(vars), -1);
             if (!grant.reserved() || grant.at().isAfter(horizonEnd)) {
                 pacer.release(scopes, grant, segments);
                 // a slot: the next batch runs just before it; a place in the bulk queue: when the queue says to ask again

@@ -28,6 +28,7 @@ public final class Activities {
     public static final String OUTCOME_END_PREFIX = "End_";
 
     // campaign.bpmn
+    public static final String NEXT_BATCH = "Timer_NextBatch";
     public static final String PAUSE = "Task_Pause";
     public static final String RESUME = "Task_Resume";
     public static final String CANCEL = "Task_Cancel";

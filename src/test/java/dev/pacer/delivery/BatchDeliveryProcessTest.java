@@ -165,6 +165,48 @@ class BatchDeliveryProcessTest {
         assertThat(ledger.find(SendLedger.key(first, 1))).as("an ended message's send is forgotten").isEmpty();
     }
 
+    @Test
+    void shouldSendARealtimeCampaignFromItsOwnStepAheadOfTheBulkSendsBooked() {
+        ProcessInstance bulk = start("bulk", 8, false);
+        runJobsUntil(T0.plusMillis(1500));   // the bulk campaign has sent at 0 and 1 s
+        String json = """
+                {"name": "alert", "provider": "bandwidth", "from": "+12025550100", "text": "Storm warning", "priority": "realtime",
+                 "recipients": [{"to": "+12025559001"}, {"to": "+12025559002"}]}""";
+        ProcessInstance alert = runtime.startProcessInstanceByKey("campaign", Map.of("campaign", json, "campaignDir", "."));
+        runJobsUntil(T0.plusSeconds(60));
+
+        assertThat(alert).isEnded();
+        assertThat(bulk).isEnded();
+        List<ScriptedSender.Sent> realtime = sender.sent.stream().filter(s -> s.message().text().equals("Storm warning")).toList();
+        assertThat(realtime).hasSize(2).allSatisfy(s -> assertThat(s.message().priority()).isEqualTo(dev.pacer.throttle.Priority.REALTIME));
+        assertThat(sender.sent.indexOf(realtime.get(0))).as("ahead of the six bulk messages still to go").isLessThan(4);
+        assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey(Processes.DELIVERY)
+                .processInstanceBusinessKeyLike(alert.getId() + "/%").count()).as("no instance for the real-time messages").isZero();
+        for (int i = 1; i < sender.sent.size(); i++) {
+            assertThat(Duration.between(sender.sent.get(i - 1).at(), sender.sent.get(i).at()))
+                    .as("the scope's pace holds across both campaigns").isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        }
+        assertThat(reports.read(bulk.getId()).outcomes()).containsEntry("ACCEPTED", 8L);
+        assertThat(reports.read(alert.getId()).outcomes()).containsEntry("ACCEPTED", 2L);
+    }
+
+    @Test
+    void shouldEndACancelledCampaignAtOnceNotAtTheSlotItsLastBatchLeft() {
+        String json = """
+                {"name": "slow", "provider": "bandwidth", "from": "+12025550100", "text": "Hi", "maxRate": 1,
+                 "recipients": [{"to": "+12025558001"}, {"to": "+12025558002"}, {"to": "+12025558003"}]}""";
+        ProcessInstance campaign = runtime.startProcessInstanceByKey("campaign", Map.of("campaign", json, "campaignDir", "."));
+        runJobsUntil(T0.plusSeconds(1));
+        assertThat(sender.sent).as("one a minute: the next slot is a minute away").hasSize(1);
+        org.camunda.bpm.engine.impl.util.ClockUtil.setCurrentTime(java.util.Date.from(T0.plusSeconds(2)));
+        runtime.createMessageCorrelation(Processes.CANCEL).processInstanceBusinessKey("slow").correlate();
+        runJobsUntil(T0.plusSeconds(3));
+
+        assertThat(campaign).isEnded();
+        assertThat(sender.sent).hasSize(1);
+        assertThat(reports.read(campaign.getId()).outcomes()).containsEntry("ACCEPTED", 1L).containsEntry("CANCELLED", 2L);
+    }
+
     private ProcessInstance start(String name, int recipients, boolean lastInvalid) {
         StringBuilder r = new StringBuilder();
         for (int i = 0; i < recipients; i++) {
