@@ -219,6 +219,12 @@ public class ReportReader {
                         stated[0] = rate;
                     }
                 }, Processes.DELIVERY, Processes.messageKeys(campaignId), ATTEMPT.name());
+        jdbc.query("select ATTEMPT_ from " + BatchedMessages.TABLE + " where CAMPAIGN_ID_ = ? and ATTEMPT_ like '%\"statedPerMinute\"%'", rs -> {
+            Integer rate = Attempt.parse(rs.getString(1)).statedPerMinute();
+            if (rate != null && (stated[0] == null || rate < stated[0])) {
+                stated[0] = rate;
+            }
+        }, campaignId);
         return stated[0];
     }
 }

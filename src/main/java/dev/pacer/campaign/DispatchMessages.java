@@ -88,7 +88,11 @@ public class DispatchMessages implements JavaDelegate {
                 .processInstanceBusinessKeyLike(Processes.messageKeys(campaignId)).count();
         CampaignState state = CampaignInstance.state(execution);
         BitSet first = BitSet.valueOf(FIRST_ROWS.require(execution));
-        if (state == CampaignState.CANCELLED && cursor < rows) {
+        BatchDelivery.Batch batch = batches.enabled() && cursor < rows
+                ? batches.open(campaignId, execution.getProcessEngineServices(), state == CampaignState.RUNNING) : null;
+        // a run that never committed after its requests went out is settled first, whatever the campaign's state
+        boolean recovering = batch != null && batch.recovering();
+        if (state == CampaignState.CANCELLED && cursor < rows && !recovering) {
             // the rows never dispatched end CANCELLED without an instance each: they are counted
             CANCELLED_UNDISPATCHED.set(execution, first.get(cursor + 1, rows + 1).cardinality());
             cursor = rows;
@@ -101,15 +105,15 @@ public class DispatchMessages implements JavaDelegate {
         int handedOver = 0;
         int taken = 0;
         Instant next = clock.instant().plus(settings.interval());
-        if (cursor < rows && room > 0) {
+        if (cursor < rows && (room > 0 || recovering)) {
             Instant startedAt = STARTED_AT.require(execution);
             CampaignSpec spec = CampaignInstance.spec(execution, providers);
             Instant deadline = spec.deadlineFor(startedAt);
-            BatchDelivery.Batch batch = batches.enabled() ? batches.open(campaignId, execution.getProcessEngineServices()) : null;
             long position = POSITION.get(execution, 0L);
             try (Audience audience = Audience.open(spec, position, cursor)) {
                 boolean full = false;
-                while (audience.hasNext() && started < room && started + (batch == null ? 0 : batch.size()) < settings.batch()) {
+                while (audience.hasNext() && (batch != null && batch.recovering()
+                        || started < room && started + (batch == null ? 0 : batch.size()) < settings.batch())) {
                     int before = cursor;
                     long positionBefore = audience.position();
                     Recipient r = audience.next();

@@ -135,9 +135,14 @@ public class BatchDelivery {
         return settings.enabled();
     }
 
-    /** A batch of campaign instance {@code campaignId}, for one run of its dispatch step. */
-    public Batch open(String campaignId, ProcessEngineServices engine) {
-        return new Batch(campaignId, engine);
+    /**
+     * A batch of campaign instance {@code campaignId}, for one run of its dispatch step.
+     *
+     * @param running whether the campaign is running: when it is not, the batch sends nothing and
+     *                only settles what a run that never committed sent ({@link Batch#recovering})
+     */
+    public Batch open(String campaignId, ProcessEngineServices engine, boolean running) {
+        return new Batch(campaignId, engine, running);
     }
 
     /** A message the batch took, and what became of it. */
@@ -167,13 +172,15 @@ public class BatchDelivery {
         private final Instant horizonEnd;
         /** Sends recorded by a run of this step that never committed, by send key. */
         private final Map<String, SendLedger.Entry> earlier;
+        private final boolean running;
         private final List<Pending> toSend = new ArrayList<>();
         private final List<Pending> done = new ArrayList<>();
         private Instant nextRun;
 
-        private Batch(String campaignId, ProcessEngineServices engine) {
+        private Batch(String campaignId, ProcessEngineServices engine, boolean running) {
             this.campaignId = campaignId;
             this.engine = engine;
+            this.running = running;
             this.now = clock.instant();
             this.horizonEnd = now.plus(settings.horizon());
             this.earlier = ledger.findAll(Processes.messageKeys(campaignId));
@@ -205,7 +212,8 @@ public class BatchDelivery {
                 done.add(new Pending(message, List.of(), null));
                 return Offer.TAKEN;
             }
-            if (SEND_WINDOW.get(vars) != null) {
+            if (SEND_WINDOW.get(vars) != null || !running) {
+                // a campaign paused or cancelled while its batch was being settled: the instance waits or ends as the flow says
                 return Offer.INSTANCE;
             }
             List<String> scopes = steps.scopes(vars, key);
@@ -232,6 +240,16 @@ public class BatchDelivery {
             return Offer.TAKEN;
         }
 
+        /**
+         * Whether sends of a run of this step that never committed are still to be settled (its
+         * transaction failed after the requests went out: the node stopped, or a pause, resume or
+         * cancel of the campaign raced it): the rows from the cursor are offered until they are,
+         * whatever the campaign's state, so that none is counted undispatched or left without an outcome.
+         */
+        public boolean recovering() {
+            return !earlier.isEmpty();
+        }
+
         /** When the next batch should run, once this one is full: just before the first slot it left. */
         public Instant nextRun() {
             return nextRun;
@@ -254,48 +272,77 @@ public class BatchDelivery {
                     PROVIDER.require(p.message.vars()), FROM.require(p.message.vars()), TO.require(p.message.vars()))).toList(), startedAt);
             BlockingQueue<Sent> answers = new LinkedBlockingQueue<>();
             int inFlight = 0;
-            for (Pending p : toSend) {
-                for (Sent s = slotWait.next(answers, p.slot.at()); s != null; s = slotWait.next(answers, p.slot.at())) {
-                    answered(s);
-                    inFlight--;
-                }
-                try {
-                    p.ready = send.ready(p.message, p.scopes, clock.instant()).orElse(null);
-                } catch (BpmnError e) {
-                    p.error = e;
-                }
-                if (p.ready == null) {
-                    continue;
-                }
-                p.sentAt = clock.instant();
-                inFlight++;
-                SendDelegate.Ready ready = p.ready;
-                sends.execute(() -> {
-                    SendResult result;
-                    try {
-                        result = sender.send(SendDelegate.outgoing(p.message, ready));
-                    } catch (RuntimeException e) {
-                        // the request may have gone out: the send is in doubt, as for a lost answer
-                        log.warn("send {} failed in the batch: {}", p.message.key(), e.toString());
-                        result = SendResult.lost(0, "error", e.toString());
-                    } finally {
-                        pacer.exit(ready.scopes());
+            boolean completed = false;
+            try {
+                for (Pending p : toSend) {
+                    // the slot as the message keeps it (to the millisecond, rounded up), which its send step checks
+                    Instant slotAt = SLOT_AT.require(p.message.vars());
+                    for (Sent s = slotWait.next(answers, slotAt); s != null; s = slotWait.next(answers, slotAt)) {
+                        answered(s);
+                        inFlight--;
                     }
-                    answers.add(new Sent(p, result));
-                });
-            }
-            for (; inFlight > 0; inFlight--) {
-                answered(answers.take());
-            }
-            Map<String, SendResult> toRecord = new LinkedHashMap<>();
-            for (Pending p : toSend) {
-                if (p.result != null && !p.result.lost()) {
-                    toRecord.put(SendLedger.key(p.message.key(), 1), p.result);
+                    try {
+                        p.ready = send.ready(p.message, p.scopes, clock.instant()).orElse(null);
+                    } catch (BpmnError e) {
+                        p.error = e;
+                    }
+                    if (p.ready == null) {
+                        continue;
+                    }
+                    p.sentAt = clock.instant();
+                    inFlight++;
+                    sends.execute(() -> {
+                        SendResult result = null;
+                        try {
+                            result = request(p);
+                        } finally {
+                            // whatever became of the thread, the batch hears of the request: it never waits for it forever
+                            answers.add(new Sent(p, result != null ? result : SendResult.lost(0, "error", "the sending thread failed")));
+                        }
+                    });
                 }
+                for (; inFlight > 0; inFlight--) {
+                    answered(answers.take());
+                }
+                completed = true;
+            } finally {
+                if (!completed) {
+                    // a failure mid-batch: the answers of the requests that went out are kept, the sends that never did are forgotten
+                    for (; inFlight > 0; inFlight--) {
+                        Sent s = answers.take();
+                        s.message().result = s.result();
+                    }
+                    ledger.forgetAllNow(toSend.stream().filter(p -> p.sentAt == null).map(p -> SendLedger.key(p.message.key(), 1)).toList());
+                }
+                Map<String, SendResult> toRecord = new LinkedHashMap<>();
+                for (Pending p : toSend) {
+                    if (p.result != null && !p.result.lost()) {
+                        toRecord.put(SendLedger.key(p.message.key(), 1), p.result);
+                    }
+                }
+                ledger.answerAll(toRecord, clock.instant());
             }
-            ledger.answerAll(toRecord, clock.instant());
             done.addAll(toSend);
             return settle();
+        }
+
+        /** Sends one request, in a thread of the pool; a 429 holds its scopes at once, before the next send of the batch. */
+        private SendResult request(Pending p) {
+            SendDelegate.Ready ready = p.ready;
+            SendResult result;
+            try {
+                result = sender.send(SendDelegate.outgoing(p.message, ready));
+                if (result.status() == 429) {
+                    pacer.hold(ready.scopes(), result.retryWait() == null ? Duration.ZERO : result.retryWait());
+                }
+            } catch (RuntimeException e) {
+                // the request may have gone out: the send is in doubt, as for a lost answer
+                log.warn("send {} failed in the batch: {}", p.message.key(), e.toString());
+                result = SendResult.lost(0, "error", e.toString());
+            } finally {
+                pacer.exit(ready.scopes());
+            }
+            return result;
         }
 
         private void answered(Sent s) {
@@ -310,24 +357,27 @@ public class BatchDelivery {
 
         /** Ends or hands over every message of the batch, in the batch's transaction; how many were handed over. */
         private int settle() {
+            // sends that never went out are forgotten first: an instance that sends the message must not find them
+            List<String> unsent = new ArrayList<>();
+            for (Pending p : done) {
+                if (p.sentAt == null && !p.recorded) {
+                    unsent.add(SendLedger.key(p.message.key(), 1));
+                }
+            }
+            ledger.forgetAll(unsent);
             int handedOver = 0;
             List<MessageRef> ended = new ArrayList<>();
             List<String> forget = new ArrayList<>();
             for (Pending p : done) {
                 VariableScope vars = p.message.vars();
-                String sendKey = SendLedger.key(p.message.key(), 1);
-                boolean sent = p.sentAt != null || p.recorded;
-                if (!sent) {
-                    forget.add(sendKey);
-                }
                 Optional<String> waitsAt = waitsAt(p, vars);
                 if (waitsAt.isPresent()) {
                     handOver(p.message, waitsAt.get());
                     handedOver++;
                 } else {
                     ended.add(p.message);
-                    if (sent) {
-                        forget.add(sendKey);
+                    if (p.sentAt != null || p.recorded) {
+                        forget.add(SendLedger.key(p.message.key(), 1));
                     }
                     finished.tell(vars, p.message.key());
                 }

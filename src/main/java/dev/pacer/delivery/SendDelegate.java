@@ -217,6 +217,14 @@ public class SendDelegate implements JavaDelegate {
             answers.retryAt(message, now, deadline, WaitReason.IN_FLIGHT, "a scope of this send has its maximum of requests in flight");
             return Optional.empty();
         }
+        Optional<Duration> heldMeanwhile = pacer.paused(scopes);
+        if (heldMeanwhile.isPresent()) {
+            // a 429 came back while this send waited for its place in flight: no request goes out inside the wait
+            pacer.exit(scopes);
+            answers.retryAt(message, clock.instant().plus(heldMeanwhile.get()), deadline, WaitReason.SCOPE_HELD,
+                    "a scope of this send was held while it waited for a place in flight (after a 429)");
+            return Optional.empty();
+        }
         return Optional.of(new Ready(providers.account(PROVIDER.require(execution)), scopes, segments, slot, now, deadline));
     }
 

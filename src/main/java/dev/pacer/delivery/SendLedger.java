@@ -155,6 +155,13 @@ public class SendLedger {
         own.executeWithoutResult(s -> jdbc.batchUpdate(ANSWER, rows, 500, (ps, row) -> answer(ps, row.getKey(), row.getValue(), at)));
     }
 
+    /** Forgets sends that never went out, by their keys, in a transaction of their own committed before this returns. */
+    public void forgetAllNow(List<String> sendKeys) {
+        if (!sendKeys.isEmpty()) {
+            own.executeWithoutResult(s -> forgetAll(sendKeys));
+        }
+    }
+
     /** Forgets sends by their keys, in the caller's transaction (their messages ended, or never sent them). */
     public void forgetAll(List<String> sendKeys) {
         if (!sendKeys.isEmpty()) {

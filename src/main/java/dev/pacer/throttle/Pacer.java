@@ -463,6 +463,13 @@ public final class Pacer {
         }
     }
 
+    /** How long from now any of the scopes stays paused (a 429's wait), or empty; unlike {@link #holdOff} it changes nothing. */
+    public synchronized Optional<Duration> paused(List<String> names) {
+        long now = now();
+        long until = resolve(names).stream().mapToLong(s -> s.pausedUntil).max().orElse(0);
+        return now < until ? Optional.of(Duration.ofNanos(until - now)) : Optional.empty();
+    }
+
     /**
      * Checks, just before a send, that its slot is still good: empty when it may go; otherwise how
      * long to hold off (zero when the message only needs a new slot: its slot was voided by a pause

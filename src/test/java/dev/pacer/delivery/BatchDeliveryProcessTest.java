@@ -207,6 +207,49 @@ class BatchDeliveryProcessTest {
         assertThat(reports.read(campaign.getId()).outcomes()).containsEntry("ACCEPTED", 1L).containsEntry("CANCELLED", 2L);
     }
 
+    @Test
+    void shouldSendEachMessageInItsSlotWhenTheIntervalIsNoWholeNumberOfMilliseconds() {
+        // 7 a second: slots 142.857 ms apart, kept to the millisecond (rounded up) by each message
+        DeliveryFixture.on(new dev.pacer.system.CamundaClock()).sender(sender).dispatchWindow(50).batchSend()
+                .properties(TestProperties.withProvider("http://127.0.0.1:9", 420)).register();
+        ProcessInstance campaign = start("seven", 20, false);
+        runJobsUntil(T0.plusSeconds(30));
+
+        assertThat(campaign).isEnded();
+        assertThat(sender.sent).hasSize(20);
+        assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey(Processes.DELIVERY).count())
+                .as("every message sent in its batch, none given back its slot").isZero();
+        for (int i = 1; i < sender.sent.size(); i++) {
+            assertThat(Duration.between(sender.sent.get(i - 1).at(), sender.sent.get(i).at())).isGreaterThanOrEqualTo(Duration.ofMillis(142));
+        }
+    }
+
+    @Test
+    void shouldSettleTheSendsOfABatchThatARaceRolledBackEvenWhileTheCampaignIsPaused() {
+        // a pause that raced the batch's commit: the requests went out, the batch's transaction did not commit
+        ProcessInstance campaign = start("raced", 3, false);
+        runtime.createMessageCorrelation(Processes.PAUSE).processInstanceBusinessKey("raced").correlate();
+        SendLedger ledger = bound.ledger();
+        String first = Processes.messageKey(campaign.getId(), 1);
+        String second = Processes.messageKey(campaign.getId(), 2);
+        ledger.begin(SendLedger.key(first, 1), first, "bandwidth", "+12025550100", "+12025551000", T0);
+        ledger.answer(SendLedger.key(first, 1), SendResult.accepted(202, "sent-before", 1), T0);
+        ledger.begin(SendLedger.key(second, 1), second, "bandwidth", "+12025550100", "+12025551001", T0);
+        runJobsUntil(T0.plusSeconds(5));
+
+        assertThat(sender.sent).as("nothing new goes out while paused").isEmpty();
+        assertThat(jdbc.queryForObject("select OUTCOME_ from " + BatchedMessages.TABLE + " where KEY_ = ?", String.class, first))
+                .as("the answer recorded stands, paused or not").isEqualTo("ACCEPTED");
+        assertThat(runtime.createProcessInstanceQuery().processInstanceBusinessKey(second).singleResult()).isWaitingAt("Timer_Settle");
+        assertThat(ledger.find(SendLedger.key(first, 1))).isEmpty();
+
+        runtime.createMessageCorrelation(Processes.CANCEL).processInstanceBusinessKey("raced").correlate();
+        runJobsUntil(T0.plusSeconds(120));
+        var report = reports.read(campaign.getId());
+        assertThat(report.outcomes()).containsEntry("ACCEPTED", 1L);
+        assertThat(report.messages()).as("each message once: the one sent before is not counted cancelled as well").isEqualTo(3);
+    }
+
     private ProcessInstance start(String name, int recipients, boolean lastInvalid) {
         StringBuilder r = new StringBuilder();
         for (int i = 0; i < recipients; i++) {
