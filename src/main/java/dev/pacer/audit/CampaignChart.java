@@ -27,7 +27,8 @@ import java.util.Locale;
 
 /**
  * The campaign chart: segments the provider accepted per second against the configured limit,
- * with the seconds in which 429s came back and the pauses marked. Drawn with JFreeChart, written
+ * with the seconds in which 429s came back and the pauses marked, and, with receipts, the segments
+ * delivered per second as a line. Drawn with JFreeChart, written
  * as SVG (JFreeSVG) or PNG.
  */
 public final class CampaignChart {
@@ -38,6 +39,7 @@ public final class CampaignChart {
     private static final Color LIMIT = new Color(0x333333);
     private static final Color RATE_LIMITED = new Color(0xd62728);
     private static final Color PAUSED = new Color(0xbbbbbb);
+    private static final Color DELIVERED = new Color(0x2ca02c);
 
     private CampaignChart() {
     }
@@ -66,6 +68,16 @@ public final class CampaignChart {
                 limited.add(i * (double) bucket + bucket / 2.0, rateLimited[i] / (double) bucket);
             }
         }
+        XYSeries delivered = new XYSeries("segments delivered per second (receipts)");
+        if (!timeline.delivered().isEmpty()) {
+            double[] reached = new double[buckets];
+            for (CampaignTimeline.Delivered d : timeline.delivered()) {
+                reached[(int) Math.max(0, Math.min(buckets - 1, Math.floor(timeline.offset(d.at()) / bucket)))] += d.segments();
+            }
+            for (int i = 0; i < buckets; i++) {
+                delivered.add(i * (double) bucket + bucket / 2.0, reached[i] / bucket);
+            }
+        }
         NumberAxis time = new NumberAxis("seconds since the campaign started");
         NumberAxis rate = new NumberAxis(bucket == 1 ? "segments per second" : "segments per second (mean of " + bucket + " s)");
         XYBarRenderer bars = new XYBarRenderer(0.05);
@@ -90,6 +102,16 @@ public final class CampaignChart {
         plot.setRangeAxis(1, errors);
         plot.mapDatasetToRangeAxis(1, 1);
         plot.setRenderer(1, marks);
+
+        if (!delivered.isEmpty()) {
+            // beside the bars of what the provider took, a line of what reached the phones, on the same axis
+            XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, false);
+            line.setSeriesPaint(0, DELIVERED);
+            line.setSeriesStroke(0, new BasicStroke(1.5f));
+            plot.setDataset(2, new XYSeriesCollection(delivered));
+            plot.mapDatasetToRangeAxis(2, 0);
+            plot.setRenderer(2, line);
+        }
 
         double limit = timeline.segmentsPerMinute() / 60.0;
         if (limit > 0) {

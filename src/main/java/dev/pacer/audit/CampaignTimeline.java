@@ -10,14 +10,19 @@ import java.util.List;
 
 /**
  * What the campaign chart shows, read from history: every send attempt (when, the HTTP status,
- * the message's segments), the pauses, and the configured limit.
+ * the message's segments), the messages delivered (their receipts, with receipts on), the pauses,
+ * and the configured limit.
  *
  * @param start the campaign's start, time zero of the chart
  * @param end             the last message's outcome (or the last attempt while it runs)
  * @param statedPerMinute the lowest rate the provider stated in a 429's body, or null
  */
 public record CampaignTimeline(String campaign, Instant start, Instant end, int segmentsPerMinute, Integer statedPerMinute,
-                               List<Send> sends, List<Pause> pauses) {
+                               List<Send> sends, List<Pause> pauses, List<Delivered> delivered) {
+
+    /** A message its receipt says was delivered, when the receipt was recorded. */
+    public record Delivered(Instant at, int segments) {
+    }
 
     /** One send attempt. */
     public record Send(Instant at, int status, int segments) {
@@ -63,8 +68,10 @@ public record CampaignTimeline(String campaign, Instant start, Instant end, int 
             pauses.add(new Pause(pausedAt, null));
         }
         String provider = reports.provider(campaignId);
+        List<Delivered> delivered = new ArrayList<>();
+        reports.delivered(campaignId, (at, segments) -> delivered.add(new Delivered(at, segments)));
         return new CampaignTimeline((String) campaign.get("BUSINESS_KEY_"), start, end,
-                provider == null ? 0 : reports.segmentsPerMinute(provider), stated[0], sends, pauses);
+                provider == null ? 0 : reports.segmentsPerMinute(provider), stated[0], sends, pauses, delivered);
     }
 
     /** Seconds from the start to {@code at}. */

@@ -21,6 +21,8 @@ import static dev.pacer.flow.MessageVariables.FAILURES;
 import static dev.pacer.flow.MessageVariables.OUTCOME;
 import static dev.pacer.flow.MessageVariables.PROVIDER_MESSAGE_ID;
 import static dev.pacer.flow.MessageVariables.RATE_LIMITED;
+import static dev.pacer.flow.MessageVariables.RECEIPT_CODE;
+import static dev.pacer.flow.MessageVariables.RECEIPT_DESCRIPTION;
 import static dev.pacer.flow.MessageVariables.REASON;
 import static dev.pacer.flow.MessageVariables.SEGMENTS;
 import static dev.pacer.flow.MessageVariables.TO;
@@ -33,10 +35,10 @@ import static dev.pacer.flow.MessageVariables.TO;
 public final class MessageExport {
 
     public static final List<String> COLUMNS = List.of("row", "to", "outcome", "reason", "segments", "attempts", "rate_limited",
-            "failures", "provider_message_id", "submitted_at", "finished_at", "message_id");
-    /** The message variables behind the columns from {@code to} to {@code provider_message_id}, in order. */
+            "failures", "provider_message_id", "receipt_code", "receipt_description", "submitted_at", "finished_at", "message_id");
+    /** The message variables behind the columns from {@code to} to {@code receipt_description}, in order. */
     private static final List<String> VARIABLES = Stream.of(TO, OUTCOME, REASON, SEGMENTS, ATTEMPTS, RATE_LIMITED, FAILURES,
-            PROVIDER_MESSAGE_ID).map(Variable::name).toList();
+            PROVIDER_MESSAGE_ID, RECEIPT_CODE, RECEIPT_DESCRIPTION).map(Variable::name).toList();
 
     private MessageExport() {
     }
@@ -66,7 +68,7 @@ public final class MessageExport {
         flush(csv, row, count);
         // the messages a batch ended, which have no instance: their message id is their key
         reports.jdbc().query("select KEY_, SUBMITTED_AT_, ENDED_AT_, TO_, OUTCOME_, REASON_, SEGMENTS_, ATTEMPTS_, RATE_LIMITED_, "
-                + "FAILURES_, PROVIDER_MESSAGE_ID_ from " + BatchedMessages.TABLE + " where CAMPAIGN_ID_ = ? order by ENDED_AT_", rs -> {
+                + "FAILURES_, PROVIDER_MESSAGE_ID_, null, null from " + BatchedMessages.TABLE + " where CAMPAIGN_ID_ = ? order by ENDED_AT_", rs -> {
                     String key = rs.getString(1);
                     row.put("message_id", key);
                     row.put("row", Processes.rowOf(key));

@@ -208,6 +208,16 @@ public class ReportReader {
         }, campaignId);
     }
 
+    /** Each message of the campaign its receipt says was delivered: when it ended so, and its segments. */
+    void delivered(String campaignId, java.util.function.BiConsumer<Instant, Integer> each) {
+        jdbc.query("select p.END_TIME_, s.LONG_ from ACT_HI_PROCINST p "
+                + "join ACT_HI_VARINST v on v.PROC_INST_ID_ = p.PROC_INST_ID_ and v.NAME_ = ? and v.TEXT_ = ? "
+                + "join ACT_HI_VARINST s on s.PROC_INST_ID_ = p.PROC_INST_ID_ and s.NAME_ = ? "
+                + "where p.PROC_DEF_KEY_ = ? and p.BUSINESS_KEY_ like ? and p.END_TIME_ is not null", rs -> {
+                    each.accept(rs.getTimestamp(1).toInstant(), (int) rs.getLong(2));
+                }, OUTCOME.name(), Outcome.DELIVERED.name(), SEGMENTS.name(), Processes.DELIVERY, Processes.messageKeys(campaignId));
+    }
+
     /** The lowest rate the provider stated in a 429's body during the campaign (only 429 records carry one), or null. */
     Integer lowestStatedRate(String campaignId) {
         Integer[] stated = {null};

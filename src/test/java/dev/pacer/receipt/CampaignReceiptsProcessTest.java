@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
 /**
  * A campaign whose receipts say the carriers filter its messages as spam pauses itself, saying
@@ -63,5 +64,37 @@ class CampaignReceiptsProcessTest {
         assertThat(reports.read(campaign.getId()).outcomes()).containsEntry("DELIVERED", 3L).containsEntry("FAILED", 2L)
                 .as("still waiting for their receipts").containsEntry("ACCEPTED", 3L);
         assertThat(reports.read(campaign.getId()).acceptedSegments()).as("all eight were taken by the provider").isEqualTo(8);
+    }
+
+    @Test
+    void shouldWaitForTheReceiptsOfMessagesSentInABatchAndShowThemInTheExportAndTheChart() throws Exception {
+        engine.clockAt(T0);
+        RuntimeService runtime = engine.getRuntimeService();
+        ScriptedSender sender = ScriptedSender.accepting();
+        TestProperties properties = TestProperties.bandwidth("http://127.0.0.1:9", 600).receipts();
+        DeliveryFixture.Bound bound = DeliveryFixture.on(new CamundaClock()).sender(sender).dispatchWindow(10).batchSend()
+                .properties(properties.build()).register();
+        ProcessInstance campaign = runtime.startProcessInstanceByKey("campaign", Map.of("campaign", """
+                {"name": "receipted", "provider": "bandwidth", "from": "+12025550100", "text": "Sale starts now",
+                 "recipients": [{"to": "+12025551000"}, {"to": "+12025551001"}, {"to": "+12025551002"}]}""", "campaignDir", "."));
+        engine.jobs(null).runUntil(T0.plusSeconds(5), 500);
+        assertThat(sender.sent).hasSize(3);
+        assertThat(runtime.createExecutionQuery().messageEventSubscriptionName(dev.pacer.flow.Processes.RECEIPT).count())
+                .as("sent in a batch, each waits for its receipt in the model's receipt event").isEqualTo(3);
+
+        bound.receipts().take("bandwidth", new ProviderEvent.Receipt("id-1", null, null, true, null, "ok", T0));
+        bound.receipts().take("bandwidth", new ProviderEvent.Receipt("id-2", null, null, false, "4770", "spam", T0));
+        bound.receipts().take("bandwidth", new ProviderEvent.Receipt("id-3", null, null, true, null, "ok", T0));
+        engine.jobs(null).runUntil(T0.plusSeconds(10), 500);
+
+        assertThat(campaign).isEnded();
+        ReportReader reports = DeliveryFixture.reports(properties.build());
+        assertThat(reports.read(campaign.getId()).outcomes()).containsEntry("DELIVERED", 2L).containsEntry("FAILED", 1L);
+        java.io.StringWriter csv = new java.io.StringWriter();
+        dev.pacer.audit.MessageExport.write(reports, campaign.getId(), csv);
+        assertThat(csv.toString().lines().findFirst().orElseThrow()).contains("provider_message_id,receipt_code,receipt_description");
+        assertThat(csv.toString()).contains(",FAILED,").contains("4770");
+        assertThat(dev.pacer.audit.CampaignTimeline.read(reports, campaign.getId()).delivered()).as("the chart's delivered line")
+                .hasSize(2).allSatisfy(d -> assertThat(d.segments()).isEqualTo(1));
     }
 }
