@@ -49,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * time). Whatever the provider does, nothing is sent inside a wait it told, nothing is locked out,
  * lost or sent twice, and the campaign ends close to the fastest the provider's true limit allows.
  */
-@Deployment(resources = {"delivery.bpmn", "response-rules.dmn"})
+@Deployment(resources = {"campaign.bpmn", "delivery.bpmn", "response-rules.dmn"})
 class HostileProviderTest {
 
     @RegisterExtension
@@ -79,6 +79,17 @@ class HostileProviderTest {
     @ParameterizedTest
     @EnumSource(SimulatorScenario.class)
     void shouldHoldTheFastestSafePace(SimulatorScenario scenario) throws IOException {
+        run(scenario, false);
+    }
+
+    /** The same scenarios for one campaign of the same messages, sent in batches by its dispatch step. */
+    @ParameterizedTest
+    @EnumSource(SimulatorScenario.class)
+    void shouldHoldTheFastestSafePaceForACampaignSentInBatches(SimulatorScenario scenario) throws IOException {
+        run(scenario, true);
+    }
+
+    private void run(SimulatorScenario scenario, boolean batches) throws IOException {
         String only = System.getProperty("pacer.scenario");
         Assumptions.assumeTrue(only == null || only.equals(scenario.name()), "runs only " + only);
         engine.clockAt(T0);
@@ -89,20 +100,36 @@ class HostileProviderTest {
         BandwidthSimulator simulator = new BandwidthSimulator(new BandwidthSimulator.Settings("acct", "user", "secret",
                 scenario.settings(TRUE_RATE, 60)), clock, new SplittableRandom(11), false);
         ModelSender sender = new ModelSender(simulator, clock);
-        sender.providers = DeliveryFixture.on(clock).pacer(pacer).properties(properties).sender(sender).register().providers();
+        DeliveryFixture fixture = DeliveryFixture.on(clock).pacer(pacer).properties(properties).sender(sender);
+        sender.providers = (batches ? fixture.batchSend() : fixture).register().providers();
         runtime = engine.getRuntimeService();
         management = engine.getManagementService();
 
         int segments = 0;
+        StringBuilder recipients = new StringBuilder();
         for (int i = 0; i < MESSAGES; i++) {
-            String text = "Reminder " + i + ": " + "x".repeat(List.of(100, 200, 400).get(i % 3));
+            String pad = "x".repeat(List.of(100, 200, 400).get(i % 3));
+            String text = "Reminder " + i + ": " + pad;
             segments += Segments.count(text).segments();
-            start(i, text);
+            if (batches) {
+                recipients.append("+1202555%04d,%d,%s%n".formatted(i, i, pad));
+            } else {
+                start(i, text);
+            }
+        }
+        String campaignId = null;
+        if (batches) {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("hostile-campaign");
+            java.nio.file.Files.writeString(dir.resolve("recipients.csv"), "to,n,pad\n" + recipients);
+            campaignId = runtime.startProcessInstanceByKey("campaign", Map.of("campaign", """
+                    {"name": "hostile", "provider": "bandwidth", "from": "+12025550100", "text": "Reminder {{n}}: {{pad}}",
+                     "recipientsFile": "recipients.csv"}""", "campaignDir", dir.toString())).getId();
         }
         runAllJobs();
 
         BandwidthSimulator.Stats s = simulator.stats();
-        long accepted = engine.getHistoryService().createHistoricVariableInstanceQuery().variableName("outcome")
+        long accepted = batches ? DeliveryFixture.reports(properties).read(campaignId).outcomes().getOrDefault("ACCEPTED", 0L)
+                : engine.getHistoryService().createHistoricVariableInstanceQuery().variableName("outcome")
                 .variableValueEquals("outcome", "ACCEPTED").count();
         assertThat(accepted).as("every message accepted, none lost").isEqualTo(MESSAGES);
         assertThat(s.accepted()).as("accepted once each").isEqualTo(MESSAGES);
@@ -115,8 +142,8 @@ class HostileProviderTest {
         // until the provider has sent the last segment: a queue still full at the last 202 is not done
         double makespan = Duration.between(T0, s.drainedBy()).toMillis() / 1000.0;
         double per1000 = 1000.0 * s.rateLimited() / s.requests();
-        System.out.printf("%-26s makespan %6.1f s  minimum %6.1f s  ratio %.3f  429s %3d (%.1f per 1,000)  requests %d%n",
-                scenario, makespan, minimum, makespan / minimum, s.rateLimited(), per1000, s.requests());
+        System.out.printf("%-26s %-9s makespan %6.1f s  minimum %6.1f s  ratio %.3f  429s %3d (%.1f per 1,000)  requests %d%n",
+                scenario, batches ? "batches" : "instances", makespan, minimum, makespan / minimum, s.rateLimited(), per1000, s.requests());
         assertThat(makespan / minimum).as("makespan over the theoretical minimum").isLessThanOrEqualTo(BOUNDS.get(scenario)[0]);
         assertThat(per1000).as("429s per 1,000 sends").isLessThanOrEqualTo(BOUNDS.get(scenario)[1]);
     }

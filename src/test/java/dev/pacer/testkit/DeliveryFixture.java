@@ -89,7 +89,7 @@ public final class DeliveryFixture {
     private SentMessages sentMessages = send -> Lookup.unknown("this test's provider has no message list");
     private Duration inFlightWait = Duration.ZERO;
     private int dispatchWindow = 100;
-    private boolean batchSend;
+    private boolean batchSend = Boolean.getBoolean("pacer.test.batch-send");
 
     private DeliveryFixture(CamundaClock clock) {
         this.clock = clock;
