@@ -60,8 +60,12 @@ import static dev.pacer.flow.MessageVariables.TO;
 public class BatchDelivery {
 
     private static final Logger log = LoggerFactory.getLogger(BatchDelivery.class);
-    /** How long before the first slot a full batch left the next one starts (the job executor's pick-up). */
-    private static final Duration LEAD = Duration.ofMillis(20);
+    /**
+     * How long before the first slot a full batch left the next one starts: more than the job
+     * executor's pick-up of a due timer (a 50 ms poll, and its threads busy), so that no slot goes
+     * by unused between batches; the next batch waits the rest in its own thread.
+     */
+    private static final Duration LEAD = Duration.ofMillis(200);
 
     /**
      * @param enabled whether campaigns send in batches at all (otherwise every message is an instance)
