@@ -71,7 +71,7 @@ public record CampaignTimeline(String campaign, Instant start, Instant end, int 
         List<Delivered> delivered = new ArrayList<>();
         reports.delivered(campaignId, (at, segments) -> delivered.add(new Delivered(at, segments)));
         return new CampaignTimeline((String) campaign.get("BUSINESS_KEY_"), start, end,
-                provider == null ? 0 : reports.segmentsPerMinute(provider), stated[0], sends, pauses, delivered);
+                provider == null ? 0 : reports.limit(campaignId, provider), stated[0], sends, pauses, delivered);
     }
 
     /** Seconds from the start to {@code at}. */

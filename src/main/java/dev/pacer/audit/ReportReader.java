@@ -21,6 +21,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.function.ToIntFunction;
 
+import static dev.pacer.flow.CampaignVariables.CAMPAIGN;
 import static dev.pacer.flow.CampaignVariables.CANCELLED_UNDISPATCHED;
 import static dev.pacer.flow.CampaignVariables.DUPLICATES;
 import static dev.pacer.flow.CampaignVariables.ROWS;
@@ -69,6 +70,25 @@ public class ReportReader {
     /** The configured rate of {@code provider}, segments per minute. */
     public int segmentsPerMinute(String provider) {
         return segmentsPerMinute.applyAsInt(provider);
+    }
+
+    /**
+     * The limit the campaign was sent at: its provider account's configured rate, or the campaign's
+     * own cap ({@code maxRate}) when that is lower. What its report's minimum and its chart measure against.
+     */
+    int limit(String campaignId, String provider) {
+        int account = segmentsPerMinute(provider);
+        List<String> specs = jdbc.queryForList("select TEXT_ from ACT_HI_VARINST where PROC_INST_ID_ = ? and NAME_ = ?", String.class,
+                campaignId, CAMPAIGN.name());
+        if (specs.isEmpty() || specs.get(0) == null) {
+            return account;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode maxRate = new com.fasterxml.jackson.databind.ObjectMapper().readTree(specs.get(0)).path("maxRate");
+            return maxRate.isInt() && maxRate.asInt() > 0 && maxRate.asInt() < account ? maxRate.asInt() : account;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return account;
+        }
     }
 
     /** The provider the campaign's messages go through (one per campaign), or null before any message. */
@@ -181,7 +201,7 @@ public class ReportReader {
         long total = outcomes.values().stream().mapToLong(Long::longValue).sum();
         long pending = outcomes.getOrDefault(Outcome.PENDING.name(), 0L);
         outcomes.remove(Outcome.PENDING.name());
-        int rate = provider == null ? 0 : segmentsPerMinute(provider);
+        int rate = provider == null ? 0 : limit(campaignId, provider);
         boolean requests = provider != null && countsRequests.test(provider);
         long accepted = requests ? Stream.of(Outcome.ACCEPTED, Outcome.DELIVERED, Outcome.FAILED)
                 .mapToLong(o -> outcomes.getOrDefault(o.name(), 0L)).sum() : acceptedSegments == null ? 0 : acceptedSegments;

@@ -203,6 +203,10 @@ class BatchDeliveryProcessTest {
         assertThat(campaign).isEnded();
         assertThat(sender.sent).hasSize(1);
         assertThat(reports.read(campaign.getId()).outcomes()).containsEntry("ACCEPTED", 1L).containsEntry("CANCELLED", 2L);
+        assertThat(reports.read(campaign.getId()).configuredSegmentsPerMinute()).as("measured against its own cap, not the account's 60")
+                .isEqualTo(1);
+        assertThat(dev.pacer.audit.CampaignTimeline.read(reports, campaign.getId()).segmentsPerMinute()).as("and so is its chart")
+                .isEqualTo(1);
     }
 
     @Test
