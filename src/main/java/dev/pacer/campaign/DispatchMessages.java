@@ -89,7 +89,7 @@ public class DispatchMessages implements JavaDelegate {
         CampaignState state = CampaignInstance.state(execution);
         BitSet first = BitSet.valueOf(FIRST_ROWS.require(execution));
         BatchDelivery.Batch batch = batches.enabled() && cursor < rows
-                ? batches.open(campaignId, execution.getProcessEngineServices(), state == CampaignState.RUNNING) : null;
+                ? batches.open(campaignId, execution.getProcessEngineServices(), state == CampaignState.RUNNING, cursor) : null;
         // a run that never committed after its requests went out is settled first, whatever the campaign's state
         boolean recovering = batch != null && batch.recovering();
         if (state == CampaignState.CANCELLED && cursor < rows && !recovering) {

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +92,11 @@ public class BatchDelivery {
         FULL
     }
 
-    /** One send's answer, back from the thread that sent it. */
-    public record Sent(Pending message, SendResult result) {
+    /**
+     * One send's answer, back from the thread that sent it, with the requests of its account still in
+     * flight beside it when the answer came (what a refusal for too many at once is measured by).
+     */
+    public record Sent(Pending message, SendResult result, Integer inFlightBeside) {
     }
 
     private final PrepareDelegate prepare;
@@ -144,9 +148,10 @@ public class BatchDelivery {
      *
      * @param running whether the campaign is running: when it is not, the batch sends nothing and
      *                only settles what a run that never committed sent ({@link Batch#recovering})
+     * @param cursor  the last audience row dispatched: the sends of a run that never committed are past it
      */
-    public Batch open(String campaignId, ProcessEngineServices engine, boolean running) {
-        return new Batch(campaignId, engine, running);
+    public Batch open(String campaignId, ProcessEngineServices engine, boolean running, int cursor) {
+        return new Batch(campaignId, engine, running, cursor);
     }
 
     /** A message the batch took, and what became of it. */
@@ -170,7 +175,6 @@ public class BatchDelivery {
     /** The messages of one run of a campaign's dispatch step, offered one by one, then {@linkplain #deliver delivered}. */
     public final class Batch {
 
-        private final String campaignId;
         private final ProcessEngineServices engine;
         private final Instant now;
         private final Instant horizonEnd;
@@ -181,13 +185,19 @@ public class BatchDelivery {
         private final List<Pending> done = new ArrayList<>();
         private Instant nextRun;
 
-        private Batch(String campaignId, ProcessEngineServices engine, boolean running) {
-            this.campaignId = campaignId;
+        private Batch(String campaignId, ProcessEngineServices engine, boolean running, int cursor) {
             this.engine = engine;
             this.running = running;
             this.now = clock.instant();
             this.horizonEnd = now.plus(settings.horizon());
-            this.earlier = ledger.findAll(Processes.messageKeys(campaignId));
+            // a batch's sends are its messages' first; those of rows dispatched before are their instances' own
+            this.earlier = new HashMap<>();
+            ledger.findAll(Processes.messageKeys(campaignId)).forEach((key, entry) -> {
+                String message = entry.messageId();
+                if (key.equals(SendLedger.key(message, 1)) && Integer.parseInt(Processes.rowOf(message)) > cursor) {
+                    earlier.put(key, entry);
+                }
+            });
         }
 
         /**
@@ -301,7 +311,8 @@ public class BatchDelivery {
                             result = request(p);
                         } finally {
                             // whatever became of the thread, the batch hears of the request: it never waits for it forever
-                            answers.add(new Sent(p, result != null ? result : SendResult.lost(0, "error", "the sending thread failed")));
+                            answers.add(new Sent(p, result != null ? result : SendResult.lost(0, "error", "the sending thread failed"),
+                                    pacer.inFlight(p.ready.account().scope())));
                         }
                     });
                 }
@@ -353,7 +364,7 @@ public class BatchDelivery {
             Pending p = s.message();
             p.result = s.result();
             try {
-                send.answered(p.message, p.ready, SendLedger.key(p.message.key(), 1), s.result(), p.sentAt);
+                send.answered(p.message, p.ready, SendLedger.key(p.message.key(), 1), s.result(), p.sentAt, s.inFlightBeside());
             } catch (BpmnError e) {
                 p.error = e;
             }

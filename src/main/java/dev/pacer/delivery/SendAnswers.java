@@ -113,9 +113,14 @@ public class SendAnswers {
         throw new BpmnError(Processes.IN_DOUBT, result.reason());
     }
 
-    /** What the answer means, by the response rules, for this message and the pacer. */
+    /**
+     * What the answer means, by the response rules, for this message and the pacer.
+     *
+     * @param inFlightBeside the account's requests in flight beside this one when its answer came, or
+     *                       null to count them now (the send step hears its answer at once; a batch later)
+     */
     public void answered(MessageRef message, SendResult result, ProviderAccount account, List<String> scopes, int segments,
-                          Instant sentAt, Instant now, Instant deadline) {
+                         Instant sentAt, Instant now, Instant deadline, Integer inFlightBeside) {
         VariableScope execution = message.vars();
         String to = TO.require(execution);
         if (result.status() == 429) {
@@ -162,7 +167,7 @@ public class SendAnswers {
                 }
                 steps.end(execution, Outcome.REJECTED, result.reason());
             }
-            case RATE_LIMITED -> rateLimited(message, result, rule.limitLayer(), account, sentAt, now, deadline);
+            case RATE_LIMITED -> rateLimited(message, result, rule.limitLayer(), account, sentAt, now, deadline, inFlightBeside);
             case ACCOUNT -> accountRefused(message, account, result);
             case TRANSIENT -> {
                 stats.transientFailure();
@@ -230,13 +235,13 @@ public class SendAnswers {
     }
 
     private void rateLimited(MessageRef message, SendResult result, String layer, ProviderAccount account,
-                             Instant sentAt, Instant now, Instant deadline) {
+                             Instant sentAt, Instant now, Instant deadline, Integer inFlightBeside) {
         VariableScope execution = message.vars();
         stats.rateLimited();
         RATE_LIMITED.set(execution, RATE_LIMITED.get(execution, 0) + 1);
         if (IN_FLIGHT_LAYER.equals(layer)) {
             // too many requests at once, none processed: fewer in flight from now, and this one goes again
-            int places = pacer.tooManyInFlight(account.scope(), sentAt);
+            int places = pacer.tooManyInFlight(account.scope(), sentAt, inFlightBeside);
             log.info("{} refused a request for too many in flight: {} places open now, {} in flight ({})", account.name(), places,
                     pacer.view(account.scope()).inFlight(), result.reason());
             retryAt(message, result.retryWait() == null ? now : now.plus(result.retryWait()), deadline, WaitReason.IN_FLIGHT,

@@ -233,14 +233,14 @@ public class SendDelegate implements JavaDelegate {
         if (!result.lost()) {
             ledger.answer(sendKey, result, clock.instant());
         }
-        answered(message, r, sendKey, result, sentAt);
+        answered(message, r, sendKey, result, sentAt, null);
     }
 
     /**
      * What the send's answer means, once the ledger has it: the message's variables say what it
      * does next, or a BPMN error does ({@code IN_DOUBT} for a lost answer).
      */
-    public void answered(MessageRef message, Ready r, String sendKey, SendResult result, Instant sentAt) {
+    public void answered(MessageRef message, Ready r, String sendKey, SendResult result, Instant sentAt, Integer inFlightBeside) {
         if (result.lost()) {
             Optional<Instant> probe = Optional.empty();
             if (result.status() == 0) {
@@ -251,7 +251,7 @@ public class SendDelegate implements JavaDelegate {
             answers.inDoubt(message, sendKey, result, sentAt, probe.orElse(r.now()));
             return;
         }
-        answers.answered(message, result, r.account(), r.scopes(), r.segments(), sentAt, r.now(), r.deadline());
+        answers.answered(message, result, r.account(), r.scopes(), r.segments(), sentAt, r.now(), r.deadline(), inFlightBeside);
     }
 
     /**
@@ -268,6 +268,6 @@ public class SendDelegate implements JavaDelegate {
         }
         log.info("send {} was answered before its job failed to commit: its answer stands, nothing is sent again", earlier.key());
         answers.answered(message, earlier.answer(), providers.account(earlier.provider()), steps.scopes(execution, message.key()),
-                SEGMENTS.require(execution), earlier.startedAt(), now, deadline);
+                SEGMENTS.require(execution), earlier.startedAt(), now, deadline, null);
     }
 }

@@ -440,12 +440,19 @@ public final class Pacer {
      * sends taken in a row ({@link #accepted}). Its rate is left alone. Call it after the refused
      * request has left its place ({@link #exit}).
      *
+     * @param besideAtAnswer the requests that were in flight beside the refused one when its answer
+     *                       came, when that was counted then (a batch hears its answers later); null: now
      * @return the in-flight places open now
      */
-    public synchronized int tooManyInFlight(String scope, Instant sentAt) {
+    public synchronized int tooManyInFlight(String scope, Instant sentAt, Integer besideAtAnswer) {
         Scope s = resolve(scope);
-        s.tooManyInFlight(now(), nanos(sentAt));
+        s.tooManyInFlight(now(), nanos(sentAt), besideAtAnswer);
         return s.concurrency;
+    }
+
+    /** The requests of {@code scope} in flight now. */
+    public int inFlight(String scope) {
+        return view(scope).inFlight();
     }
 
     /**

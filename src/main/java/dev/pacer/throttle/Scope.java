@@ -124,7 +124,7 @@ final class Scope {
      * become the requests still in flight beside it (what the provider did take at once), at least
      * one and fewer than were open; once per round, as a rate is cut once per round of 429s.
      */
-    void tooManyInFlight(long now, long sentAt) {
+    void tooManyInFlight(long now, long sentAt, Integer besideAtAnswer) {
         if (sentAt < concurrencyCut) {
             return;
         }
@@ -132,7 +132,7 @@ final class Scope {
         if (probing) {
             probeAfter = Math.min(PROBE_AFTER_MAX, probeAfter * 2);
         }
-        int beside = concurrency - inFlight.availablePermits();
+        int beside = besideAtAnswer != null ? besideAtAnswer : concurrency - inFlight.availablePermits();
         open(Math.max(1, Math.min(beside, concurrency - 1)));
         probing = false;
     }

@@ -250,6 +250,24 @@ class BatchDeliveryProcessTest {
         assertThat(report.messages()).as("each message once: the one sent before is not counted cancelled as well").isEqualTo(3);
     }
 
+    @Test
+    void shouldDispatchNothingWhilePausedThoughAMessageHandedOverHasItsSendInTheLedger() {
+        sender.script.add(SendResult.accepted(202, "first", 1));
+        sender.script.add(SendResult.rateLimited(429, Duration.ofSeconds(5), "max-message-queue-size-exceeded", "queue full"));
+        ProcessInstance campaign = start("paused-after-429", 6, false);
+        runJobsUntil(T0.plusMillis(1500));
+        assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(Processes.DELIVERY).count())
+                .as("the refused message waits out its Retry-After as an instance; its send stays in the ledger").isEqualTo(1);
+        org.camunda.bpm.engine.impl.util.ClockUtil.setCurrentTime(java.util.Date.from(T0.plusMillis(1500)));
+        runtime.createMessageCorrelation(Processes.PAUSE).processInstanceBusinessKey("paused-after-429").correlate();
+        runJobsUntil(T0.plusSeconds(4));
+
+        assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(Processes.DELIVERY).count())
+                .as("no instance started for the rows not dispatched").isEqualTo(1);
+        assertThat(engine.variable(campaign, "cursor")).isEqualTo(2);
+        assertThat(sender.sent).hasSize(2);
+    }
+
     /** What a batch that never committed left in the ledger: row 1 sent and answered, row 2 sent with no answer recorded. */
     private void sentBeforeItsCommit(ProcessInstance campaign) {
         SendLedger ledger = bound.ledger();

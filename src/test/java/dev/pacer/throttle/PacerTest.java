@@ -493,16 +493,16 @@ class PacerTest {
         // the fourth was refused and left its place: three were taken at once
         pacer.exit(ONE);
         clock.advance(Duration.ofMillis(100));
-        assertThat(pacer.tooManyInFlight(SCOPE, sent)).isEqualTo(3);
-        assertThat(pacer.tooManyInFlight(SCOPE, sent)).as("a refusal of a request sent before the cut says nothing new").isEqualTo(3);
+        assertThat(pacer.tooManyInFlight(SCOPE, sent, null)).isEqualTo(3);
+        assertThat(pacer.tooManyInFlight(SCOPE, sent, null)).as("a refusal of a request sent before the cut says nothing new").isEqualTo(3);
         assertThat(pacer.enter(ONE, Duration.ZERO)).as("three places open, all taken").isFalse();
         pacer.exit(ONE);
         pacer.exit(ONE);
         clock.advance(Duration.ofMillis(100));
-        assertThat(pacer.tooManyInFlight(SCOPE, clock.instant())).as("a refusal after the cut: the one still in flight").isEqualTo(1);
+        assertThat(pacer.tooManyInFlight(SCOPE, clock.instant(), null)).as("a refusal after the cut: the one still in flight").isEqualTo(1);
         pacer.exit(ONE);
         clock.advance(Duration.ofMillis(100));
-        assertThat(pacer.tooManyInFlight(SCOPE, clock.instant())).as("never fewer than one").isEqualTo(1);
+        assertThat(pacer.tooManyInFlight(SCOPE, clock.instant(), null)).as("never fewer than one").isEqualTo(1);
         for (int i = 0; i < 9; i++) {
             pacer.accepted(ONE, 1);
         }
@@ -523,7 +523,7 @@ class PacerTest {
     void shouldProbeForAnotherInFlightPlaceHalfAsOftenEachTimeAProbeIsRefused() {
         pacer.register(new ScopeLimit(SCOPE, SEGMENTS, 600, 5, 8));
         clock.advance(Duration.ofMillis(100));
-        assertThat(pacer.tooManyInFlight(SCOPE, clock.instant())).isEqualTo(1);
+        assertThat(pacer.tooManyInFlight(SCOPE, clock.instant(), null)).isEqualTo(1);
         int refused = 0;
         for (int round = 0; round < 3; round++) {
             int taken = 0;
@@ -534,7 +534,7 @@ class PacerTest {
             assertThat(taken).as("probe %d after %d sends taken", round, taken).isEqualTo(10 << round);
             // the provider still takes one at a time: the probe is refused
             clock.advance(Duration.ofMillis(100));
-            assertThat(pacer.tooManyInFlight(SCOPE, clock.instant())).isEqualTo(1);
+            assertThat(pacer.tooManyInFlight(SCOPE, clock.instant(), null)).isEqualTo(1);
             refused++;
         }
         assertThat(refused).isEqualTo(3);
