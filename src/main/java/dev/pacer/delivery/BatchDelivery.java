@@ -347,7 +347,7 @@ public class BatchDelivery {
             SendResult result;
             try {
                 result = sender.send(SendDelegate.outgoing(p.message, ready));
-                if (result.status() == 429) {
+                if (send.answers().holdsScopes(ready.account(), result)) {
                     pacer.hold(ready.scopes(), result.retryWait() == null ? Duration.ZERO : result.retryWait());
                 }
             } catch (RuntimeException e) {

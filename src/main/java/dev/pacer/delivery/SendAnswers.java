@@ -114,6 +114,18 @@ public class SendAnswers {
     }
 
     /**
+     * Whether the answer holds every scope of its send for its wait: a 429, unless the rules say it
+     * refused too many requests at once (Twilio's 20429), which takes in-flight places, not time.
+     */
+    public boolean holdsScopes(ProviderAccount account, SendResult result) {
+        return result.status() == 429 && holdsScopes(result, rules.classify(account.type(), result));
+    }
+
+    private static boolean holdsScopes(SendResult result, ResponseRules.Classification rule) {
+        return result.status() == 429 && !IN_FLIGHT_LAYER.equals(rule.limitLayer());
+    }
+
+    /**
      * What the answer means, by the response rules, for this message and the pacer.
      *
      * @param inFlightBeside the account's requests in flight beside this one when its answer came, or
@@ -123,10 +135,10 @@ public class SendAnswers {
                          Instant sentAt, Instant now, Instant deadline, Integer inFlightBeside) {
         VariableScope execution = message.vars();
         String to = TO.require(execution);
-        if (result.status() == 429) {
+        ResponseRules.Classification rule = rules.classify(account.type(), result);
+        if (holdsScopes(result, rule)) {
             pacer.hold(scopes, result.retryWait() == null ? Duration.ZERO : result.retryWait());
         }
-        ResponseRules.Classification rule = rules.classify(account.type(), result);
         record(message, result, rule.responseClass(), sentAt);
         if (rule.responseClass() == ResponseClass.TRANSIENT && (result.status() == 0 || result.status() >= 500)) {
             Optional<Instant> probe = pacer.failed(account.scope());
