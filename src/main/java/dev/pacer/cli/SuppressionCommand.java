@@ -60,14 +60,17 @@ class SuppressionCommand implements Runnable {
         }
     }
 
-    @Command(name = "add", description = "Puts a number on the list: no message is sent to it from now on, waiting ones included.")
-    static class Add extends OnServer {
+    /** A change of one number, with the reason kept beside it. */
+    abstract static class Change extends OnServer {
         @Parameters(index = "0", paramLabel = "NUMBER", description = "E.164, +12025550123")
         String number;
 
         @Option(names = "--reason", required = true, description = "why (kept with the change)")
         String reason;
+    }
 
+    @Command(name = "add", description = "Puts a number on the list: no message is sent to it from now on, waiting ones included.")
+    static class Add extends Change {
         @Override
         int call(ServerClient client) {
             JsonNode answer = client.postJson(PATH, ServerJson.MAPPER.createObjectNode().put("number", number).put("reason", reason));
@@ -78,13 +81,7 @@ class SuppressionCommand implements Runnable {
     }
 
     @Command(name = "remove", description = "Takes a number off the list.")
-    static class Remove extends OnServer {
-        @Parameters(index = "0", paramLabel = "NUMBER", description = "E.164, +12025550123")
-        String number;
-
-        @Option(names = "--reason", required = true, description = "why (kept with the change)")
-        String reason;
-
+    static class Remove extends Change {
         @Override
         int call(ServerClient client) {
             try {
