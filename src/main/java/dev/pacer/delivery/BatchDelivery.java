@@ -157,18 +157,17 @@ public class BatchDelivery {
     /** A message the batch took, and what became of it. */
     public static final class Pending {
         private final MessageRef message;
+        /** The scopes it is sent in; none for a message the batch ends, or settles, without a send. */
         private final List<String> scopes;
-        private final Grant slot;
         private SendDelegate.Ready ready;
         private Instant sentAt;
         private SendResult result;
         private BpmnError error;
         private boolean recorded;
 
-        private Pending(MessageRef message, List<String> scopes, Grant slot) {
+        private Pending(MessageRef message, List<String> scopes) {
             this.message = message;
             this.scopes = scopes;
-            this.slot = slot;
         }
     }
 
@@ -211,7 +210,7 @@ public class BatchDelivery {
             SendLedger.Entry sent = earlier.remove(SendLedger.key(key, 1));
             if (sent != null) {
                 // sent by a run of this batch that never committed: its answer stands, or the provider is asked
-                Pending p = new Pending(message, steps.scopes(vars, key), null);
+                Pending p = new Pending(message, List.of());
                 p.recorded = true;
                 try {
                     send.resume(message, sent, now);
@@ -223,7 +222,7 @@ public class BatchDelivery {
             }
             if (OUTCOME.get(vars) != Outcome.PENDING) {
                 // invalid or suppressed: it ends here, as the flow's first step would end it
-                done.add(new Pending(message, List.of(), null));
+                done.add(new Pending(message, List.of()));
                 return Offer.TAKEN;
             }
             if (SEND_WINDOW.get(vars) != null || !running) {
@@ -244,13 +243,13 @@ public class BatchDelivery {
             if (deadline != null && grant.at().isAfter(deadline)) {
                 pacer.release(scopes, grant, segments);
                 steps.end(vars, Outcome.EXPIRED, "no send slot before the deadline " + deadline);
-                done.add(new Pending(message, scopes, null));
+                done.add(new Pending(message, List.of()));
                 return Offer.TAKEN;
             }
             SLOT.set(vars, Slot.NOW);
             SLOT_AT.set(vars, grant.at());
             SLOT_GENERATION.set(vars, grant.generation());
-            toSend.add(new Pending(message, scopes, grant));
+            toSend.add(new Pending(message, scopes));
             return Offer.TAKEN;
         }
 
