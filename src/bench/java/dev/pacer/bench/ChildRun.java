@@ -92,4 +92,20 @@ final class ChildRun {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** A campaign of {@code messages} benchmark recipients through the account {@code bandwidth}, as JSON. */
+    static String campaign(String name, int messages) {
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < messages; i++) {
+            list.append(i == 0 ? "" : ",").append("{\"to\":\"").append(number(i)).append("\"}");
+        }
+        return "{\"name\":\"" + name + "\",\"provider\":\"bandwidth\",\"from\":\"+12025550100\",\"text\":\"Hi\",\"recipients\":[" + list + "]}";
+    }
+
+    /** A port free on the loopback address now. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
 }

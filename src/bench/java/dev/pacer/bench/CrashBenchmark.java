@@ -7,8 +7,6 @@ import dev.pacer.provider.bandwidth.BandwidthSimulator;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,12 +51,12 @@ final class CrashBenchmark {
         Path dir = Files.createTempDirectory("pacer-bench-crash");
         try (BandwidthSimulator simulator = new BandwidthSimulator(new BandwidthSimulator.Settings("acct", "user", "secret",
                 SimulatorProperties.wellBehaved(rate, rate)), Clock.systemUTC(), new SplittableRandom(run))) {
-            int port = freePort();
+            int port = ChildRun.freePort();
             ServerClient server = new ServerClient(URI.create("http://127.0.0.1:" + port), "admin", PASSWORD);
             Process node = serve(dir, port, simulator, "first");
             server.awaitReady(Duration.ofMinutes(2));
             String name = "crash-" + run;
-            String id = server.startCampaign(campaign(name, messages));
+            String id = server.startCampaign(ChildRun.campaign(name, messages));
             Instant until = Instant.now().plusSeconds(120);
             while (simulator.stats().accepted() < messages / 3 && Instant.now().isBefore(until)) {
                 Thread.sleep(20);
@@ -105,17 +103,4 @@ final class CrashBenchmark {
                 "--pacer.doubt.settle-after=PT2S"), dir.resolve(log + ".log"), Map.of("PACER_ADMIN_PASSWORD", PASSWORD));
     }
 
-    private static String campaign(String name, int messages) {
-        StringBuilder list = new StringBuilder();
-        for (int i = 0; i < messages; i++) {
-            list.append(i == 0 ? "" : ",").append("{\"to\":\"").append(ChildRun.number(i)).append("\"}");
-        }
-        return "{\"name\":\"" + name + "\",\"provider\":\"bandwidth\",\"from\":\"+12025550100\",\"text\":\"Hi\",\"recipients\":[" + list + "]}";
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -33,7 +33,7 @@ public final class PacerBench {
     public static void main(String[] args) {
         PacerApplication.prepare();
         CommandLine cli = PacerCommand.commandLine();
-        for (Object command : List.of(new Bench(), new BenchSendPath(), new BenchTimers(), new BenchLimits(), new BenchProviders(), new BenchQueue(), new BenchCrash())) {
+        for (Object command : List.of(new Bench(), new BenchSendPath(), new BenchTimers(), new BenchLimits(), new BenchProviders(), new BenchQueue(), new BenchCrash(), new BenchReceipts())) {
             cli.addSubcommand(command);
         }
         System.exit(cli.execute(args));
@@ -230,6 +230,38 @@ public final class PacerBench {
                 out.append(bench.big(bigRuns, recipients, heap));
             }
             System.out.print(out);
+            return 0;
+        }
+    }
+
+    @Command(name = "bench-receipts", description = "Receipts handled per second by pacer serve, and a campaign meeting a provider's "
+            + "daily cap: messages sent into it and after its first receipt, without and with a daily-quota (docs/benchmarks.md).")
+    static class BenchReceipts implements Callable<Integer> {
+        @Option(names = "--runs", defaultValue = "3")
+        int runs;
+
+        @Option(names = "--messages", defaultValue = "2000", description = "messages whose receipts are posted at once")
+        int messages;
+
+        @Option(names = "--posters", defaultValue = "8", description = "threads posting receipts")
+        int posters;
+
+        @Option(names = "--cap-messages", defaultValue = "300", description = "messages in the daily-cap campaign")
+        int capMessages;
+
+        @Option(names = "--cap", defaultValue = "100", description = "the provider's daily cap")
+        int cap;
+
+        @Option(names = "--cap-rate", defaultValue = "1200", description = "the account's rate in the daily-cap runs, segments per minute")
+        int capRate;
+
+        @Option(names = "--receipt-delay", defaultValue = "PT2S", description = "how long after a send its receipt comes in the daily-cap runs")
+        java.time.Duration delay;
+
+        @Override
+        public Integer call() throws Exception {
+            ReceiptsBenchmark bench = new ReceiptsBenchmark(System.err);
+            System.out.print(bench.throughput(runs, messages, posters) + "\n" + bench.dailyCap(runs, capMessages, cap, capRate, delay));
             return 0;
         }
     }

@@ -136,11 +136,66 @@ public class CampaignControl {
         }
     }
 
-    /** Wakes the campaign's messages that wait for the resume: they go back to their pacing step. */
+    /**
+     * Wakes the campaign's messages that wait for the resume, once the running command has committed
+     * and each in a command of its own: they go back to their pacing step (and may send at once),
+     * which must not happen inside the campaign's own transaction (its dispatch step's, with a batch
+     * in it).
+     */
     void wakePaused(DelegateExecution campaign) {
-        campaign.getProcessEngineServices().getRuntimeService().createMessageCorrelation(Processes.RESUMED)
-                .processInstanceVariableEquals(CAMPAIGN_ID.name(), campaign.getProcessInstanceId()).correlateAllWithResult();
-        wakeDispatch(campaign);
+        ProcessEngineServices engine = campaign.getProcessEngineServices();
+        String campaignId = campaign.getProcessInstanceId();
+        afterCommit(() -> {
+            org.camunda.bpm.engine.RuntimeService runtime = engine.getRuntimeService();
+            for (org.camunda.bpm.engine.runtime.Execution waiting : runtime.createExecutionQuery().messageEventSubscriptionName(Processes.RESUMED)
+                    .processVariableValueEquals(CAMPAIGN_ID.name(), campaignId).list()) {
+                ownCommand(() -> runtime.messageEventReceived(Processes.RESUMED, waiting.getId()));
+            }
+            ownCommand(() -> wakeDispatch(engine, campaignId));
+        });
+    }
+
+    /**
+     * Runs {@code work} in a command of its own, so that one message's conflict does not undo the
+     * others': a message whose job runs meanwhile (optimistic locking) or that moved on finds the
+     * campaign's state itself.
+     */
+    static void ownCommand(Runnable work) {
+        try {
+            if (Context.getCommandContext() == null) {
+                work.run();
+            } else {
+                Context.getProcessEngineConfiguration().getCommandExecutorTxRequiresNew().execute(c -> {
+                    work.run();
+                    return null;
+                });
+            }
+        } catch (OptimisticLockingException | MismatchingMessageCorrelationException moved) {
+            log.debug("a campaign's message moved on before it was woken: {}", moved.getMessage());
+        }
+    }
+
+    /**
+     * Runs {@code work} once the running command has committed, in a command of its own (at once
+     * when no command runs). Its failure is logged: what it wakes, a timer wakes later anyway.
+     */
+    void afterCommit(Runnable work) {
+        CommandContext context = Context.getCommandContext();
+        if (context == null) {
+            work.run();
+            return;
+        }
+        CommandExecutor fresh = Context.getProcessEngineConfiguration().getCommandExecutorTxRequiresNew();
+        context.getTransactionContext().addTransactionListener(TransactionState.COMMITTED, c -> {
+            try {
+                fresh.execute(inner -> {
+                    work.run();
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                log.warn("after a campaign's pause, resume or cancel, waking its messages failed ({}); their timers wake them", e.toString());
+            }
+        });
     }
 
     /**
@@ -148,10 +203,10 @@ public class CampaignControl {
      * resumed campaign sends again, a cancelled one counts its rows and ends), not when the first
      * slot its last batch left comes.
      */
-    private void wakeDispatch(DelegateExecution campaign) {
-        org.camunda.bpm.engine.ManagementService management = campaign.getProcessEngineServices().getManagementService();
+    private void wakeDispatch(ProcessEngineServices engine, String campaignId) {
+        org.camunda.bpm.engine.ManagementService management = engine.getManagementService();
         java.util.Date now = java.util.Date.from(clock.instant());
-        management.createJobQuery().processInstanceId(campaign.getProcessInstanceId()).activityId(Activities.NEXT_BATCH).timers().list()
+        management.createJobQuery().processInstanceId(campaignId).activityId(Activities.NEXT_BATCH).timers().list()
                 .stream().filter(job -> job.getDuedate().after(now)).forEach(job -> management.setJobDuedate(job.getId(), now));
     }
 }

@@ -4,6 +4,7 @@ import dev.pacer.flow.CampaignState;
 import dev.pacer.flow.Processes;
 import dev.pacer.flow.Wait;
 import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.ProcessEngineServices;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.management.JobDefinition;
@@ -35,17 +36,25 @@ public class CancelCampaign implements JavaDelegate {
     public void execute(DelegateExecution execution) {
         control.set(execution, CampaignState.CANCELLED);
         control.wakePaused(execution);
-        ManagementService management = execution.getProcessEngineServices().getManagementService();
+        ProcessEngineServices engine = execution.getProcessEngineServices();
+        String campaignId = execution.getProcessInstanceId();
+        // after the commit, each in a command of its own: a message's timer moved while its job runs
+        // would refuse this command's update (optimistic locking), the campaign's with it
+        control.afterCommit(() -> wakeWaiting(engine, campaignId));
+    }
+
+    private void wakeWaiting(ProcessEngineServices engine, String campaignId) {
+        ManagementService management = engine.getManagementService();
         Set<String> waits = Arrays.stream(Wait.values()).filter(Wait::isTimer).map(Wait::activityId).collect(Collectors.toSet());
         Set<String> definitions = management.createJobDefinitionQuery().processDefinitionKey(Processes.DELIVERY).list().stream()
                 .filter(d -> waits.contains(d.getActivityId())).map(JobDefinition::getId).collect(Collectors.toSet());
         Date now = Date.from(clock.instant());
-        for (ProcessInstance message : execution.getProcessEngineServices().getRuntimeService().createProcessInstanceQuery()
-                .processDefinitionKey(Processes.DELIVERY).processInstanceBusinessKeyLike(Processes.messageKeys(execution.getProcessInstanceId()))
-                .list()) {
+        for (ProcessInstance message : engine.getRuntimeService().createProcessInstanceQuery()
+                .processDefinitionKey(Processes.DELIVERY).processInstanceBusinessKeyLike(Processes.messageKeys(campaignId)).list()) {
             for (Job job : management.createJobQuery().processInstanceId(message.getId()).timers().list()) {
                 if (definitions.contains(job.getJobDefinitionId()) && job.getDuedate().after(now)) {
-                    management.setJobDuedate(job.getId(), now);
+                    // its job may run now (then it finds the campaign cancelled itself)
+                    CampaignControl.ownCommand(() -> management.setJobDuedate(job.getId(), now));
                 }
             }
         }

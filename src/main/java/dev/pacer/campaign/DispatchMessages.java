@@ -6,15 +6,19 @@ import dev.pacer.flow.Outcome;
 import dev.pacer.flow.Processes;
 import dev.pacer.metrics.DeliveryStats;
 import dev.pacer.provider.Providers;
+import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.runtime.Execution;
+import org.camunda.bpm.engine.runtime.Job;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static dev.pacer.flow.CampaignVariables.ALL_DONE;
@@ -59,6 +63,11 @@ public class DispatchMessages implements JavaDelegate {
     }
 
 
+    /** The longest a campaign whose rows are all dispatched sleeps between two looks at its messages. */
+    private static final Duration IDLE_MOST = Duration.ofMinutes(10);
+    /** How often it looks while messages wait for receipts. */
+    private static final Duration RECEIPT_POLL = Duration.ofSeconds(5);
+
     /** Longer than any phone number or time zone name: a value past it is invalid and cut to it for its column. */
     private static final int MAX_NUMBER = 64;
 
@@ -68,9 +77,17 @@ public class DispatchMessages implements JavaDelegate {
     private final DeliveryStats stats;
     private final BatchDelivery batches;
     private final Clock clock;
+    private final ControlRequests requests;
+    private final ControlRequests.Steps control;
 
+    /**
+     * @param requests the pause, resume and cancel requests this step applies before it dispatches
+     * @param control  the steps that apply them
+     */
     public DispatchMessages(RuntimeService runtime, Providers providers, Settings settings, DeliveryStats stats, BatchDelivery batches,
-                            Clock clock) {
+                            Clock clock, ControlRequests requests, ControlRequests.Steps control) {
+        this.requests = requests;
+        this.control = control;
         this.batches = batches;
         this.clock = clock;
         this.runtime = runtime;
@@ -80,8 +97,10 @@ public class DispatchMessages implements JavaDelegate {
     }
 
     @Override
-    public void execute(DelegateExecution execution) throws InterruptedException {
+    public void execute(DelegateExecution execution) throws Exception {
         String campaignId = execution.getProcessInstanceId();
+        // a pause, resume or cancel asked for over the API since the last run (without touching this instance)
+        requests.apply(execution, control);
         int rows = ROWS.require(execution);
         int cursor = CURSOR.require(execution);
         long live = runtime.createProcessInstanceQuery().processDefinitionKey(Processes.DELIVERY)
@@ -159,8 +178,39 @@ public class DispatchMessages implements JavaDelegate {
             // nothing could be done now (a slot no sooner than the next run): never run again at once
             next = now.plus(settings.interval());
         }
+        if (cursor >= rows && live > 0 && started + handedOver + taken == 0) {
+            // every row is dispatched: the campaign only waits for its messages to end, which they do in
+            // their jobs or, waiting for a receipt, when it comes; it does not wake every interval through
+            // a wait of hours (a daily quota, a provider's long Retry-After)
+            next = later(next, waitingFor(execution, campaignId, now, awaitingReceipts > 0));
+        }
         NEXT_BATCH_AT.set(execution, next.isBefore(now) ? now : next);
         ALL_DONE.set(execution, cursor >= rows && live + started + handedOver == 0);
+    }
+
+    /**
+     * When the first job of the campaign's messages is due (at most {@link #IDLE_MOST} from now, and
+     * {@link #RECEIPT_POLL} while messages wait for receipts, which end them without a job).
+     */
+    private static Instant waitingFor(DelegateExecution execution, String campaignId, Instant now, boolean receipts) {
+        ManagementService management = execution.getProcessEngineServices().getManagementService();
+        // the message whose job is due first, then that job
+        List<Execution> message = execution.getProcessEngineServices().getRuntimeService().createNativeExecutionQuery()
+                .sql("select E.* from " + management.getTableName(Execution.class) + " E join " + management.getTableName(Job.class)
+                        + " J on J.PROCESS_INSTANCE_ID_ = E.ID_ where E.BUSINESS_KEY_ like #{keys} and J.RETRIES_ > 0 order by J.DUEDATE_ asc")
+                .parameter("keys", Processes.messageKeys(campaignId)).listPage(0, 1);
+        List<Job> first = message.isEmpty() ? List.of() : management.createJobQuery().processInstanceId(message.get(0).getProcessInstanceId())
+                .withRetriesLeft().orderByJobDuedate().asc().listPage(0, 1);
+        Instant most = now.plus(receipts ? RECEIPT_POLL : IDLE_MOST);
+        if (first.isEmpty() || first.get(0).getDuedate() == null) {
+            return most;
+        }
+        Instant due = first.get(0).getDuedate().toInstant();
+        return due.isBefore(most) ? due : most;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** The variables of the message of row {@code r}, as its instance would start with them. */

@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
 class CancelCommand extends ControlCommand {
 
     CancelCommand() {
-        super(Processes.CANCEL, "cancelled");
+        super(Processes.CANCEL, "cancel", dev.pacer.flow.CampaignState.CANCELLED, "cancelled");
     }
 }

@@ -2,7 +2,9 @@ package dev.pacer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pacer.api.CampaignStatus;
+import dev.pacer.flow.CampaignState;
 import dev.pacer.flow.Processes;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -12,17 +14,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * Pause, resume and cancel: a BPMN message to the running campaign, found by its name or instance
- * id, through the server's Camunda REST API ({@code POST /engine-rest/message}, correlated by the
- * instance id so that a name that ran before is no ambiguity); with no server, through an engine
- * on the local database, whose flows then go on when a server starts on it.
+ * Pause, resume and cancel the running campaign found by its name or instance id: on a server, a
+ * request to {@code POST /api/campaigns/ID/ACTION}, which never contends with the campaign's own
+ * jobs, then a look until the campaign applied it; with no server, the BPMN message, through an
+ * engine on the local database, whose flows then go on when a server starts on it.
  */
 abstract class ControlCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "the running campaign's name or instance id")
@@ -37,11 +39,26 @@ abstract class ControlCommand implements Callable<Integer> {
     @Unmatched
     List<String> springArgs = new ArrayList<>();
 
+    @Option(names = "--reason", description = "why, kept in the campaign's history")
+    String reason;
+
+    /** How long the command waits to see the campaign apply the request. */
+    private static final Duration APPLIED_WITHIN = Duration.ofSeconds(10);
+
     private final String message;
+    private final String action;
+    private final CampaignState applied;
     private final String done;
 
-    ControlCommand(String message, String done) {
+    /**
+     * @param message the BPMN message a local engine correlates
+     * @param action  the server's {@code /api/campaigns/CAMPAIGN/ACTION}
+     * @param applied the campaign's state once it applied it
+     */
+    ControlCommand(String message, String action, CampaignState applied, String done) {
         this.message = message;
+        this.action = action;
+        this.applied = applied;
         this.done = done;
     }
 
@@ -59,25 +76,22 @@ abstract class ControlCommand implements Callable<Integer> {
                     + " (instance " + id + ")");
             return 1;
         }
-        String body = new ObjectMapper().createObjectNode().put("messageName", message).put("processInstanceId", id).toString();
-        HttpRequest request = client.request("/engine-rest/message").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> response = client.exchange(request);
-        // The message meets the campaign instance while its own jobs run: the engine refuses one
-        // of two concurrent updates (optimistic locking), and the message is simply sent again.
-        for (int attempt = 1; attempt < 20 && response.statusCode() == 500 && response.body().contains("OptimisticLocking"); attempt++) {
-            Thread.sleep(50L * attempt);
-            response = client.exchange(request);
+        // one request, recorded at once however busy the campaign is; it applies it in its next run
+        ObjectNode body = new ObjectMapper().createObjectNode();
+        if (reason != null) {
+            body.put("reason", reason);
         }
-        if (response.statusCode() / 100 != 2) {
-            String said = ServerClient.said(response.body());
-            if (said.contains("No process definition or execution matches")) {
-                System.err.println("campaign " + name + " (instance " + id + ") does not wait for " + message + " now");
-                return 1;
+        client.postJson("/api/campaigns/" + ServerClient.encode(id) + "/" + action, body);
+        Instant until = Instant.now().plus(APPLIED_WITHIN);
+        while (Instant.now().isBefore(until)) {
+            String state = client.getJson("/api/campaigns/" + ServerClient.encode(id) + "/status").path("state").asText();
+            if (state.equals(applied.name()) || applied == CampaignState.CANCELLED && state.equals(CampaignStatus.FINISHED)) {
+                System.out.println("campaign " + name + " " + done + " (instance " + id + ")");
+                return 0;
             }
-            throw client.refusal(response.statusCode(), response.body());
+            Thread.sleep(50);
         }
-        System.out.println("campaign " + name + " " + done + " (instance " + id + ")");
+        System.out.println("campaign " + name + ": " + action + " requested (instance " + id + "); it applies it in its next run");
         return 0;
     }
 
@@ -92,7 +106,11 @@ abstract class ControlCommand implements Callable<Integer> {
                 System.err.println("no running campaign named '" + campaign + "' (nor with that instance id) in the local database");
                 return 1;
             }
-            runtime.createMessageCorrelation(message).processInstanceId(instance.getId()).correlateWithResult();
+            var correlation = runtime.createMessageCorrelation(message).processInstanceId(instance.getId());
+            if (reason != null && applied == CampaignState.PAUSED) {
+                correlation.setVariable(dev.pacer.flow.CampaignVariables.PAUSE_REASON.name(), reason);
+            }
+            correlation.correlateWithResult();
             System.out.println("campaign " + instance.getBusinessKey() + " " + done + " (instance " + instance.getId() + ")");
             return 0;
         }

@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
 class PauseCommand extends ControlCommand {
 
     PauseCommand() {
-        super(Processes.PAUSE, "paused");
+        super(Processes.PAUSE, "pause", dev.pacer.flow.CampaignState.PAUSED, "paused");
     }
 }

@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
 class ResumeCommand extends ControlCommand {
 
     ResumeCommand() {
-        super(Processes.RESUME, "resumed");
+        super(Processes.RESUME, "resume", dev.pacer.flow.CampaignState.RUNNING, "resumed");
     }
 }

@@ -5,10 +5,12 @@ import dev.pacer.flow.Outcome;
 import dev.pacer.flow.Processes;
 import dev.pacer.flow.ReceiptState;
 import dev.pacer.flow.Slot;
+import dev.pacer.flow.Wait;
 import dev.pacer.provider.MessageSender;
 import dev.pacer.provider.SendResult;
 import dev.pacer.throttle.Grant;
 import dev.pacer.throttle.Pacer;
+import dev.pacer.throttle.Priority;
 import org.camunda.bpm.engine.ProcessEngineServices;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.VariableScope;
@@ -37,6 +39,7 @@ import static dev.pacer.flow.MessageVariables.RECEIPT;
 import static dev.pacer.flow.MessageVariables.SEGMENTS;
 import static dev.pacer.flow.MessageVariables.SEND_WINDOW;
 import static dev.pacer.flow.MessageVariables.SLOT;
+import static dev.pacer.flow.MessageVariables.TICKET;
 import static dev.pacer.flow.MessageVariables.SLOT_AT;
 import static dev.pacer.flow.MessageVariables.SLOT_GENERATION;
 import static dev.pacer.flow.MessageVariables.TO;
@@ -197,6 +200,10 @@ public class BatchDelivery {
                     earlier.put(key, entry);
                 }
             });
+            if (!earlier.isEmpty()) {
+                log.warn("campaign {}: a run of its batch sent {} messages and never committed (the node stopped, or its commit failed): "
+                        + "their recorded answers stand, the rest are asked about, nothing is sent twice", campaignId, earlier.size());
+            }
         }
 
         /**
@@ -412,7 +419,14 @@ public class BatchDelivery {
                 });
             }
             if (SLOT.get(vars) != Slot.END && OUTCOME.get(vars) == Outcome.PENDING) {
-                return Optional.of(Activities.JOIN_THROTTLE);
+                // it asks for a slot again, from a timer due now: never inside this batch's transaction,
+                // where its send would wait on the ledger rows the batch holds
+                // a bulk message whose slot went asks again at the front of the queue, as in its own flow
+                TICKET.set(vars, SLOT.get(vars) == Slot.RESLOT && PRIORITY.get(vars, Priority.BULK) == Priority.BULK ? Pacer.FRONT : -1L);
+                SLOT.set(vars, Slot.RECHECK);
+                SLOT_AT.set(vars, clock.instant());
+                SLOT_GENERATION.set(vars, pacer.isLocal(SLOT_GENERATION.get(vars, -1L)) ? SLOT_GENERATION.get(vars) : -1L);
+                return Optional.of(Wait.PACE.activityId());
             }
             if (OUTCOME.get(vars) == Outcome.ACCEPTED && RECEIPT.get(vars, ReceiptState.NONE) != ReceiptState.NONE) {
                 return Optional.of(Activities.JOIN_OUTCOME);

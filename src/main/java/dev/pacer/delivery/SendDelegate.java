@@ -18,6 +18,7 @@ import dev.pacer.suppression.SuppressionList;
 import dev.pacer.throttle.Grant;
 import dev.pacer.throttle.Pacer;
 import dev.pacer.throttle.Priority;
+import dev.pacer.throttle.ScopeLimit;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -85,18 +86,21 @@ public class SendDelegate implements JavaDelegate {
     private final Providers providers;
     private final MessageSender sender;
     private final SendLedger ledger;
+    private final DailyQuotas quotas;
     private final SuppressionList suppression;
     private final SendAnswers answers;
     private final Clock clock;
     private final Settings settings;
 
-    public SendDelegate(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, SendLedger ledger, Receipts receipts,
-                        ResponseRules rules, SuppressionList suppression, DeliveryStats stats, Clock clock, Settings settings) {
+    public SendDelegate(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, SendLedger ledger, DailyQuotas quotas,
+                        Receipts receipts, ResponseRules rules, SuppressionList suppression, DeliveryStats stats, Clock clock,
+                        Settings settings) {
         this.steps = steps;
         this.pacer = pacer;
         this.providers = providers;
         this.sender = sender;
         this.ledger = ledger;
+        this.quotas = quotas;
         this.suppression = suppression;
         this.answers = new SendAnswers(steps, pacer, receipts, rules, suppression, stats, clock,
                 new SendAnswers.Settings(settings.rateLimitBudget(), settings.settleAfter()));
@@ -136,6 +140,7 @@ public class SendDelegate implements JavaDelegate {
             // another node runs this step's job as well (its lock ran out): the send is that one's
             pacer.exit(r.scopes());
             pacer.release(r.scopes(), r.slot(), r.segments());
+            quotas.giveBack(r.account(), providers.api(r.account()).accountUnit() == ScopeLimit.Unit.REQUESTS ? 1 : r.segments());
             resume(message, raced.get(), now);
             return;
         }
@@ -211,9 +216,21 @@ public class SendDelegate implements JavaDelegate {
                     "a scope of this send is held (after a 429, or while its provider is down)");
             return Optional.empty();
         }
+        ProviderAccount account = providers.account(PROVIDER.require(execution));
+        int units = providers.api(account).accountUnit() == ScopeLimit.Unit.REQUESTS ? 1 : segments;
+        Optional<Instant> renewed = quotas.take(account, units);
+        if (renewed.isPresent()) {
+            // the account's daily quota is spent: it holds until the day ends, and no send goes into the carriers' cap
+            pacer.release(scopes, slot, segments);
+            pacer.rateLimited(account.scope(), now, Duration.between(now, renewed.get()), OptionalDouble.empty(), OptionalLong.empty(), true);
+            answers.retryAt(message, renewed.get(), deadline, WaitReason.DAILY_QUOTA, account.name() + "'s daily quota of "
+                    + account.settings().dailyQuota() + " is spent; it is renewed at " + renewed.get());
+            return Optional.empty();
+        }
         if (!pacer.enter(scopes, settings.inFlightWait())) {
             // The slot goes unused: give it back, or the slot taken on the way round is paid for twice.
             pacer.release(scopes, slot, segments);
+            quotas.giveBack(account, units);
             answers.retryAt(message, now, deadline, WaitReason.IN_FLIGHT, "a scope of this send has its maximum of requests in flight");
             return Optional.empty();
         }
@@ -221,11 +238,12 @@ public class SendDelegate implements JavaDelegate {
         if (heldMeanwhile.isPresent()) {
             // a 429 came back while this send waited for its place in flight: no request goes out inside the wait
             pacer.exit(scopes);
+            quotas.giveBack(account, units);
             answers.retryAt(message, clock.instant().plus(heldMeanwhile.get()), deadline, WaitReason.SCOPE_HELD,
                     "a scope of this send was held while it waited for a place in flight (after a 429)");
             return Optional.empty();
         }
-        return Optional.of(new Ready(providers.account(PROVIDER.require(execution)), scopes, segments, slot, now, deadline));
+        return Optional.of(new Ready(account, scopes, segments, slot, now, deadline));
     }
 
     /** Records the send's answer in the ledger (unless it was lost), then does what it {@linkplain #answered means}. */

@@ -79,11 +79,12 @@ public class ThrottleDelegate implements JavaDelegate {
         Priority priority = PRIORITY.require(execution);
         long ticket = -1;
         long generation = SLOT_GENERATION.get(execution, -1L);
-        if (previous == Slot.RECHECK && !pacer.isLocal(generation)) {
+        if (previous == Slot.RECHECK && generation != -1 && !pacer.isLocal(generation)) {
             // its place is in the queue of the node that queued it: that one frees it, and the message queues here anew
             pacer.release(scopes, new Grant(false, now, generation, TICKET.require(execution)), segments);
         } else if (previous == Slot.RECHECK) {
-            ticket = TICKET.require(execution);
+            // its ticket; a message a batch handed over asks with the one the batch gave it
+            ticket = TICKET.get(execution, -1L);
         } else if (previous == Slot.RESLOT && priority == Priority.BULK) {
             ticket = Pacer.FRONT;
         }

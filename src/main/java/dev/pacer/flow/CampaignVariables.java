@@ -30,6 +30,10 @@ public final class CampaignVariables {
     public static final Variable<Integer> CANCELLED_UNDISPATCHED = Variable.integer("cancelledUndispatched");
     /** Why the campaign paused itself (its provider refused the account), until it is resumed. */
     public static final Variable<String> PAUSE_REASON = Variable.text("pauseReason");
+    /** The number of the last pause, resume or cancel request ({@code PACER_CAMPAIGN_CONTROL}) the campaign applied. */
+    public static final Variable<Long> CONTROL_APPLIED = Variable.number("controlApplied");
+    /** The last such request applied: what, by whom, when, and why. */
+    public static final Variable<String> LAST_CONTROL = Variable.text("lastControl");
     /** Whether its provider was the built-in simulator: nothing reached a real recipient. */
     public static final Variable<Boolean> SIMULATED = Variable.flag("simulated");
 

@@ -20,6 +20,8 @@ public final class WaitReason {
     public static final String FAILOVER = "failover";
     public static final String SEND_WINDOW = "send window";
     public static final String PAUSED = "campaign paused";
+    /** The account's daily quota is spent: the message waits for the next day's. */
+    public static final String DAILY_QUOTA = "daily quota";
 
     private WaitReason() {
     }
@@ -35,8 +37,8 @@ public final class WaitReason {
         return colon < 0 ? reason : reason.substring(0, colon);
     }
 
-    /** Whether the wait stands for a retry (a send that has to be tried again), not a window or a pause. */
+    /** Whether the wait stands for a retry (a send that has to be tried again), not a window, a pause or the day's quota. */
     public static boolean isRetry(String cause) {
-        return !SEND_WINDOW.equals(cause) && !PAUSED.equals(cause);
+        return !SEND_WINDOW.equals(cause) && !PAUSED.equals(cause) && !DAILY_QUOTA.equals(cause);
     }
 }

@@ -12,9 +12,11 @@ package dev.pacer.provider;
  *                     Twilio's account SID, Genesys Cloud's OAuth client
  * @param senderQueues whether each sender number has a queue of its own at the provider that can fill
  *                     ({@link ProviderApi#senderQueues}): each sender is then a scope of its own that can be held
+ * @param postsReceipts whether the provider posts delivery receipts ({@link ProviderApi#postsReceipts}): its messages
+ *                      then wait for them when receipts are on
  */
 public record ProviderAccount(String name, String type, String baseUrl, ProviderProperties settings, boolean simulated, String id,
-                              boolean senderQueues) {
+                              boolean senderQueues, boolean postsReceipts) {
 
     /** The account's scope: {@code NAME:ID}, e.g. {@code bandwidth:9900001}. */
     public String scope() {

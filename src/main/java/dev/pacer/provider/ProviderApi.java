@@ -41,6 +41,15 @@ public interface ProviderApi {
     }
 
     /**
+     * Whether the provider posts a delivery receipt for each message it takes (Bandwidth's
+     * {@code message-delivered}/{@code message-failed}, Twilio's status callbacks): with receipts on,
+     * its messages wait for them.
+     */
+    default boolean postsReceipts() {
+        return true;
+    }
+
+    /**
      * What makes a message one the provider can never take (Genesys Cloud: a text over 765
      * characters), said in one line; empty when it can take it. The message then ends {@code INVALID}.
      */

@@ -41,6 +41,10 @@ import java.time.Duration;
  *                            on the Bandwidth application ({@code InboundCallbackCreds}); without them every callback is refused
  * @param callbackPassword    their password
  * @param dailyCapResetZone   where the carriers' daily caps reset at midnight (T-Mobile: Pacific time)
+ * @param dailyQuota          the most the account sends in a day (from one midnight in {@code dailyCapResetZone} to the
+ *                            next), in its provider's unit (segments; Genesys Cloud: requests); 0 for none. Set it to the
+ *                            carriers' daily cap (T-Mobile's per brand) and the cap is never reached: the account holds
+ *                            when its quota is spent, before a receipt would say so
  */
 public record ProviderProperties(String type, String baseUrl, @DefaultValue("pacer-account") String accountId,
                                  @DefaultValue("pacer-application") String applicationId,
@@ -56,7 +60,8 @@ public record ProviderProperties(String type, String baseUrl, @DefaultValue("pac
                                  String accountSid, String authToken, String messagingServiceSid,
                                  @Min(0) @DefaultValue("0") int queueCapacity,
                                  String callbackUsername, String callbackPassword,
-                                 @NotNull @DefaultValue("America/Los_Angeles") String dailyCapResetZone) {
+                                 @NotNull @DefaultValue("America/Los_Angeles") String dailyCapResetZone,
+                                 @Min(0) @DefaultValue("0") long dailyQuota) {
 
     /**
      * A Bandwidth-style account, whose credentials are a user and a password. (A factory, not a
@@ -66,7 +71,7 @@ public record ProviderProperties(String type, String baseUrl, @DefaultValue("pac
                                         String password, int segmentsPerMinute, int burst, int maxInFlight, Layer user, Layer sender,
                                         String rateLimitHeaders) {
         return new ProviderProperties(type, baseUrl, accountId, applicationId, username, password, segmentsPerMinute, burst, maxInFlight, user, sender,
-                rateLimitHeaders, null, null, null, 0, null, null, null, 0, null, null, "America/Los_Angeles");
+                rateLimitHeaders, null, null, null, 0, null, null, null, 0, null, null, "America/Los_Angeles", 0);
     }
 
     /**
@@ -78,7 +83,7 @@ public record ProviderProperties(String type, String baseUrl, @DefaultValue("pac
         return new ProviderProperties(type, baseUrl, accountId, applicationId, or(username, "pacer"), or(password, secret),
                 segmentsPerMinute, burst, maxInFlight, user, sender, rateLimitHeaders, loginUrl, or(clientId, "pacer"),
                 or(clientSecret, secret), requestsPerMinute, or(accountSid, "AC" + secret), or(authToken, secret), messagingServiceSid,
-                queueCapacity, or(callbackUsername, "pacer"), or(callbackPassword, secret), dailyCapResetZone);
+                queueCapacity, or(callbackUsername, "pacer"), or(callbackPassword, secret), dailyCapResetZone, dailyQuota);
     }
 
     /** The same account at another base URL and login server. */
@@ -86,14 +91,14 @@ public record ProviderProperties(String type, String baseUrl, @DefaultValue("pac
         return new ProviderProperties(type, baseUrl, accountId, applicationId, username, password, segmentsPerMinute, burst,
                 maxInFlight, user, sender, rateLimitHeaders, loginUrl, clientId,
                 clientSecret, requestsPerMinute, accountSid, authToken, messagingServiceSid, queueCapacity, callbackUsername, callbackPassword,
-                dailyCapResetZone);
+                dailyCapResetZone, dailyQuota);
     }
 
     /** The same account of another provider type. */
     public ProviderProperties withType(String type) {
         return new ProviderProperties(type, baseUrl, accountId, applicationId, username, password, segmentsPerMinute, burst,
                 maxInFlight, user, sender, rateLimitHeaders, loginUrl, clientId, clientSecret, requestsPerMinute, accountSid, authToken,
-                messagingServiceSid, queueCapacity, callbackUsername, callbackPassword, dailyCapResetZone);
+                messagingServiceSid, queueCapacity, callbackUsername, callbackPassword, dailyCapResetZone, dailyQuota);
     }
 
     /** The account's own rate in its provider's unit: requests for a provider that counts requests, else segments. */
@@ -110,7 +115,7 @@ public record ProviderProperties(String type, String baseUrl, @DefaultValue("pac
         // Credentials stay out of logs and error messages.
         return "ProviderProperties[type=" + type + ", baseUrl=" + baseUrl + ", accountId=" + accountId + ", segmentsPerMinute="
                 + segmentsPerMinute + ", requestsPerMinute=" + requestsPerMinute + ", burst=" + burst + ", maxInFlight=" + maxInFlight
-                + ", user=" + user + ", sender=" + sender + "]";
+                + ", user=" + user + ", sender=" + sender + (dailyQuota > 0 ? ", dailyQuota=" + dailyQuota : "") + "]";
     }
 
     /**

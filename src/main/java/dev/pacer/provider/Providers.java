@@ -69,7 +69,7 @@ public class Providers implements AutoCloseable {
         }
         boolean simulated = p.baseUrl() == null || p.baseUrl().isBlank();
         if (!sending) {
-            register(new ProviderAccount(name, type, simulated ? null : p.baseUrl(), p, simulated, api.accountId(p), api.senderQueues()), api);
+            register(new ProviderAccount(name, type, simulated ? null : p.baseUrl(), p, simulated, api.accountId(p), api.senderQueues(), api.postsReceipts()), api);
             return;
         }
         if (simulated && !simulator.enabled()) {
@@ -81,7 +81,7 @@ public class Providers implements AutoCloseable {
             byte[] secret = new byte[16];
             new SecureRandom().nextBytes(secret);
             p = p.withMissingCredentials(HexFormat.of().formatHex(secret));
-            ProviderAccount stand = new ProviderAccount(name, type, null, p, true, api.accountId(p), api.senderQueues());
+            ProviderAccount stand = new ProviderAccount(name, type, null, p, true, api.accountId(p), api.senderQueues(), api.postsReceipts());
             try {
                 ProviderSimulator sim = api.simulate(stand, simulator.resolved(), clock);
                 simulators.put(name, sim);
@@ -94,7 +94,7 @@ public class Providers implements AutoCloseable {
             }
         }
         ProviderAccount account = new ProviderAccount(name, type, p.baseUrl().replaceAll("/+$", ""), p, simulated, api.accountId(p),
-                api.senderQueues());
+                api.senderQueues(), api.postsReceipts());
         api.check(account);
         register(account, api);
     }

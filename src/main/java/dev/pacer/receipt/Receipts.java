@@ -2,6 +2,7 @@ package dev.pacer.receipt;
 
 import dev.pacer.flow.Processes;
 import dev.pacer.flow.ReceiptState;
+import dev.pacer.provider.ProviderAccount;
 import dev.pacer.provider.ProviderEvent;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.RuntimeService;
@@ -96,11 +97,13 @@ public class Receipts {
      * The send step's part, once the provider took a message: with receipts on, the message waits
      * for its receipt until the timeout, or takes at once one that came before this answer.
      */
-    public void accepted(VariableScope execution, String provider, String providerMessageId) {
-        if (!settings.enabled() || providerMessageId == null) {
+    public void accepted(VariableScope execution, ProviderAccount account, String providerMessageId) {
+        if (!settings.enabled() || providerMessageId == null || !account.postsReceipts()) {
+            // no receipt will come for it (Genesys Cloud posts none): it ends ACCEPTED at once
             RECEIPT.set(execution, ReceiptState.NONE);
             return;
         }
+        String provider = account.name();
         Optional<Map<String, Object>> early = takeKept(provider, providerMessageId);
         if (early.isPresent()) {
             RECEIPT_DELIVERED.set(execution, (Boolean) early.get().get("DELIVERED_"));

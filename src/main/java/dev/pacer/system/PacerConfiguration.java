@@ -8,12 +8,14 @@ import dev.pacer.campaign.CampaignControl;
 import dev.pacer.campaign.CampaignRunner;
 import dev.pacer.campaign.CancelCampaign;
 import dev.pacer.campaign.CompileReport;
+import dev.pacer.campaign.ControlRequests;
 import dev.pacer.campaign.DispatchMessages;
 import dev.pacer.campaign.PauseCampaign;
 import dev.pacer.campaign.ResumeCampaign;
 import dev.pacer.campaign.ValidateCampaign;
 import dev.pacer.cluster.ClusterNode;
 import dev.pacer.delivery.CredentialCheck;
+import dev.pacer.delivery.DailyQuotas;
 import dev.pacer.delivery.DeliverySteps;
 import dev.pacer.flow.Processes;
 import dev.pacer.security.ModelBeans;
@@ -273,9 +275,15 @@ class PacerConfiguration {
     }
 
     @Bean
-    SendDelegate sendMessage(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, SendLedger ledger, Receipts receipts,
-                             ResponseRules rules, SuppressionList suppression, DeliveryStats stats, Clock clock, PacerProperties properties) {
-        return new SendDelegate(steps, pacer, providers, sender, ledger, receipts, rules, suppression, stats, clock,
+    DailyQuotas dailyQuotas(JdbcTemplate jdbc, PlatformTransactionManager transactions, Clock clock) {
+        return new DailyQuotas(jdbc, ownTransaction(transactions), clock);
+    }
+
+    @Bean
+    SendDelegate sendMessage(DeliverySteps steps, Pacer pacer, Providers providers, MessageSender sender, SendLedger ledger, DailyQuotas quotas,
+                             Receipts receipts, ResponseRules rules, SuppressionList suppression, DeliveryStats stats, Clock clock,
+                             PacerProperties properties) {
+        return new SendDelegate(steps, pacer, providers, sender, ledger, quotas, receipts, rules, suppression, stats, clock,
                 new SendDelegate.Settings(properties.dispatch().inFlightWait(), properties.retry().rateLimitBudget(),
                         properties.dispatch().lateSlot(), properties.doubt().settleAfter()));
     }
@@ -320,10 +328,16 @@ class PacerConfiguration {
 
     @Bean
     DispatchMessages dispatchMessages(RuntimeService runtime, Providers providers, PacerProperties properties, DeliveryStats stats,
-                                      Receipts receipts, BatchDelivery batches, Clock clock) {
+                                      Receipts receipts, BatchDelivery batches, Clock clock, ControlRequests requests,
+                                      PauseCampaign pause, ResumeCampaign resume, CancelCampaign cancel) {
         PacerProperties.Dispatch d = properties.dispatch();
         return new DispatchMessages(runtime, providers, new DispatchMessages.Settings(d.window(), d.batch(), receipts.settings().enabled(),
-                d.interval()), stats, batches, clock);
+                d.interval()), stats, batches, clock, requests, new ControlRequests.Steps(pause, resume, cancel));
+    }
+
+    @Bean
+    ControlRequests controlRequests(JdbcTemplate jdbc, PlatformTransactionManager transactions, Clock clock) {
+        return new ControlRequests(jdbc, ownTransaction(transactions), clock);
     }
 
     @Bean

@@ -38,7 +38,7 @@ class ProviderBackPressureProcessTest {
     private static ProviderProperties twilio() {
         return new ProviderProperties("twilio", "http://127.0.0.1:9", "acct", "app", null, null, 600, 10, 8,
                 ProviderProperties.Layer.none(), ProviderProperties.Layer.none(), "user", null, null, null, 0,
-                "AC0123", "token", null, 0, null, null, "America/Los_Angeles");
+                "AC0123", "token", null, 0, null, null, "America/Los_Angeles", 0);
     }
 
     private static ProviderProperties backup() {

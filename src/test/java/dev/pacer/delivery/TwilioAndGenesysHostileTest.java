@@ -132,7 +132,7 @@ class TwilioAndGenesysHostileTest {
         ModelSender sender = new ModelSender(simulator::answer, clock);
         PacerProperties properties = TestProperties.bandwidth("http://127.0.0.1:9", 600).account("tw", new ProviderProperties("twilio",
                 "http://127.0.0.1:9", "acct", "app", null, null, 2 * trueRate, 10, 8, ProviderProperties.Layer.none(),
-                ProviderProperties.Layer.none(), "user", null, null, null, 0, "AC0123", "token", null, 0, null, null, "America/Los_Angeles")).build();
+                ProviderProperties.Layer.none(), "user", null, null, null, 0, "AC0123", "token", null, 0, null, null, "America/Los_Angeles", 0)).build();
         sender.providers = DeliveryFixture.on(clock).pacer(pacer(clock)).properties(properties).sender(sender).register().providers();
         int messages = 150;
         int segments = 0;
@@ -204,7 +204,7 @@ class TwilioAndGenesysHostileTest {
         }, clock);
         PacerProperties properties = TestProperties.bandwidth("http://127.0.0.1:9", 600).account("gc", new ProviderProperties("genesys",
                 "http://127.0.0.1:9", "acct", "app", null, null, 60, 4, 4, ProviderProperties.Layer.none(),
-                ProviderProperties.Layer.none(), "account", "http://127.0.0.1:9", "gc-client", "gc-secret", 2 * trueRate, null, null, null, 0, null, null, "America/Los_Angeles"))
+                ProviderProperties.Layer.none(), "account", "http://127.0.0.1:9", "gc-client", "gc-secret", 2 * trueRate, null, null, null, 0, null, null, "America/Los_Angeles", 0))
                 .build();
         PacerProperties.Retry r = properties.retry();
         sender.providers = DeliveryFixture.on(clock).pacer(pacer(clock)).properties(properties).sender(sender)

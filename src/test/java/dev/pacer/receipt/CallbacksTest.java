@@ -32,8 +32,8 @@ class CallbacksTest {
     private static ProviderAccount account(String type, String callbackUser, String callbackPassword) {
         ProviderProperties p = new ProviderProperties(type, "http://127.0.0.1:9", "acct", "app", "user", "secret", 600, 0, 8,
                 ProviderProperties.Layer.none(), ProviderProperties.Layer.none(), "user", null, null, null, 0, "AC1", "tw-token", null, 0,
-                callbackUser, callbackPassword, "America/Los_Angeles");
-        return new ProviderAccount(type, type, "http://127.0.0.1:9", p, false, "acct", false);
+                callbackUser, callbackPassword, "America/Los_Angeles", 0);
+        return new ProviderAccount(type, type, "http://127.0.0.1:9", p, false, "acct", false, true);
     }
 
     private static Callback callback(String url, Map<String, String> headers, String contentType, String body) {

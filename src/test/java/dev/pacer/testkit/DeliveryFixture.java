@@ -2,6 +2,7 @@ package dev.pacer.testkit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pacer.audit.ReportReader;
+import dev.pacer.campaign.ControlRequests;
 import dev.pacer.campaign.CampaignControl;
 import dev.pacer.campaign.CompileReport;
 import dev.pacer.campaign.DispatchMessages;
@@ -9,6 +10,7 @@ import dev.pacer.campaign.ValidateCampaign;
 import dev.pacer.campaign.CancelCampaign;
 import dev.pacer.campaign.PauseCampaign;
 import dev.pacer.campaign.ResumeCampaign;
+import dev.pacer.delivery.DailyQuotas;
 import dev.pacer.delivery.DeliverySteps;
 import dev.pacer.delivery.MessageFinishedListener;
 import dev.pacer.delivery.MessageLane;
@@ -186,7 +188,7 @@ public final class DeliveryFixture {
         Mocks.register("recordReceipt", new RecordReceiptDelegate(steps, new DecisionTables(engine.getRepositoryService(),
                 engine.getDecisionService()), providers, p, list, campaignReceipts, stats, clock,
                 new RecordReceiptDelegate.Settings(r.timeout(), r.filteredPauseRatio(), r.filteredMinimum(), r.volumeWait())));
-        SendDelegate send = new SendDelegate(steps, p, providers, sender, ledger, receipts, new ResponseRules(engine.getRepositoryService(),
+        SendDelegate send = new SendDelegate(steps, p, providers, sender, ledger, quotas(clock), receipts, new ResponseRules(engine.getRepositoryService(),
                 engine.getDecisionService()), list, stats, clock, new SendDelegate.Settings(inFlightWait, props.retry().rateLimitBudget(),
                 props.dispatch().lateSlot(), props.doubt().settleAfter()));
         Mocks.register("sendMessage", send);
@@ -195,9 +197,12 @@ public final class DeliveryFixture {
         Mocks.register("recordExpiry", new RecordExpiryDelegate(steps, p));
         Mocks.register("scheduleRetry", new ScheduleRetryDelegate(steps, props.retry().toPolicies(), clock, new SplittableRandom(5)));
         Mocks.register("messageLane", new MessageLane());
-        Mocks.register("pauseCampaign", new PauseCampaign(c));
-        Mocks.register("resumeCampaign", new ResumeCampaign(c, providers, p));
-        Mocks.register("cancelCampaign", new CancelCampaign(c, clock));
+        PauseCampaign pause = new PauseCampaign(c);
+        ResumeCampaign resume = new ResumeCampaign(c, providers, p);
+        CancelCampaign cancel = new CancelCampaign(c, clock);
+        Mocks.register("pauseCampaign", pause);
+        Mocks.register("resumeCampaign", resume);
+        Mocks.register("cancelCampaign", cancel);
         Mocks.register("validateCampaign", new ValidateCampaign(providers, clock, null));
         MessageFinishedListener finished = new MessageFinishedListener(stats, ledger, false);
         Mocks.register("messageFinished", finished);
@@ -213,7 +218,8 @@ public final class DeliveryFixture {
                     return s;
                 }, new BatchDelivery.Settings(batchSend, props.dispatch().batchHorizon()));
         Mocks.register("dispatchMessages", new DispatchMessages(engine.getRuntimeService(), providers,
-                new DispatchMessages.Settings(dispatchWindow, dispatchWindow, r.enabled(), Duration.ofMillis(500)), stats, batches, clock));
+                new DispatchMessages.Settings(dispatchWindow, dispatchWindow, r.enabled(), Duration.ofMillis(500)), stats, batches, clock,
+                controlRequests(clock), new ControlRequests.Steps(pause, resume, cancel)));
         Mocks.register("compileReport", new CompileReport(reports(props), new ObjectMapper().findAndRegisterModules(), report -> { }));
         return new Bound(p, providers, stats, list, c, steps, ledger, receipts);
     }
@@ -260,6 +266,20 @@ public final class DeliveryFixture {
         SendLedger ledger = new SendLedger(jdbc(), TransactionOperations.withoutTransaction(), "test-node");
         jdbc().update("delete from " + SendLedger.TABLE);
         return ledger;
+    }
+
+    /** The campaigns' pause, resume and cancel requests in the process-test engine's database, none yet. */
+    public static ControlRequests controlRequests(java.time.Clock clock) {
+        ControlRequests requests = new ControlRequests(jdbc(), TransactionOperations.withoutTransaction(), clock);
+        jdbc().update("delete from " + ControlRequests.TABLE);
+        return requests;
+    }
+
+    /** The accounts' daily quotas in the process-test engine's database, none used yet. */
+    public static DailyQuotas quotas(java.time.Clock clock) {
+        DailyQuotas quotas = new DailyQuotas(jdbc(), TransactionOperations.withoutTransaction(), clock);
+        jdbc().update("delete from " + DailyQuotas.TABLE);
+        return quotas;
     }
 
     /** A suppression list in the process-test engine's database, emptied. */

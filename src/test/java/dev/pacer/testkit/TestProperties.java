@@ -22,6 +22,7 @@ public final class TestProperties {
     private boolean receipts;
     private double filteredPauseRatio = 0.02;
     private int filteredMinimum = 100;
+    private long dailyQuota;
 
     private TestProperties(String baseUrl, int segmentsPerMinute) {
         this.baseUrl = baseUrl;
@@ -66,6 +67,12 @@ public final class TestProperties {
         return receipts();
     }
 
+    /** The Bandwidth account sends at most {@code quota} segments a day ({@code daily-quota}). */
+    public TestProperties dailyQuota(long quota) {
+        this.dailyQuota = quota;
+        return this;
+    }
+
     /** Another account beside the Bandwidth one. */
     public TestProperties account(String name, ProviderProperties account) {
         others.put(name, account);
@@ -74,8 +81,9 @@ public final class TestProperties {
 
     public PacerProperties build() {
         Map<String, ProviderProperties> accounts = new java.util.LinkedHashMap<>(others);
-        accounts.put("bandwidth", ProviderProperties.of(null, baseUrl, "acct", "app", "user", "secret", segmentsPerMinute, burst,
-                maxInFlight, ProviderProperties.Layer.none(), ProviderProperties.Layer.none(), "user"));
+        accounts.put("bandwidth", new ProviderProperties(null, baseUrl, "acct", "app", "user", "secret", segmentsPerMinute, burst,
+                maxInFlight, ProviderProperties.Layer.none(), ProviderProperties.Layer.none(), "user", null, null, null, 0, null, null, null, 0,
+                null, null, "America/Los_Angeles", dailyQuota));
         return new PacerProperties(
                 accounts,
                 retry(rateLimitBudget),

@@ -57,6 +57,16 @@ public class GenesysApi implements ProviderApi {
         this.tokens = tokens;
     }
 
+    /**
+     * Genesys Cloud's agentless messages come with no delivery callback (its notifications are a
+     * WebSocket or event-bridge subscription of the organisation's, not a webhook per message): a
+     * message it took ends {@code ACCEPTED}, without waiting out the receipt timeout.
+     */
+    @Override
+    public boolean postsReceipts() {
+        return false;
+    }
+
     @Override
     public String type() {
         return TYPE;
