@@ -204,6 +204,9 @@ final class ReceiptsBenchmark {
             if (ids.size() == messages) {
                 return ids;
             }
+            if (Instant.now().isAfter(until.minus(within).plusSeconds(30)) && ids.isEmpty()) {
+                throw new IllegalStateException("none of the messages of " + name + " was taken in 30 s");
+            }
             Thread.sleep(250);
         }
         throw new IllegalStateException("the messages of " + name + " were not all taken within " + within);
@@ -231,7 +234,7 @@ final class ReceiptsBenchmark {
                 "--pacer.providers.bandwidth.segments-per-minute=" + rate, "--pacer.providers.bandwidth.daily-quota=" + quota,
                 "--pacer.providers.bandwidth.callback-username=bench", "--pacer.providers.bandwidth.callback-password=" + CALLBACK_PASSWORD,
                 "--pacer.receipts.enabled=true", "--pacer.public-url=http://127.0.0.1:" + port),
-                dir.resolve(log + ".log"), Map.of("PACER_ADMIN_PASSWORD", PASSWORD));
+                Path.of(System.getProperty("java.io.tmpdir"), "pacer-bench-receipts-" + log + ".log"), Map.of("PACER_ADMIN_PASSWORD", PASSWORD));
     }
 
 }
