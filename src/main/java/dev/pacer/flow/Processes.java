@@ -16,6 +16,11 @@ public final class Processes {
     /** The decision that classifies a provider's answer ({@code bpmn/response-rules.dmn}). */
     public static final String CLASSIFY_RESPONSE = "classify-response";
 
+    /** The decision that chooses a transient failure's retry policy ({@code bpmn/response-rules.dmn}). */
+    public static final String RETRY_POLICY = "retry-policy";
+    /** The table of retry policies: intervals, attempts, jitter ({@code bpmn/response-rules.dmn}). */
+    public static final String RETRY_POLICIES = "retry-policies";
+
     /** The decision that classifies a delivery receipt ({@code bpmn/response-rules.dmn}). */
     public static final String CLASSIFY_RECEIPT = "classify-receipt";
     /** The BPMN message a message's delivery receipt wakes it with ({@code Event_Receipt}). */
