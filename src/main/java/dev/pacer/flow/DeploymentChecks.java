@@ -144,12 +144,13 @@ public final class DeploymentChecks implements Deployer {
                 table = RetryPolicyTable.read(repository.getDmnModelInstance(deployed.getId())).orElse(null);
             }
         }
-        RetryPolicies all = RetryPolicies.of(table, settings.get());
-        if (where != null && !all.names().contains(RetryPolicies.DEFAULT)) {
-            problems.add(where + ": decision " + Processes.RETRY_POLICIES + " has no row for the policy '" + RetryPolicies.DEFAULT
-                    + "' (used when the rules name none), nor has pacer.retry.policies");
+        Set<String> names = new TreeSet<>((table == null ? RetryPolicies.BUILT_IN : table).keySet());
+        names.addAll(settings.get().keySet());
+        if (!names.contains(RetryPolicies.DEFAULT)) {
+            problems.add((where == null ? "" : where + ": ") + "decision " + Processes.RETRY_POLICIES + " has no row for the policy '"
+                    + RetryPolicies.DEFAULT + "' (used when the rules name none), nor has pacer.retry.policies");
         }
-        return all.names();
+        return names;
     }
 
     /** Every policy the decision {@code retry-policy} names, this deployment's or the one deployed, is one there is. */
@@ -224,9 +225,13 @@ public final class DeploymentChecks implements Deployer {
             if (!hasChildElements(e)) {
                 checkExpression(resource, e, e.getLocalName() + " " + e.getTextContent().strip(), e.getTextContent(), names, problems);
             }
-            if (CAMUNDA.equals(e.getNamespaceURI()) && "property".equals(e.getLocalName())) {
+            boolean property = CAMUNDA.equals(e.getNamespaceURI()) && "property".equals(e.getLocalName());
+            // an input parameter of the same name is the variable the step reads: a literal one is checked alike
+            boolean input = CAMUNDA.equals(e.getNamespaceURI()) && "inputParameter".equals(e.getLocalName()) && !hasChildElements(e)
+                    && !e.getTextContent().contains("{");
+            if (property || input) {
                 String name = e.getAttribute("name");
-                String value = e.getAttribute("value").strip();
+                String value = (property ? e.getAttribute("value") : e.getTextContent()).strip();
                 if (value.isEmpty()) {
                     continue;
                 }
