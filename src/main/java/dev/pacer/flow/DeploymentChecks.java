@@ -117,8 +117,7 @@ public final class DeploymentChecks implements Deployer {
             }
         });
         if (!problems.isEmpty()) {
-            throw new ModelRefusedException("deployment " + (deployment.getName() == null ? "" : "'" + deployment.getName() + "' ")
-                    + "refused: " + String.join("; ", problems));
+            throw new ModelRefusedException("deployment refused: " + String.join("; ", problems));
         }
     }
 
