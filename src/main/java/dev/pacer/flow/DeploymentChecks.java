@@ -2,7 +2,7 @@ package dev.pacer.flow;
 
 import dev.pacer.retry.BackoffPolicy;
 import dev.pacer.retry.RetryPolicies;
-import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
@@ -213,7 +213,8 @@ public final class DeploymentChecks implements Deployer {
         }
         Set<String> accountNames = null;
         for (Element e : elements(document.getDocumentElement())) {
-            if ("BPMNDiagram".equals(e.getLocalName()) || "documentation".equals(e.getLocalName())) {
+            // a script's own syntax may use ${...} (Groovy strings); documentation is prose
+            if ("BPMNDiagram".equals(e.getLocalName()) || "documentation".equals(e.getLocalName()) || "script".equals(e.getLocalName())) {
                 continue;
             }
             NamedNodeMap attributes = e.getAttributes();
@@ -323,8 +324,11 @@ public final class DeploymentChecks implements Deployer {
                 }).collect(Collectors.toSet());
     }
 
-    /** A deployment refused by these checks; its message names each element and bad value. */
-    public static final class ModelRefusedException extends ProcessEngineException {
+    /**
+     * A deployment refused by these checks; its message names each element and bad value. A bad
+     * request to the REST API (400 to Modeler's "deploy"), not a failure of the server.
+     */
+    public static final class ModelRefusedException extends BadUserRequestException {
         public ModelRefusedException(String message) {
             super(message);
         }

@@ -33,11 +33,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DeploymentChecksProcessTest {
 
     private static final Map<String, BackoffPolicy> SETTINGS = new HashMap<>();
+    /** The engine logs every refused command with its trace; these refusals are expected. */
+    private static final ch.qos.logback.classic.Logger COMMANDS =
+            (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.camunda.bpm.engine.context");
+    private static ch.qos.logback.classic.Level commandsLevel;
     private static ProcessEngine engine;
     private static RepositoryService repository;
 
     @BeforeAll
     static void build() {
+        commandsLevel = COMMANDS.getLevel();
+        COMMANDS.setLevel(ch.qos.logback.classic.Level.OFF);
         ProcessEngineConfigurationImpl configuration = (ProcessEngineConfigurationImpl) ProcessEngineConfiguration
                 .createStandaloneInMemProcessEngineConfiguration();
         configuration.setProcessEngineName("deployment-checks");
@@ -51,6 +57,7 @@ class DeploymentChecksProcessTest {
     @AfterAll
     static void close() {
         engine.close();
+        COMMANDS.setLevel(commandsLevel);
     }
 
     @AfterEach
