@@ -3,7 +3,6 @@ package dev.pacer.system;
 import dev.pacer.provider.ProviderProperties;
 import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.retry.BackoffPolicy;
-import dev.pacer.retry.RetryPolicies;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -73,11 +72,6 @@ public record PacerProperties(
             Map<String, BackoffPolicy> all = new LinkedHashMap<>();
             policies.forEach((name, p) -> all.put(name, p.toBackoff()));
             return Map.copyOf(all);
-        }
-
-        /** The policies as the retry step uses them with no table deployed: the built-in ones with the settings' over them. */
-        public RetryPolicies toPolicies() {
-            return RetryPolicies.of(null, backoffs());
         }
     }
 
