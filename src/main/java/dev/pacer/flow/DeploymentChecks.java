@@ -109,6 +109,7 @@ public final class DeploymentChecks implements Deployer {
                 }
             }
         });
+        tables.forEach((name, model) -> checkInputs(name, model, problems));
         Set<String> policies = policies(tables, repository, problems);
         checkRules(tables, repository, policies, problems);
         resources.forEach((name, resource) -> {
@@ -185,6 +186,31 @@ public final class DeploymentChecks implements Deployer {
                 problems.add(bad.getMessage().startsWith(name) ? bad.getMessage() : name + ": " + bad.getMessage());
             }
         });
+    }
+
+    /**
+     * Every input of a decision that is a plain name reads what it is evaluated with: the inputs Java
+     * gives its own decisions ({@link Processes#DECISION_INPUTS}), else the flow's variables.
+     * Inputs written as longer expressions are left to the engine.
+     */
+    private static void checkInputs(String resource, DmnModelInstance model, List<String> problems) {
+        for (Decision decision : model.getModelElementsByType(Decision.class)) {
+            if (!(decision.getExpression() instanceof org.camunda.bpm.model.dmn.instance.DecisionTable table)) {
+                continue;
+            }
+            Set<String> given = Processes.DECISION_INPUTS.getOrDefault(decision.getId(), NAMES);
+            for (org.camunda.bpm.model.dmn.instance.Input input : table.getInputs()) {
+                String text = input.getInputExpression() == null || input.getInputExpression().getText() == null ? ""
+                        : input.getInputExpression().getText().getTextContent().strip();
+                if (text.matches("[A-Za-z_]\\w*") && !given.contains(text)) {
+                    problems.add(resource + ": " + RetryPolicyTable.describe(decision) + ", input " + input.getId()
+                            + (input.getLabel() == null ? "" : " (" + input.getLabel() + ")") + ": reads '" + text + "', which "
+                            + (Processes.DECISION_INPUTS.containsKey(decision.getId())
+                            ? "Pacer does not give this decision (it gives: " + String.join(", ", new TreeSet<>(given)) + ")"
+                            : "is not a variable of the flow (dev.pacer.flow)"));
+                }
+            }
+        }
     }
 
     private void checkModel(String resource, byte[] bytes, Set<String> policies, Set<String> decisions, RepositoryService repository,

@@ -207,4 +207,13 @@ class DeploymentChecksProcessTest {
         deployment(delivery, file("response-rules.dmn")).deploy();
         assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(Processes.DELIVERY).count()).isOne();
     }
+
+    @Test
+    void shouldRefuseADecisionInputReadingWhatItIsNotGiven() throws IOException {
+        String rules = edit(file("response-rules.dmn"), "<text>quotaSpent</text>", "<text>quotaSpend</text>");
+        assertThatThrownBy(() -> deployment(file("delivery.bpmn"), rules).deploy())
+                .hasMessageContaining("decision classify-response (Classify provider response), input Input_quotaSpent "
+                        + "(Rate-limit headers say none left): reads 'quotaSpend', which Pacer does not give this decision "
+                        + "(it gives: errorCode, errorType, provider, quotaSpent, status)");
+    }
 }
