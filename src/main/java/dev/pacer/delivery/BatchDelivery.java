@@ -3,6 +3,7 @@ package dev.pacer.delivery;
 import dev.pacer.flow.Activities;
 import dev.pacer.flow.Outcome;
 import dev.pacer.flow.Processes;
+import dev.pacer.flow.StepProperties;
 import dev.pacer.flow.ReceiptState;
 import dev.pacer.flow.Slot;
 import dev.pacer.flow.Wait;
@@ -183,6 +184,8 @@ public class BatchDelivery {
         /** Sends recorded by a run of this step that never committed, by send key. */
         private final Map<String, SendLedger.Entry> earlier;
         private final boolean running;
+        /** What the latest delivery flow's steps set (its account), as the instance each message stands for would follow it. */
+        private final StepProperties flowSteps;
         private final List<Pending> toSend = new ArrayList<>();
         private final List<Pending> done = new ArrayList<>();
         private Instant nextRun;
@@ -190,6 +193,7 @@ public class BatchDelivery {
         private Batch(String campaignId, ProcessEngineServices engine, boolean running, int cursor) {
             this.engine = engine;
             this.running = running;
+            this.flowSteps = prepare.latestSteps();
             this.now = clock.instant();
             this.horizonEnd = now.plus(settings.horizon());
             // a batch's sends are its messages' first; those of rows dispatched before are their instances' own
@@ -213,7 +217,7 @@ public class BatchDelivery {
         public Offer offer(String key, Map<String, Object> variables) {
             MessageRef message = MessageRef.detached(key, variables, engine);
             VariableScope vars = message.vars();
-            prepare.check(vars, now);
+            prepare.check(vars, now, flowSteps);
             SendLedger.Entry sent = earlier.remove(SendLedger.key(key, 1));
             if (sent != null) {
                 // sent by a run of this batch that never committed: its answer stands, or the provider is asked

@@ -1,5 +1,6 @@
 package dev.pacer.delivery;
 
+import dev.pacer.flow.StepProperties;
 import dev.pacer.flow.ReceiptState;
 
 import dev.pacer.campaign.InvalidCampaignException;
@@ -51,10 +52,12 @@ public class PrepareDelegate implements JavaDelegate {
     private final SuppressionList suppression;
     private final Clock clock;
     private final Duration maxLifetime;
+    private final DeployedModels models;
 
     /** @param maxLifetime how long a message with no deadline of its own may wait before it expires */
     public PrepareDelegate(DeliverySteps steps, MessageKeys keys, Providers providers, SuppressionList suppression, Clock clock,
-                           Duration maxLifetime) {
+                           Duration maxLifetime, DeployedModels models) {
+        this.models = models;
         this.steps = steps;
         this.keys = keys;
         this.providers = providers;
@@ -74,7 +77,7 @@ public class PrepareDelegate implements JavaDelegate {
     }
 
     private void prepare(DelegateExecution execution) {
-        check(execution, clock.instant());
+        check(execution, clock.instant(), models.steps(execution.getProcessDefinitionId()));
         if (CAMPAIGN_ID.get(execution) == null) {
             once(execution);
         }
@@ -95,11 +98,23 @@ public class PrepareDelegate implements JavaDelegate {
         }
     }
 
+    /** The step properties of the latest delivery flow, which a batch's messages follow. */
+    public StepProperties latestSteps() {
+        return models.latestSteps();
+    }
+
     /**
      * Checks and completes a message's variables ({@code execution}, or those of a message a
      * campaign sends in a batch): refuses what cannot be understood, ends what must not be sent.
+     * The accounts the flow's steps name ({@code steps}) replace the message's own.
      */
-    public void check(VariableScope execution, Instant now) {
+    public void check(VariableScope execution, Instant now, StepProperties steps) {
+        if (steps.provider() != null) {
+            PROVIDER.set(execution, steps.provider());
+        }
+        if (steps.fallbackProvider() != null) {
+            FALLBACK_PROVIDER.set(execution, steps.fallbackProvider());
+        }
         String provider = text(execution, PROVIDER);
         if (provider == null && providers.names().size() == 1) {
             provider = providers.names().iterator().next();

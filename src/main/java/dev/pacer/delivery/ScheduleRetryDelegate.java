@@ -4,7 +4,6 @@ import dev.pacer.flow.Outcome;
 import dev.pacer.flow.Slot;
 import dev.pacer.flow.WaitReason;
 import dev.pacer.retry.BackoffPolicy;
-import dev.pacer.retry.RetryPolicies;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 
@@ -25,7 +24,9 @@ import static dev.pacer.flow.MessageVariables.SLOT;
 import static dev.pacer.flow.MessageVariables.WAIT_REASON;
 
 /**
- * After a transient failure, with the retry policy the rules chose ({@code retryPolicy}): either
+ * After a transient failure, with the retry policy the rules chose ({@code retryPolicy}), or the
+ * one the step names (its property {@code retryPolicy}, set in Modeler), from the deployed table
+ * {@code retry-policies} and the settings: either
  * sets {@code retryAt} for the back-off timer ({@code slot} {@code RETRY}), or ends the message
  * {@code DROPPED} when the policy has no attempt left, or {@code EXPIRED} when the retry would come
  * after the deadline. The wait is at least what the provider named ({@code retryNotBefore}).
@@ -33,13 +34,13 @@ import static dev.pacer.flow.MessageVariables.WAIT_REASON;
 public class ScheduleRetryDelegate implements JavaDelegate {
 
     private final DeliverySteps steps;
-    private final RetryPolicies policies;
+    private final DeployedModels models;
     private final Clock clock;
     private final RandomGenerator random;
 
-    public ScheduleRetryDelegate(DeliverySteps steps, RetryPolicies policies, Clock clock, RandomGenerator random) {
+    public ScheduleRetryDelegate(DeliverySteps steps, DeployedModels models, Clock clock, RandomGenerator random) {
         this.steps = steps;
-        this.policies = policies;
+        this.models = models;
         this.clock = clock;
         this.random = random;
     }
@@ -47,7 +48,12 @@ public class ScheduleRetryDelegate implements JavaDelegate {
     @Override
     public void execute(DelegateExecution execution) {
         String name = RETRY_POLICY.get(execution);
-        BackoffPolicy policy = policies.policy(name);
+        String step = models.steps(execution.getProcessDefinitionId()).retryPolicy();
+        if (step != null) {
+            name = step;
+            RETRY_POLICY.set(execution, name);
+        }
+        BackoffPolicy policy = models.policies().policy(name);
         int failures = FAILURES.require(execution);
         String last = REASON.get(execution);
         if (!policy.allowsAnotherAttempt(failures)) {

@@ -20,6 +20,7 @@ public final class Activities {
     public static final String JOIN_THROTTLE = "Gateway_JoinThrottle";
     public static final String RETRY_AFTER = "Timer_RetryAfter";
     public static final String CHOOSE_POLICY = "Task_ChoosePolicy";
+    public static final String SCHEDULE_RETRY = "Task_ScheduleRetry";
     public static final String JOIN_SETTLE = "Gateway_JoinSettle";
     public static final String JOIN_OUTCOME = "Gateway_JoinOutcome";
     /** End events inside the delivery that are steps, not a message's outcome. */

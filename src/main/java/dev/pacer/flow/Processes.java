@@ -16,6 +16,20 @@ public final class Processes {
     /** The decision that classifies a provider's answer ({@code bpmn/response-rules.dmn}). */
     public static final String CLASSIFY_RESPONSE = "classify-response";
 
+    /** The decision that chooses a transient failure's retry policy ({@code bpmn/response-rules.dmn}). */
+    public static final String RETRY_POLICY = "retry-policy";
+    /** The table of retry policies: intervals, attempts, jitter ({@code bpmn/response-rules.dmn}). */
+    public static final String RETRY_POLICIES = "retry-policies";
+
+    /**
+     * The inputs Java evaluates its own decisions with (see {@code ResponseRules}, {@code RecordReceiptDelegate});
+     * a decision a business rule task evaluates reads the flow's variables instead.
+     */
+    public static final java.util.Map<String, Set<String>> DECISION_INPUTS = java.util.Map.of(
+            "classify-response", Set.of("provider", "status", "errorType", "errorCode", "quotaSpent"),
+            "classify-receipt", Set.of("provider", "delivered", "errorCode"),
+            "retry-policies", Set.of("policy"));
+
     /** The decision that classifies a delivery receipt ({@code bpmn/response-rules.dmn}). */
     public static final String CLASSIFY_RECEIPT = "classify-receipt";
     /** The BPMN message a message's delivery receipt wakes it with ({@code Event_Receipt}). */

@@ -67,6 +67,51 @@ public record BackoffPolicy(Duration initial, double multiplier, Duration max, i
         return new BackoffPolicy(initial, multiplier, max, maxAttempts, jitter, Jitter.PROPORTIONAL);
     }
 
+    /**
+     * A policy from its written form, as a row of the {@code retry-policies} table or a settings
+     * file gives it: ISO-8601 durations ({@code PT1S}), a number, a whole number and a jitter mode
+     * ({@code none}, {@code proportional}, {@code full}, {@code decorrelated}). A proportional
+     * jitter takes off up to half the wait. The error names the field and the value.
+     */
+    public static BackoffPolicy parse(String initial, String multiplier, String max, String maxAttempts, String jitter) {
+        Duration first = duration("initial", initial);
+        Duration cap = duration("max", max);
+        double factor;
+        try {
+            factor = Double.parseDouble(required("multiplier", multiplier));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("multiplier: '" + multiplier + "' is not a number");
+        }
+        int attempts;
+        try {
+            attempts = Integer.parseInt(required("maxAttempts", maxAttempts));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("maxAttempts: '" + maxAttempts + "' is not a whole number");
+        }
+        Jitter mode;
+        try {
+            mode = Jitter.valueOf(required("jitter", jitter).toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("jitter: '" + jitter + "' is not one of none, proportional, full, decorrelated");
+        }
+        return new BackoffPolicy(first, factor, cap, attempts, 0.5, mode);
+    }
+
+    private static String required(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(field + ": missing");
+        }
+        return value.strip();
+    }
+
+    private static Duration duration(String field, String value) {
+        try {
+            return Duration.parse(required(field, value));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(field + ": '" + value + "' is not an ISO-8601 duration (e.g. PT1S, PT10M)");
+        }
+    }
+
     public BackoffPolicy withMode(Jitter mode) {
         return new BackoffPolicy(initial, multiplier, max, maxAttempts, jitter, mode);
     }

@@ -17,7 +17,9 @@ import dev.pacer.cluster.ClusterNode;
 import dev.pacer.delivery.CredentialCheck;
 import dev.pacer.delivery.DailyQuotas;
 import dev.pacer.delivery.DeliverySteps;
+import dev.pacer.flow.DeploymentChecks;
 import dev.pacer.flow.Processes;
+import dev.pacer.delivery.DeployedModels;
 import dev.pacer.security.ModelBeans;
 import dev.pacer.delivery.MessageFinishedListener;
 import dev.pacer.delivery.MessageLane;
@@ -100,6 +102,23 @@ class PacerConfiguration {
     @Bean
     static ProcessEnginePlugin modelBeans(BeanFactory beans) {
         return ModelBeans.plugin(beans, Processes.BEANS);
+    }
+
+    /**
+     * Models and tables that name an unknown bean, variable, decision, provider account or retry
+     * policy are refused at deployment, naming the element (looked up then: the engine deploys
+     * before the rest of the application is wired).
+     */
+    @Bean
+    static ProcessEnginePlugin deploymentChecks(BeanFactory beans) {
+        return DeploymentChecks.plugin(() -> beans.getBean(Providers.class).names(),
+                () -> beans.getBean(PacerProperties.class).retry().backoffs());
+    }
+
+    /** What the deployed models set for the delivery steps: their accounts, their retry policies. */
+    @Bean
+    DeployedModels deployedModels(RepositoryService repository, PacerProperties properties) {
+        return new DeployedModels(repository, properties.retry().backoffs());
     }
 
     @Bean
@@ -232,8 +251,8 @@ class PacerConfiguration {
 
     @Bean
     PrepareDelegate prepareMessage(DeliverySteps steps, MessageKeys keys, Providers providers, SuppressionList suppression, Clock clock,
-                                   PacerProperties properties) {
-        return new PrepareDelegate(steps, keys, providers, suppression, clock, properties.dispatch().maxLifetime());
+                                   PacerProperties properties, DeployedModels models) {
+        return new PrepareDelegate(steps, keys, providers, suppression, clock, properties.dispatch().maxLifetime(), models);
     }
 
     @Bean
@@ -306,8 +325,8 @@ class PacerConfiguration {
     }
 
     @Bean
-    ScheduleRetryDelegate scheduleRetry(DeliverySteps steps, PacerProperties properties, Clock clock, RandomGenerator random) {
-        return new ScheduleRetryDelegate(steps, properties.retry().toPolicies(), clock, random);
+    ScheduleRetryDelegate scheduleRetry(DeliverySteps steps, DeployedModels models, Clock clock, RandomGenerator random) {
+        return new ScheduleRetryDelegate(steps, models, clock, random);
     }
 
     /** Which messages go the whole way in their caller's transaction ({@code bpmn/delivery.bpmn}'s first gateway). */

@@ -3,7 +3,6 @@ package dev.pacer.system;
 import dev.pacer.provider.ProviderProperties;
 import dev.pacer.provider.SimulatorProperties;
 import dev.pacer.retry.BackoffPolicy;
-import dev.pacer.retry.RetryPolicies;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -51,8 +50,8 @@ public record PacerProperties(
      * Retries, and the bounds any provider-told wait is clamped to. Which policy applies to a
      * transient failure is the response rules' choice ({@code bpmn/response-rules.dmn}).
      *
-     * @param policies          named backoff policies, added to the built-in {@code default},
-     *                          {@code network} and {@code carrier}
+     * @param policies          named backoff policies: each replaces the row of the same name in the
+     *                          {@code retry-policies} table ({@code bpmn/response-rules.dmn}) or adds one
      * @param fallbackWait      the wait after a 429 that names none
      * @param rateLimitBudget   the most a message spends waiting on 429s in all before it is
      *                          dropped (its deadline, when sooner, wins)
@@ -65,18 +64,14 @@ public record PacerProperties(
                         @NotNull @DefaultValue("PT30M") Duration rateLimitBudget) {
 
         public Retry {
-            Map<String, Policy> all = new LinkedHashMap<>(Policy.BUILT_IN);
-            if (policies != null) {
-                all.putAll(policies);
-            }
-            policies = Map.copyOf(all);
+            policies = policies == null ? Map.of() : Map.copyOf(policies);
         }
 
-        /** The policies as the retry step uses them. */
-        public RetryPolicies toPolicies() {
+        /** The policies the settings give, which go over the table's. */
+        public Map<String, BackoffPolicy> backoffs() {
             Map<String, BackoffPolicy> all = new LinkedHashMap<>();
             policies.forEach((name, p) -> all.put(name, p.toBackoff()));
-            return new RetryPolicies(all);
+            return Map.copyOf(all);
         }
     }
 
@@ -89,11 +84,6 @@ public record PacerProperties(
                          @NotNull @DefaultValue("PT60S") Duration max,
                          @Min(1) @DefaultValue("5") int maxAttempts,
                          @NotNull @DefaultValue("FULL") BackoffPolicy.Jitter jitter) {
-
-        static final Map<String, Policy> BUILT_IN = Map.of(
-                "default", new Policy(Duration.ofSeconds(1), 2, Duration.ofSeconds(60), 5, BackoffPolicy.Jitter.FULL),
-                "network", new Policy(Duration.ofSeconds(2), 2, Duration.ofSeconds(60), 5, BackoffPolicy.Jitter.DECORRELATED),
-                "carrier", new Policy(Duration.ofSeconds(30), 2, Duration.ofMinutes(10), 4, BackoffPolicy.Jitter.DECORRELATED));
 
         public BackoffPolicy toBackoff() {
             return new BackoffPolicy(initial, multiplier, max, maxAttempts, 0.5, jitter);

@@ -278,6 +278,30 @@ class BatchDeliveryProcessTest {
         ledger.begin(SendLedger.key(second, 1), second, "bandwidth", "+12025550100", "+12025551001", T0);
     }
 
+    @Test
+    void shouldSendABatchThroughTheAccountTheDeliveryFlowsThrottleStepNames() throws Exception {
+        dev.pacer.provider.ProviderProperties backup = dev.pacer.provider.ProviderProperties.of(null, "http://127.0.0.1:9", "backup-acct",
+                "app", "user", "secret", 600, 10, 8, dev.pacer.provider.ProviderProperties.Layer.none(),
+                dev.pacer.provider.ProviderProperties.Layer.none(), "user").withType("bandwidth");
+        DeliveryFixture.on(new dev.pacer.system.CamundaClock()).sender(sender).dispatchWindow(50).batchSend()
+                .properties(TestProperties.bandwidth("http://127.0.0.1:9", 60).account("backup", backup).build()).register();
+        // the flow as Modeler saves it with "backup" picked on Reserve send slot: the latest delivery definition
+        String edited = java.nio.file.Files.readString(java.nio.file.Path.of("bpmn/delivery.bpmn"))
+                .replace("<camunda:property name=\"provider\" value=\"\" />", "<camunda:property name=\"provider\" value=\"backup\" />");
+        String deployment = engine.getRepositoryService().createDeployment().addString("delivery.bpmn", edited).deploy().getId();
+        try {
+            ProcessInstance campaign = start("through-backup", 3, false);
+            runJobsUntil(T0.plusSeconds(60));
+
+            assertThat(campaign).isEnded();
+            assertThat(sender.sent).hasSize(3).allSatisfy(s -> assertThat(s.message().provider()).isEqualTo("backup"));
+            assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey(Processes.DELIVERY).count())
+                    .as("sent in the batch, not by instances").isZero();
+        } finally {
+            engine.getRepositoryService().deleteDeployment(deployment, true, true);
+        }
+    }
+
     private ProcessInstance start(String name, int recipients, boolean lastInvalid) {
         StringBuilder r = new StringBuilder();
         for (int i = 0; i < recipients; i++) {

@@ -201,4 +201,46 @@ class BackoffPolicyTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(p.field() + " must");
     }
+
+    /** A written policy and the error its bad field gives. */
+    record WrittenCase(String initial, String multiplier, String max, String maxAttempts, String jitter, String error) {
+    }
+
+    static Stream<WrittenCase> badlyWritten() {
+        return Stream.of(
+                new WrittenCase("PT1", "2", "PT1M", "5", "full", "initial: 'PT1' is not an ISO-8601 duration"),
+                new WrittenCase("PT1S", "two", "PT1M", "5", "full", "multiplier: 'two' is not a number"),
+                new WrittenCase("PT1S", "2", "", "5", "full", "max: missing"),
+                new WrittenCase("PT1S", "2", "PT1M", "5.5", "full", "maxAttempts: '5.5' is not a whole number"),
+                new WrittenCase("PT1S", "2", "PT1M", "5", "random", "jitter: 'random' is not one of none, proportional, full, decorrelated"),
+                new WrittenCase("PT1M", "2", "PT1S", "5", "full", "max must be >= initial"),
+                new WrittenCase("PT1S", "2", "PT1M", "0", "none", "maxAttempts must be >= 1"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badlyWritten")
+    void shouldRefuseABadlyWrittenPolicyNamingTheField(WrittenCase c) {
+        assertThatThrownBy(() -> BackoffPolicy.parse(c.initial(), c.multiplier(), c.max(), c.maxAttempts(), c.jitter()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(c.error());
+    }
+
+    @Test
+    void shouldReadAWrittenPolicy() {
+        assertThat(BackoffPolicy.parse(" PT30S", "2", "PT10M", "4", "Decorrelated"))
+                .isEqualTo(new BackoffPolicy(Duration.ofSeconds(30), 2, Duration.ofMinutes(10), 4, 0.5, BackoffPolicy.Jitter.DECORRELATED));
+    }
+
+    @Test
+    void shouldLetTheSettingsPolicyReplaceTheTablesRowOfTheSameName() {
+        BackoffPolicy table = BackoffPolicy.parse("PT1S", "2", "PT1M", "5", "full");
+        BackoffPolicy settings = BackoffPolicy.parse("PT2S", "2", "PT1M", "3", "none");
+        BackoffPolicy extra = BackoffPolicy.parse("PT5S", "1", "PT5S", "2", "none");
+        RetryPolicies policies = RetryPolicies.of(java.util.Map.of("default", table, "network", table),
+                java.util.Map.of("default", settings, "extra", extra));
+        assertThat(policies.policy("default")).isEqualTo(settings);
+        assertThat(policies.policy("network")).isEqualTo(table);
+        assertThat(policies.policy("extra")).isEqualTo(extra);
+        assertThat(RetryPolicies.of(null, java.util.Map.of()).names()).as("no table: the built-in ones")
+                .containsExactly("carrier", "default", "network");
+    }
 }

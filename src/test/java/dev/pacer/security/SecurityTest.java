@@ -38,6 +38,8 @@ class SecurityTest {
     @LocalServerPort
     int port;
     @Autowired
+    private org.camunda.bpm.engine.ProcessEngine engine;
+    @Autowired
     IdentityService identity;
     @Autowired
     RepositoryService repository;
@@ -82,16 +84,19 @@ class SecurityTest {
 
     @Test
     void shouldKeepTheApplicationsBeansAndItsSettingsOutOfReachOfAModelsExpressions() {
-        // a model that reads the settings (and so the credentials) through an expression
+        // a model that reads the settings (and so the credentials) through an expression is refused at deployment
         var model = Bpmn.createExecutableProcess("leak").camundaHistoryTimeToLive(1).startEvent()
-                .serviceTask().camundaExpression("${execution.setVariable('stolen', pacerProperties)}").endEvent().done();
-        String id = repository.createDeployment().addModelInstance("leak.bpmn", model).deploy().getId();
-        try {
-            assertThatThrownBy(() -> runtime.startProcessInstanceByKey("leak")).isInstanceOf(ProcessEngineException.class)
-                    .hasMessageContaining("pacerProperties");
-        } finally {
-            repository.deleteDeployment(id, true);
-        }
+                .serviceTask("Task_Leak").name("Leak").camundaExpression("${execution.setVariable('stolen', pacerProperties)}").endEvent().done();
+        long before = repository.createDeploymentQuery().count();
+        assertThatThrownBy(() -> repository.createDeployment().addModelInstance("leak.bpmn", model).deploy())
+                .isInstanceOf(ProcessEngineException.class)
+                .hasMessageContaining("leak.bpmn: serviceTask Task_Leak (Leak)").hasMessageContaining("reads 'pacerProperties'");
+        assertThat(repository.createDeploymentQuery().count()).as("nothing of it stored").isEqualTo(before);
+        // and an expression that got past it would still see the models' beans only
+        var beans = ((org.camunda.bpm.engine.spring.SpringProcessEngineConfiguration) engine.getProcessEngineConfiguration()).getBeans();
+        assertThat(beans.containsKey("pacerProperties")).isFalse();
+        assertThat(beans.get("pacerProperties")).isNull();
+        assertThat(beans.containsKey("throttle")).isTrue();
     }
 
     @Test

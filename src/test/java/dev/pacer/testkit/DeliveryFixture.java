@@ -12,6 +12,7 @@ import dev.pacer.campaign.PauseCampaign;
 import dev.pacer.campaign.ResumeCampaign;
 import dev.pacer.delivery.DailyQuotas;
 import dev.pacer.delivery.DeliverySteps;
+import dev.pacer.delivery.DeployedModels;
 import dev.pacer.delivery.MessageFinishedListener;
 import dev.pacer.delivery.MessageLane;
 import dev.pacer.delivery.MessageKeys;
@@ -171,7 +172,8 @@ public final class DeliveryFixture {
         ProcessEngine engine = engine();
         DeliverySteps steps = new DeliverySteps(providers, c);
         SendLedger ledger = ledger();
-        PrepareDelegate prepare = new PrepareDelegate(steps, keys(clock), providers, list, clock, Duration.ofDays(30));
+        DeployedModels models = new DeployedModels(engine.getRepositoryService(), props.retry().backoffs());
+        PrepareDelegate prepare = new PrepareDelegate(steps, keys(clock), providers, list, clock, Duration.ofDays(30), models);
         Mocks.register("prepareMessage", prepare);
         // a wait in the step's own thread moves the engine clock: no test sleeps
         Mocks.register("throttle", new ThrottleDelegate(steps, p, clock, props.dispatch().realtimeInline(), at -> {
@@ -195,7 +197,7 @@ public final class DeliveryFixture {
         Mocks.register("settleSend", new SettleSendDelegate(steps, ledger, sentMessages, providers, p, stats, clock,
                 new SettleSendDelegate.Settings(props.doubt().settleAfter(), props.doubt().lookups(), props.doubt().onDoubt())));
         Mocks.register("recordExpiry", new RecordExpiryDelegate(steps, p));
-        Mocks.register("scheduleRetry", new ScheduleRetryDelegate(steps, props.retry().toPolicies(), clock, new SplittableRandom(5)));
+        Mocks.register("scheduleRetry", new ScheduleRetryDelegate(steps, models, clock, new SplittableRandom(5)));
         Mocks.register("messageLane", new MessageLane());
         PauseCampaign pause = new PauseCampaign(c);
         ResumeCampaign resume = new ResumeCampaign(c, providers, p);
