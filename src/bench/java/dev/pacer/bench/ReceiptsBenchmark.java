@@ -133,7 +133,7 @@ final class ReceiptsBenchmark {
     String dailyCap(int runs, int messages, int cap, int rate, Duration delay) throws Exception {
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%d messages at %d segments/min; the provider takes %d a day, "
                 + "then fails each message over the cap with 4780 in a receipt %s later.%n%n| run | daily-quota | sent | sent into the cap "
-                + "| sent after the first cap receipt |%n|---|---|---|---|---|%n", messages, rate, cap, delay));
+                + "| first cap receipt recorded, after the first send into the cap (s) | sent after it was recorded |%n|---|---|---|---|---|---|%n", messages, rate, cap, delay));
         for (int run = 1; run <= runs; run++) {
             for (int quota : new int[] {0, cap}) {
                 table.append(dailyCapOnce(run, messages, cap, rate, delay, quota)).append('\n');
@@ -151,7 +151,8 @@ final class ReceiptsBenchmark {
             simulator.postReceipts(URI.create("http://127.0.0.1:" + port + "/callbacks/bandwidth"),
                     "Basic " + Base64.getEncoder().encodeToString(("bench:" + CALLBACK_PASSWORD).getBytes(StandardCharsets.UTF_8)));
             ServerClient server = new ServerClient(URI.create("http://127.0.0.1:" + port), "admin", PASSWORD);
-            Process node = serve(dir, port, simulator, rate, quota, "cap-" + run + "-" + quota);
+            String runLog = "cap-" + run + "-" + quota;
+            Process node = serve(dir, port, simulator, rate, quota, runLog);
             try {
                 server.awaitReady(Duration.ofMinutes(2));
                 server.startCampaign(ChildRun.campaign("cap-" + run, messages));
@@ -173,14 +174,17 @@ final class ReceiptsBenchmark {
                 List<Instant> taken = simulator.acceptedTimes();
                 long intoCap = Math.max(0, taken.size() - cap);
                 long afterFirstCapReceipt = 0;
+                String lag = "-";
                 if (intoCap > 0) {
-                    Instant firstCapReceipt = taken.get(cap).plus(delay);
+                    // when Pacer recorded the first cap receipt: the line it logs then
+                    Instant firstCapReceipt = firstLogged(log(runLog), "daily cap is reached");
                     afterFirstCapReceipt = taken.stream().filter(t -> t.isAfter(firstCapReceipt)).count();
+                    lag = String.format(Locale.ROOT, "%.1f", Duration.between(taken.get(cap), firstCapReceipt).toMillis() / 1000d);
                 }
                 progress.printf(Locale.ROOT, "cap run %d, daily-quota %d: %d sent, %d into the cap, %d after the first cap receipt%n", run,
                         quota, taken.size(), intoCap, afterFirstCapReceipt);
-                return String.format(Locale.ROOT, "| %d | %s | %d | %d | %s |", run, quota == 0 ? "none" : Integer.toString(quota), taken.size(),
-                        intoCap, intoCap == 0 ? "-" : Long.toString(afterFirstCapReceipt));
+                return String.format(Locale.ROOT, "| %d | %s | %d | %d | %s | %s |", run, quota == 0 ? "none" : Integer.toString(quota),
+                        taken.size(), intoCap, lag, intoCap == 0 ? "-" : Long.toString(afterFirstCapReceipt));
             } finally {
                 node.destroy();
                 node.waitFor();
@@ -234,7 +238,19 @@ final class ReceiptsBenchmark {
                 "--pacer.providers.bandwidth.segments-per-minute=" + rate, "--pacer.providers.bandwidth.daily-quota=" + quota,
                 "--pacer.providers.bandwidth.callback-username=bench", "--pacer.providers.bandwidth.callback-password=" + CALLBACK_PASSWORD,
                 "--pacer.receipts.enabled=true", "--pacer.public-url=http://127.0.0.1:" + port),
-                Path.of(System.getProperty("java.io.tmpdir"), "pacer-bench-receipts-" + log + ".log"), Map.of("PACER_ADMIN_PASSWORD", PASSWORD));
+                log(log), Map.of("PACER_ADMIN_PASSWORD", PASSWORD));
     }
 
+
+    private static Path log(String name) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "pacer-bench-receipts-" + name + ".log");
+    }
+
+    /** When the server first logged a line containing {@code text} (each line starts with its ISO time). */
+    private static Instant firstLogged(Path log, String text) throws IOException {
+        try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(text)).findFirst().map(l -> Instant.parse(l.substring(0, l.indexOf(' '))))
+                    .orElseThrow(() -> new IllegalStateException("the server never logged '" + text + "' (" + log + ")"));
+        }
+    }
 }

@@ -1,12 +1,14 @@
 package dev.pacer.audit;
 
 import dev.pacer.flow.Activities;
+import dev.pacer.flow.CampaignVariables;
 
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the campaign chart shows, read from history: every send attempt (when, the HTTP status,
@@ -47,10 +49,20 @@ public record CampaignTimeline(String campaign, Instant start, Instant end, int 
         sends.sort((a, b) -> a.at().compareTo(b.at()));
         List<Pause> pauses = new ArrayList<>();
         Instant pausedAt = null;
+        // pauses by BPMN message (the event subprocesses' tasks) and by request (lastControl: "pause by ..."), in time order
+        List<Map.Entry<Instant, Boolean>> controls = new ArrayList<>();
         for (var act : jdbc.queryForList("select ACT_ID_, START_TIME_ from ACT_HI_ACTINST where PROC_INST_ID_ = ? "
-                + "and ACT_ID_ in (?, ?, ?) order by START_TIME_", campaignId, Activities.PAUSE, Activities.RESUME, Activities.CANCEL)) {
-            Instant at = ((Timestamp) act.get("START_TIME_")).toInstant();
-            if (Activities.PAUSE.equals(act.get("ACT_ID_"))) {
+                + "and ACT_ID_ in (?, ?, ?)", campaignId, Activities.PAUSE, Activities.RESUME, Activities.CANCEL)) {
+            controls.add(Map.entry(((Timestamp) act.get("START_TIME_")).toInstant(), Activities.PAUSE.equals(act.get("ACT_ID_"))));
+        }
+        for (var detail : jdbc.queryForList("select TEXT_, TIME_ from ACT_HI_DETAIL where PROC_INST_ID_ = ? and NAME_ = ?", campaignId,
+                CampaignVariables.LAST_CONTROL.name())) {
+            controls.add(Map.entry(((Timestamp) detail.get("TIME_")).toInstant(), String.valueOf(detail.get("TEXT_")).startsWith("pause ")));
+        }
+        controls.sort(Map.Entry.comparingByKey());
+        for (var control : controls) {
+            Instant at = control.getKey();
+            if (control.getValue()) {
                 pausedAt = pausedAt == null ? at : pausedAt;
             } else if (pausedAt != null) {
                 pauses.add(new Pause(pausedAt, at));

@@ -28,7 +28,7 @@ public class TrailHistoryLevel extends HistoryLevelAudit {
 
     public static final String NAME = "trail";
     /** The variables whose every update is kept. */
-    public static final Set<String> DETAILED = Set.of("attempt", "waitReason");
+    public static final Set<String> DETAILED = Set.of("attempt", "waitReason", "lastControl");
 
     @Override
     public int getId() {

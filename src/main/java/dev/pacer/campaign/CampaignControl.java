@@ -42,11 +42,18 @@ public class CampaignControl {
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Duration ttl;
+    private final ControlRequests requests;
 
     /** @param ttl how long a node trusts what it last read of a campaign's state set on another node */
     public CampaignControl(Clock clock, Duration ttl) {
+        this(clock, ttl, null);
+    }
+
+    /** @param requests where the pauses Pacer decides itself are recorded, as a user's are */
+    public CampaignControl(Clock clock, Duration ttl, ControlRequests requests) {
         this.clock = clock;
         this.ttl = ttl;
+        this.requests = requests;
     }
 
     /** The state of the campaign instance {@code campaignId}; running when it has none (or is gone). */
@@ -92,48 +99,23 @@ public class CampaignControl {
     }
 
     /**
-     * Pauses a campaign because of {@code reason}, once the running command has committed (a
+     * Pauses a campaign because of {@code reason} (its provider refused the account, its receipts
+     * say the carriers filter it): a request as a user's pause over the API is
+     * ({@link ControlRequests}), recorded at once, which the campaign's dispatch step applies; a
      * message's send step must not touch its campaign's instance, which its dispatch step may be
-     * updating): the pause is the BPMN message a user would send, with the reason. This node
-     * stops starting sends for it at once.
+     * updating. This node stops starting sends for it at once. Without requests (a process test's
+     * engine), the BPMN message after the running command has committed.
      */
     public void pauseAfterCommit(ProcessEngineServices engine, String campaignId, String reason) {
         // at once on this node, so that the message's own pacing step, in this command, finds it paused
         learn(campaignId, CampaignState.PAUSED);
-        CommandContext context = Context.getCommandContext();
-        if (context == null) {
-            pause(engine, campaignId, reason, null);
-        } else {
-            // each try a command of its own: the committed one is still closing
-            CommandExecutor fresh = Context.getProcessEngineConfiguration().getCommandExecutorTxRequiresNew();
-            context.getTransactionContext().addTransactionListener(TransactionState.COMMITTED, c -> pause(engine, campaignId, reason, fresh));
+        if (requests != null) {
+            requests.request(campaignId, ControlRequests.Action.PAUSE, reason, "pacer");
+            afterCommit(() -> ownCommand(() -> wakeDispatch(engine, campaignId)));
+            return;
         }
-    }
-
-    private static void pause(ProcessEngineServices engine, String campaignId, String reason, CommandExecutor fresh) {
-        Runnable correlate = () -> engine.getRuntimeService().createMessageCorrelation(Processes.PAUSE).processInstanceId(campaignId)
-                .setVariable(PAUSE_REASON.name(), reason).correlateWithResult();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                if (fresh == null) {
-                    correlate.run();
-                } else {
-                    fresh.execute(inner -> {
-                        correlate.run();
-                        return null;
-                    });
-                }
-                return;
-            } catch (OptimisticLockingException e) {
-                // the campaign's own dispatch step changed it meanwhile: again
-                if (attempt == 10) {
-                    log.warn("campaign {} could not be paused ({}): {}", campaignId, reason, e.getMessage());
-                    return;
-                }
-            } catch (MismatchingMessageCorrelationException e) {
-                return; // the campaign has ended meanwhile
-            }
-        }
+        afterCommit(() -> ownCommand(() -> engine.getRuntimeService().createMessageCorrelation(Processes.PAUSE).processInstanceId(campaignId)
+                .setVariable(PAUSE_REASON.name(), reason).correlateWithResult()));
     }
 
     /**
@@ -179,7 +161,7 @@ public class CampaignControl {
      * Runs {@code work} once the running command has committed, in a command of its own (at once
      * when no command runs). Its failure is logged: what it wakes, a timer wakes later anyway.
      */
-    void afterCommit(Runnable work) {
+    static void afterCommit(Runnable work) {
         CommandContext context = Context.getCommandContext();
         if (context == null) {
             work.run();

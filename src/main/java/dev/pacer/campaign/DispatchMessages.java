@@ -106,6 +106,9 @@ public class DispatchMessages implements JavaDelegate {
         long live = runtime.createProcessInstanceQuery().processDefinitionKey(Processes.DELIVERY)
                 .processInstanceBusinessKeyLike(Processes.messageKeys(campaignId)).count();
         CampaignState state = CampaignInstance.state(execution);
+        if (state != CampaignState.PAUSED) {
+            wakeStragglers(execution, campaignId);
+        }
         BitSet first = BitSet.valueOf(FIRST_ROWS.require(execution));
         BatchDelivery.Batch batch = batches.enabled() && cursor < rows
                 ? batches.open(campaignId, execution.getProcessEngineServices(), state == CampaignState.RUNNING, cursor) : null;
@@ -207,6 +210,25 @@ public class DispatchMessages implements JavaDelegate {
         }
         Instant due = first.get(0).getDuedate().toInstant();
         return due.isBefore(most) ? due : most;
+    }
+
+    /**
+     * Wakes the campaign's messages still waiting for its resume though it runs (or was cancelled):
+     * one that found it paused just before the resume, and came to wait after the resume had woken
+     * the others, would wait for ever.
+     */
+    private static void wakeStragglers(DelegateExecution execution, String campaignId) {
+        ManagementService management = execution.getProcessEngineServices().getManagementService();
+        RuntimeService runtime = execution.getProcessEngineServices().getRuntimeService();
+        String executions = management.getTableName(Execution.class);
+        List<Execution> waiting = runtime.createNativeExecutionQuery().sql("select E.* from " + executions + " E join "
+                        + management.getTableName(org.camunda.bpm.engine.impl.persistence.entity.EventSubscriptionEntity.class) + " S on S.EXECUTION_ID_ = E.ID_ join "
+                        + executions + " P on P.ID_ = E.PROC_INST_ID_ where S.EVENT_NAME_ = #{event} and P.BUSINESS_KEY_ like #{keys}")
+                .parameter("event", Processes.RESUMED).parameter("keys", Processes.messageKeys(campaignId)).listPage(0, 500);
+        if (!waiting.isEmpty()) {
+            CampaignControl.afterCommit(() -> waiting.forEach(e -> CampaignControl.ownCommand(
+                    () -> runtime.messageEventReceived(Processes.RESUMED, e.getId()))));
+        }
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -170,7 +170,7 @@ public class SendAnswers {
                 stats.accepted(taken);
                 PROVIDER_MESSAGE_ID.set(execution, result.providerMessageId());
                 REASON.remove(execution);
-                receipts.accepted(execution, account, result.providerMessageId());
+                receipts.accepted(message, account, result.providerMessageId());
                 steps.end(execution, Outcome.ACCEPTED, null);
             }
             case PERMANENT -> {

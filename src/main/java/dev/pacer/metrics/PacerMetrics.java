@@ -7,6 +7,7 @@ import dev.pacer.flow.Wait;
 import dev.pacer.throttle.Pacer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,6 +47,9 @@ import java.util.function.ToDoubleFunction;
  */
 public class PacerMetrics {
 
+    /** How a campaign's own cap is named among the pacer's scopes, before its instance id. */
+    private static final String CAMPAIGN_SCOPE = "campaign:";
+
     private final MeterRegistry registry;
     private final Pacer pacer;
     private final JdbcTemplate jdbc;
@@ -55,14 +59,20 @@ public class PacerMetrics {
     private volatile Map<String, Long> waiting = Map.of();
     private volatile Instant waitingReadAt = Instant.MIN;
 
-    public PacerMetrics(MeterRegistry registry, DeliveryStats stats, Pacer pacer, JdbcTemplate jdbc, Clock clock, Duration refresh) {
+    /**
+     * @param receipts whether messages wait for receipts ({@code pacer.receipts.enabled}): without, the
+     *                 outcomes only receipts give ({@code delivered}, {@code failed}) and the receipt
+     *                 counters could never move, and are not exported
+     */
+    public PacerMetrics(MeterRegistry registry, DeliveryStats stats, Pacer pacer, JdbcTemplate jdbc, Clock clock, Duration refresh,
+                        boolean receipts) {
         this.registry = registry;
         this.pacer = pacer;
         this.jdbc = jdbc;
         this.clock = clock;
         this.refresh = refresh;
         for (Outcome outcome : Outcome.values()) {
-            if (outcome != Outcome.PENDING) {
+            if (outcome != Outcome.PENDING && (receipts || outcome != Outcome.DELIVERED && outcome != Outcome.FAILED)) {
                 FunctionCounter.builder("pacer.messages", stats, s -> s.count(outcome))
                         .description("messages that reached an outcome on this node").tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
                         .register(registry);
@@ -76,7 +86,7 @@ public class PacerMetrics {
         counter("pacer.sends.in.doubt", stats, DeliveryStats::inDoubtCount, "sends whose answer was lost, settled by asking the provider");
         counter("pacer.messages.failed.over", stats, DeliveryStats::failedOverCount,
                 "messages their provider certainly did not take, sent on through the campaign's fallback account");
-        for (String how : List.of("delivered", "failed", "daily_cap", "volume", "filtered", "opted_out", "none")) {
+        for (String how : receipts ? List.of("delivered", "failed", "daily_cap", "volume", "filtered", "opted_out", "none") : List.<String>of()) {
             FunctionCounter.builder("pacer.receipts", stats, s -> s.receiptCounts().getOrDefault(how, 0L))
                     .description("receipts recorded, by what they said (none: no receipt in time)").tag("class", how).register(registry);
         }
@@ -106,18 +116,30 @@ public class PacerMetrics {
     List<String> scopes() {
         for (String scope : pacer.scopes()) {
             if (scopes.add(scope)) {
+                // a campaign's own cap (campaign:INSTANCE_ID) is labelled with the campaign's name too
+                Tags tags = Tags.of("scope", scope, "campaign", campaignName(scope));
                 Gauge.builder("pacer.scope.pace.segments.per.minute", pacer, p -> p.view(scope).rate())
-                        .description("the rate the scope is held to now").tag("scope", scope).register(registry);
+                        .description("the rate the scope is held to now").tags(tags).register(registry);
                 Gauge.builder("pacer.scope.ceiling.segments.per.minute", pacer, p -> p.view(scope).ceiling())
                         .description("the most the scope's pace may climb back to: its limit, or a lower rate the provider stated")
-                        .tag("scope", scope).register(registry);
+                        .tags(tags).register(registry);
                 Gauge.builder("pacer.scope.limit.segments.per.minute", pacer, p -> p.view(scope).limit().perMinute())
-                        .description("the scope's configured limit").tag("scope", scope).register(registry);
+                        .description("the scope's configured limit").tags(tags).register(registry);
                 Gauge.builder("pacer.scope.in.flight", pacer, p -> p.view(scope).inFlight())
-                        .description("requests on their way in the scope").tag("scope", scope).register(registry);
+                        .description("requests on their way in the scope").tags(tags).register(registry);
             }
         }
         return pacer.scopes();
+    }
+
+    /** The name of the campaign whose cap {@code scope} is; empty for a provider's scope. */
+    private String campaignName(String scope) {
+        if (!scope.startsWith(CAMPAIGN_SCOPE)) {
+            return "";
+        }
+        String id = scope.substring(CAMPAIGN_SCOPE.length());
+        return jdbc.query("select BUSINESS_KEY_ from ACT_HI_PROCINST where ID_ = ?", (rs, n) -> rs.getString(1), id).stream()
+                .filter(java.util.Objects::nonNull).findFirst().orElse(id);
     }
 
     /** Waiting messages by reason, read from the engine's tables at most once per refresh period. */
@@ -161,8 +183,9 @@ public class PacerMetrics {
         Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
         for (Outcome o : Outcome.values()) {
             if (o != Outcome.PENDING) {
-                long n = (long) Search.in(registry).name("pacer.messages").tag("outcome", o.name().toLowerCase(Locale.ROOT))
-                        .functionCounter().count();
+                FunctionCounter counter = Search.in(registry).name("pacer.messages").tag("outcome", o.name().toLowerCase(Locale.ROOT))
+                        .functionCounter();
+                long n = counter == null ? 0 : (long) counter.count();
                 if (n > 0) {
                     outcomes.put(o, n);
                 }

@@ -1,5 +1,6 @@
 package dev.pacer.receipt;
 
+import dev.pacer.delivery.MessageRef;
 import dev.pacer.flow.Processes;
 import dev.pacer.flow.ReceiptState;
 import dev.pacer.provider.ProviderAccount;
@@ -44,6 +45,8 @@ public class Receipts {
 
     private static final Logger log = LoggerFactory.getLogger(Receipts.class);
     public static final String TABLE = "PACER_RECEIPT";
+    /** Which message waits for the receipt of a provider's message id: its key ({@code PACER_RECEIPT_WAIT}). */
+    public static final String WAITING = "PACER_RECEIPT_WAIT";
     /** How long receipts applied are kept, to know the duplicates providers keep posting (Bandwidth: up to 24 hours). */
     static final Duration KEEP_APPLIED = Duration.ofHours(25);
 
@@ -73,6 +76,8 @@ public class Receipts {
         jdbc.execute("create table if not exists " + TABLE + " (PROVIDER_ varchar(64) not null, MESSAGE_ID_ varchar(128) not null, "
                 + "DELIVERED_ boolean not null, CODE_ varchar(32), DESCRIPTION_ varchar(500), RECEIVED_AT_ timestamp not null, "
                 + "APPLIED_ boolean not null, primary key (PROVIDER_, MESSAGE_ID_))");
+        jdbc.execute("create table if not exists " + WAITING + " (PROVIDER_ varchar(64) not null, MESSAGE_ID_ varchar(128) not null, "
+                + "KEY_ varchar(255) not null, AT_ timestamp not null, primary key (PROVIDER_, MESSAGE_ID_))");
     }
 
     public Settings settings() {
@@ -97,7 +102,8 @@ public class Receipts {
      * The send step's part, once the provider took a message: with receipts on, the message waits
      * for its receipt until the timeout, or takes at once one that came before this answer.
      */
-    public void accepted(VariableScope execution, ProviderAccount account, String providerMessageId) {
+    public void accepted(MessageRef message, ProviderAccount account, String providerMessageId) {
+        VariableScope execution = message.vars();
         if (!settings.enabled() || providerMessageId == null || !account.postsReceipts()) {
             // no receipt will come for it (Genesys Cloud posts none): it ends ACCEPTED at once
             RECEIPT.set(execution, ReceiptState.NONE);
@@ -114,6 +120,11 @@ public class Receipts {
         }
         RECEIPT.set(execution, ReceiptState.AWAIT);
         RECEIPT_DUE_AT.set(execution, clock.instant().plus(settings.timeout()));
+        // which message waits for it, found by its key when the receipt comes: an index, not a scan of
+        // every waiting message's variables
+        jdbc.update("delete from " + WAITING + " where PROVIDER_ = ? and MESSAGE_ID_ = ?", provider, providerMessageId);
+        jdbc.update("insert into " + WAITING + " (PROVIDER_, MESSAGE_ID_, KEY_, AT_) values (?, ?, ?, ?)", provider, providerMessageId,
+                message.key(), Timestamp.from(clock.instant()));
     }
 
     /** A kept receipt for the message, marked applied; empty when there is none (or another took it first). */
@@ -130,9 +141,7 @@ public class Receipts {
 
     /** Wakes the message that waits for this receipt; false when none waits (yet). */
     private boolean deliver(String provider, String id, boolean delivered, String code, String description) {
-        Execution waiting = runtime.createExecutionQuery().messageEventSubscriptionName(Processes.RECEIPT)
-                .processVariableValueEquals(PROVIDER_MESSAGE_ID.name(), id).processVariableValueEquals(PROVIDER.name(), provider)
-                .list().stream().findFirst().orElse(null);
+        Execution waiting = waiting(provider, id);
         if (waiting == null) {
             return false;
         }
@@ -146,6 +155,7 @@ public class Receipts {
         RECEIPT_DESCRIPTION.put(vars, abbreviate(description));
         try {
             runtime.messageEventReceived(Processes.RECEIPT, waiting.getId(), vars);
+            jdbc.update("delete from " + WAITING + " where PROVIDER_ = ? and MESSAGE_ID_ = ?", provider, id);
             return true;
         } catch (ProcessEngineException e) {
             // it moved on meanwhile (its wait timed out, its campaign was cancelled): the receipt is kept for the sweep
@@ -153,6 +163,20 @@ public class Receipts {
             log.info("receipt for {} message {} not applied yet: {}", provider, id, e.getMessage());
             return false;
         }
+    }
+
+    /** The execution waiting for the receipt of {@code provider}'s message {@code id}, if one does. */
+    private Execution waiting(String provider, String id) {
+        String key = jdbc.query("select KEY_ from " + WAITING + " where PROVIDER_ = ? and MESSAGE_ID_ = ?", (rs, n) -> rs.getString(1),
+                provider, id).stream().findFirst().orElse(null);
+        if (key == null) {
+            return null;
+        }
+        // a message's key is its business key, or for a message on its own without one, its instance id
+        Execution byKey = runtime.createExecutionQuery().messageEventSubscriptionName(Processes.RECEIPT).processInstanceBusinessKey(key)
+                .list().stream().findFirst().orElse(null);
+        return byKey != null ? byKey : runtime.createExecutionQuery().messageEventSubscriptionName(Processes.RECEIPT)
+                .processInstanceId(key).list().stream().findFirst().orElse(null);
     }
 
     /**
@@ -177,6 +201,8 @@ public class Receipts {
             }
         }
         jdbc.update("delete from " + TABLE + " where APPLIED_ = true and RECEIVED_AT_ < ?", Timestamp.from(now.minus(KEEP_APPLIED)));
+        // messages that stopped waiting without their receipt (the timeout, a cancel)
+        jdbc.update("delete from " + WAITING + " where AT_ < ?", Timestamp.from(now.minus(settings.timeout()).minus(KEEP_APPLIED)));
         return applied;
     }
 

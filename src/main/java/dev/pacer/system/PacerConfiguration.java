@@ -203,9 +203,10 @@ class PacerConfiguration {
     }
 
     @Bean
-    PacerMetrics pacerMetrics(MeterRegistry registry, DeliveryStats stats, Pacer pacer, Providers providers, JdbcTemplate jdbc) {
+    PacerMetrics pacerMetrics(MeterRegistry registry, DeliveryStats stats, Pacer pacer, Providers providers, JdbcTemplate jdbc,
+                              PacerProperties properties) {
         // providers first: the scopes they register get their gauges from the start
-        return new PacerMetrics(registry, stats, pacer, jdbc, Clock.systemUTC(), Duration.ofSeconds(1));
+        return new PacerMetrics(registry, stats, pacer, jdbc, Clock.systemUTC(), Duration.ofSeconds(1), properties.receipts().enabled());
     }
 
     @Bean
@@ -214,8 +215,8 @@ class PacerConfiguration {
     }
 
     @Bean
-    CampaignControl campaignControl(Clock clock, PacerProperties properties) {
-        return new CampaignControl(clock, properties.dispatch().controlTtl());
+    CampaignControl campaignControl(Clock clock, PacerProperties properties, ControlRequests requests) {
+        return new CampaignControl(clock, properties.dispatch().controlTtl(), requests);
     }
 
     @Bean

@@ -199,7 +199,7 @@ class AuditTrailProcessTest {
         assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(pi.getId()).activityType("exclusiveGateway").count())
                 .isZero();
         assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(pi.getId()).activityId("Task_Send").count()).isEqualTo(2);
-        assertThat(TrailHistoryLevel.DETAILED).containsExactlyInAnyOrder("attempt", "waitReason");
+        assertThat(TrailHistoryLevel.DETAILED).containsExactlyInAnyOrder("attempt", "waitReason", "lastControl");
     }
 
     interface Check {

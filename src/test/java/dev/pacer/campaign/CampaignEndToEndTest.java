@@ -226,7 +226,7 @@ class CampaignEndToEndTest {
         assertThat(metrics).containsPattern("pacer_messages_total\\{application=\"pacer\",outcome=\"accepted\"} [1-9]")
                 .containsPattern("pacer_messages_total\\{application=\"pacer\",outcome=\"invalid\"} [1-9]")
                 .contains("pacer_provider_rate_limited_total").contains("pacer_send_attempts_total")
-                .containsPattern("pacer_scope_limit_segments_per_minute\\{application=\"pacer\",scope=\"bandwidth[^\"]*\"} 3000")
+                .containsPattern("pacer_scope_limit_segments_per_minute\\{application=\"pacer\",campaign=\"\",scope=\"bandwidth[^\"]*\"} 3000")
                 .contains("pacer_scope_ceiling_segments_per_minute")
                 .contains("pacer_scope_pace_segments_per_minute").contains("pacer_scope_in_flight")
                 .contains("pacer_messages_waiting{application=\"pacer\",reason=\"throttle\"}")

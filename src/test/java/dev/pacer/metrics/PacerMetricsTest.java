@@ -42,7 +42,7 @@ class PacerMetricsTest {
         Providers providers = bound.providers();
         DeliveryStats stats = bound.stats();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        PacerMetrics metrics = new PacerMetrics(registry, stats, pacer, DeliveryFixture.jdbc(), clock, Duration.ZERO);
+        PacerMetrics metrics = new PacerMetrics(registry, stats, pacer, DeliveryFixture.jdbc(), clock, Duration.ZERO, false);
 
         // the first is sent at once and accepted, the second gets a 429, the next two wait for their slots
         sender.script.add(SendResult.accepted(202, "a", 1));
@@ -77,5 +77,24 @@ class PacerMetricsTest {
         assertThat(registry.find("pacer.scope.pace.segments.per.minute").tag("scope", "campaign:late").gauge()).isNull();
         registry.get("pacer.messages.waiting").tag("reason", "throttle").gauge().value();
         assertThat(registry.get("pacer.scope.limit.segments.per.minute").tag("scope", "campaign:late").gauge().value()).isEqualTo(30.0);
+        assertThat(registry.find("pacer.messages").tag("outcome", "delivered").functionCounter())
+                .as("receipts are off: no message can end delivered, so no such counter").isNull();
+        assertThat(registry.find("pacer.receipts").functionCounters()).isEmpty();
+
+        // a campaign's cap is labelled with the campaign's name
+        String campaign = engine.getRuntimeService().startProcessInstanceByKey("delivery", "spring-sale",
+                DeliveryFixture.message("+12025550199", "hello", 1, null, "PENDING")).getId();
+        providers.scopes("bandwidth", "+12025550100", dev.pacer.throttle.ScopeLimit.of("campaign:" + campaign, 30, Integer.MAX_VALUE));
+        registry.get("pacer.messages.waiting").tag("reason", "throttle").gauge().value();
+        assertThat(registry.get("pacer.scope.limit.segments.per.minute").tag("campaign", "spring-sale").gauge().value()).isEqualTo(30.0);
+    }
+
+    @Test
+    void shouldExportTheReceiptsCountersWhenReceiptsAreOn() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new PacerMetrics(registry, new DeliveryStats(), new dev.pacer.throttle.Pacer(java.time.Clock.systemUTC(), new dev.pacer.throttle.PacerSettings(Duration.ofSeconds(2), Duration.ZERO, dev.pacer.throttle.Adaptation.off()),
+                new java.util.SplittableRandom(1)), DeliveryFixture.jdbc(), java.time.Clock.systemUTC(), Duration.ZERO, true);
+        assertThat(registry.get("pacer.messages").tag("outcome", "delivered").functionCounter().count()).isZero();
+        assertThat(registry.get("pacer.receipts").tag("class", "daily_cap").functionCounter().count()).isZero();
     }
 }

@@ -1,6 +1,7 @@
 package dev.pacer.receipt;
 
 import dev.pacer.audit.ReportReader;
+import dev.pacer.flow.Processes;
 import dev.pacer.provider.ProviderEvent;
 import dev.pacer.system.CamundaClock;
 import dev.pacer.testkit.DeliveryFixture;
@@ -56,6 +57,8 @@ class CampaignReceiptsProcessTest {
         bound.receipts().take("bandwidth", new ProviderEvent.Receipt("id-4", null, null, false, "4470", "spam", T0));
         assertThat(engine.variable(campaign, "state")).as("1 of 4: not yet").isEqualTo("RUNNING");
         bound.receipts().take("bandwidth", new ProviderEvent.Receipt("id-5", null, null, false, "4770", "spam", T0));
+        // the pause is a request the campaign's dispatch step applies, woken at once
+        engine.jobs(Processes.CAMPAIGN).runDue();
         assertThat(engine.variable(campaign, "state")).isEqualTo("PAUSED");
         assertThat((String) engine.variable(campaign, "pauseReason")).contains("2 of 5 receipts").contains("filtered")
                 .contains("filtered-pause-ratio");

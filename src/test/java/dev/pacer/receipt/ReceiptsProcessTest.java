@@ -169,10 +169,10 @@ class ReceiptsProcessTest {
                 "account");
         java.util.Map<String, Object> vars = new java.util.HashMap<>();
         var message = dev.pacer.delivery.MessageRef.detached("c1/1", vars, engine);
-        bound.receipts().accepted(message.vars(), new dev.pacer.provider.ProviderAccount("gc", "genesys", "http://127.0.0.1:9", settings,
+        bound.receipts().accepted(message, new dev.pacer.provider.ProviderAccount("gc", "genesys", "http://127.0.0.1:9", settings,
                 false, "gc-client", false, false), "gc-message-1");
         assertThat(vars).as("Genesys Cloud posts no receipts: nothing to wait for").containsEntry("receipt", "NONE");
-        bound.receipts().accepted(message.vars(), new dev.pacer.provider.ProviderAccount("bandwidth", "bandwidth", "http://127.0.0.1:9",
+        bound.receipts().accepted(message, new dev.pacer.provider.ProviderAccount("bandwidth", "bandwidth", "http://127.0.0.1:9",
                 settings, false, "acct", false, true), "bw-message-1");
         assertThat(vars).containsEntry("receipt", "AWAIT");
     }

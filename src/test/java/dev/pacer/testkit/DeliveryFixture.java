@@ -168,7 +168,8 @@ public final class DeliveryFixture {
         PacerProperties props = properties != null ? properties : TestProperties.withProvider("http://127.0.0.1:9", 60);
         Providers providers = apis != null ? new Providers(props.providers(), apis, props.simulator(), p, clock) : providers(props, p, clock);
         SuppressionList list = suppression != null ? suppression : suppression(clock);
-        CampaignControl c = control != null ? control : new CampaignControl(clock, Duration.ofSeconds(1));
+        ControlRequests requests = controlRequests(clock);
+        CampaignControl c = control != null ? control : new CampaignControl(clock, Duration.ofSeconds(1), requests);
         ProcessEngine engine = engine();
         DeliverySteps steps = new DeliverySteps(providers, c);
         SendLedger ledger = ledger();
@@ -185,6 +186,7 @@ public final class DeliveryFixture {
         Receipts receipts = new Receipts(jdbc(), engine.getRuntimeService(), clock, new Receipts.Settings(r.enabled(), r.timeout(),
                 r.keepUnmatched()));
         jdbc().update("delete from " + Receipts.TABLE);
+        jdbc().update("delete from " + Receipts.WAITING);
         CampaignReceipts campaignReceipts = new CampaignReceipts(jdbc());
         jdbc().update("delete from " + CampaignReceipts.TABLE);
         Mocks.register("recordReceipt", new RecordReceiptDelegate(steps, new DecisionTables(engine.getRepositoryService(),
@@ -221,7 +223,7 @@ public final class DeliveryFixture {
                 }, new BatchDelivery.Settings(batchSend, props.dispatch().batchHorizon()));
         Mocks.register("dispatchMessages", new DispatchMessages(engine.getRuntimeService(), providers,
                 new DispatchMessages.Settings(dispatchWindow, dispatchWindow, r.enabled(), Duration.ofMillis(500)), stats, batches, clock,
-                controlRequests(clock), new ControlRequests.Steps(pause, resume, cancel)));
+                requests, new ControlRequests.Steps(pause, resume, cancel)));
         Mocks.register("compileReport", new CompileReport(reports(props), new ObjectMapper().findAndRegisterModules(), report -> { }));
         return new Bound(p, providers, stats, list, c, steps, ledger, receipts);
     }
