@@ -64,8 +64,8 @@ abstract class ControlCommand implements Callable<Integer> {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         HttpResponse<String> response = client.exchange(request);
         // The message meets the campaign instance while its own jobs run: the engine refuses one
-        // of two concurrent updates (optimistic locking), and the message is simply sent again.
-        for (int attempt = 1; attempt < 20 && response.statusCode() == 500 && response.body().contains("OptimisticLocking"); attempt++) {
+        // of two concurrent updates (optimistic locking, a 409), and the message is simply sent again.
+        for (int attempt = 1; attempt < 20 && response.statusCode() == 409 && response.body().contains("OptimisticLocking"); attempt++) {
             Thread.sleep(50L * attempt);
             response = client.exchange(request);
         }
