@@ -44,7 +44,11 @@ public record Refusal(int status, Map<String, Object> fields) {
                         "campaign", running.campaign(), "runningInstanceId", running.runningInstanceId())));
             }
             if (t instanceof InvalidCampaignException invalid) {
-                return Optional.of(new Refusal(400, body("InvalidCampaign", CAMPAIGN_REFUSED + invalid.getMessage())));
+                // in the words of the step that refused it ("campaign refused: ...", "message refused: ..."),
+                // as Camunda would have answered that BadUserRequestException had the start not wrapped it
+                String message = chain.stream().limit(chain.indexOf(t)).filter(BadUserRequestException.class::isInstance)
+                        .reduce((outer, inner) -> inner).map(Throwable::getMessage).orElse(CAMPAIGN_REFUSED + invalid.getMessage());
+                return Optional.of(new Refusal(400, body("BadUserRequestException", message)));
             }
             if (t instanceof OptimisticLockingException) {
                 return Optional.of(new Refusal(409, body("OptimisticLockingException", "the instance was changed at the same time by "

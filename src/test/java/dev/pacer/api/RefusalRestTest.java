@@ -109,7 +109,7 @@ class RefusalRestTest {
 
         assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
         JsonNode body = JSON.readTree(bad.body());
-        assertThat(body.path("type").asText()).isEqualTo("InvalidCampaign");
+        assertThat(body.path("type").asText()).isEqualTo("BadUserRequestException");
         assertThat(body.path("message").asText()).isEqualTo("campaign refused: from: '12025550100' is not in E.164 form (+ and 7 to 15 digits)");
         assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(Processes.CAMPAIGN).processInstanceBusinessKey("bad").count())
                 .as("nothing stored").isZero();

@@ -26,9 +26,15 @@ class RefusalTest {
 
     @Test
     void shouldAnswer400ForAnInvalidCampaignAndABadRequest() {
-        Refusal invalid = Refusal.of(new BadUserRequestException("x", new InvalidCampaignException("text: missing"))).orElseThrow();
+        Refusal invalid = Refusal.of(new ProcessEngineException("Cannot instantiate process definition campaign:1:x",
+                new BadUserRequestException("campaign refused: text: missing", new InvalidCampaignException("text: missing")))).orElseThrow();
         assertThat(invalid.status()).isEqualTo(400);
-        assertThat(invalid.message()).isEqualTo("campaign refused: text: missing");
+        assertThat(invalid.type()).isEqualTo("BadUserRequestException");
+        assertThat(invalid.message()).as("the refusing step's words").isEqualTo("campaign refused: text: missing");
+        Refusal message = Refusal.of(new BadUserRequestException("message refused: missing variable 'text'",
+                new InvalidCampaignException("missing variable 'text'"))).orElseThrow();
+        assertThat(message.message()).isEqualTo("message refused: missing variable 'text'");
+        assertThat(Refusal.of(new InvalidCampaignException("from: missing")).orElseThrow().message()).isEqualTo("campaign refused: from: missing");
         assertThat(Refusal.of(new BadUserRequestException("no such variable")).orElseThrow().status()).isEqualTo(400);
     }
 
