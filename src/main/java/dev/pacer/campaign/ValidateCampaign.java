@@ -44,7 +44,7 @@ public class ValidateCampaign implements JavaDelegate {
         try {
             validate(execution);
         } catch (InvalidCampaignException e) {
-            // the process API answers 400 with this message, and nothing is stored
+            // the process API answers 400 (409 for a name that runs) with this message, and nothing is stored
             throw new BadUserRequestException("campaign refused: " + e.getMessage(), e);
         }
     }
@@ -84,8 +84,7 @@ public class ValidateCampaign implements JavaDelegate {
         String self = execution.getProcessInstanceId();
         engine.getRuntimeService().createProcessInstanceQuery().processDefinitionKey(Processes.CAMPAIGN).processInstanceBusinessKey(name)
                 .list().stream().filter(pi -> !pi.getId().equals(self)).findFirst().ifPresent(running -> {
-                    throw new InvalidCampaignException("a campaign named '" + name + "' is running (instance " + running.getId()
-                            + "): wait for it, cancel it, or give this one another name");
+                    throw new CampaignRunningException(name, running.getId());
                 });
         if (!AGAIN.get(execution, false)) {
             engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey(Processes.CAMPAIGN)
