@@ -109,6 +109,9 @@ public class DispatchMessages implements JavaDelegate {
         if (state != CampaignState.PAUSED) {
             wakeStragglers(execution, campaignId);
         }
+        // messages the provider took that only wait for their receipt do not hold the window (counted
+        // before the batch opens: its horizon starts with it)
+        long awaitingReceipts = live == 0 || !settings.receipts() ? 0 : awaitingReceipts(execution, campaignId);
         BitSet first = BitSet.valueOf(FIRST_ROWS.require(execution));
         BatchDelivery.Batch batch = batches.enabled() && cursor < rows
                 ? batches.open(campaignId, execution.getProcessEngineServices(), state == CampaignState.RUNNING, cursor) : null;
@@ -119,9 +122,6 @@ public class DispatchMessages implements JavaDelegate {
             CANCELLED_UNDISPATCHED.set(execution, first.get(cursor + 1, rows + 1).cardinality());
             cursor = rows;
         }
-        // messages the provider took that only wait for their receipt do not hold the window
-        long awaitingReceipts = live == 0 || !settings.receipts() ? 0 : runtime.createExecutionQuery()
-                .messageEventSubscriptionName(Processes.RECEIPT).processVariableValueEquals(CAMPAIGN_ID.name(), campaignId).count();
         long room = state == CampaignState.RUNNING ? Math.min(settings.batch(), settings.window() - (live - awaitingReceipts)) : 0;
         int started = 0;
         int handedOver = 0;
@@ -229,6 +229,20 @@ public class DispatchMessages implements JavaDelegate {
             CampaignControl.afterCommit(() -> waiting.forEach(e -> CampaignControl.ownCommand(
                     () -> runtime.messageEventReceived(Processes.RESUMED, e.getId()))));
         }
+    }
+
+    /**
+     * The campaign's messages waiting for their receipts: their subscriptions joined to their
+     * instances' business keys, by index (a query by the campaign's variable scans every waiting
+     * message's variables: 3 s with 1,500 waiting, which left a batch's horizon behind it).
+     */
+    private static long awaitingReceipts(DelegateExecution execution, String campaignId) {
+        ManagementService management = execution.getProcessEngineServices().getManagementService();
+        return execution.getProcessEngineServices().getRuntimeService().createNativeExecutionQuery()
+                .sql("select count(*) from " + management.getTableName(org.camunda.bpm.engine.impl.persistence.entity.EventSubscriptionEntity.class)
+                        + " S join " + management.getTableName(Execution.class) + " P on P.ID_ = S.PROC_INST_ID_ "
+                        + "where S.EVENT_NAME_ = #{event} and P.BUSINESS_KEY_ like #{keys}")
+                .parameter("event", Processes.RECEIPT).parameter("keys", Processes.messageKeys(campaignId)).count();
     }
 
     private static Instant later(Instant a, Instant b) {
