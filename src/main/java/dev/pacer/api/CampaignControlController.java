@@ -2,7 +2,6 @@ package dev.pacer.api;
 
 import dev.pacer.campaign.CampaignControl;
 import dev.pacer.campaign.ControlRequests;
-import dev.pacer.flow.Activities;
 import dev.pacer.flow.CampaignState;
 import dev.pacer.flow.Processes;
 import dev.pacer.security.BasicAuthenticationFilter;
@@ -10,14 +9,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ManagementService;
-import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.identity.Group;
-import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
-import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +28,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
-import java.time.Clock;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,17 +57,15 @@ public class CampaignControlController {
     private final AuthorizationService authorizations;
     private final ControlRequests requests;
     private final CampaignControl control;
-    private final Clock clock;
 
     public CampaignControlController(RuntimeService runtime, ManagementService management, IdentityService identity,
-                                     AuthorizationService authorizations, ControlRequests requests, CampaignControl control, Clock clock) {
+                                     AuthorizationService authorizations, ControlRequests requests, CampaignControl control) {
         this.runtime = runtime;
         this.management = management;
         this.identity = identity;
         this.authorizations = authorizations;
         this.requests = requests;
         this.control = control;
-        this.clock = clock;
     }
 
     @PostMapping(value = "/{campaign}/{action}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -92,7 +84,8 @@ public class CampaignControlController {
             // this node starts none of its sends from now on; the others once the campaign applied it
             control.learn(instance.getId(), asked == ControlRequests.Action.PAUSE ? CampaignState.PAUSED : CampaignState.CANCELLED);
         }
-        wake(instance.getId());
+        // a campaign waiting for its messages, or paused, applies it at once
+        control.wakeDispatch(management, instance.getId());
         log.info("campaign {} ({}): {} requested by {}{}", instance.getBusinessKey(), instance.getId(), action, recorded.by(),
                 recorded.reason() == null ? "" : ": " + recorded.reason());
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -128,23 +121,6 @@ public class CampaignControlController {
         return authorizations.isUserAuthorized(user, groups, Permissions.UPDATE, Resources.PROCESS_INSTANCE, instanceId)
                 || authorizations.isUserAuthorized(user, groups, ProcessDefinitionPermissions.UPDATE_INSTANCE, Resources.PROCESS_DEFINITION,
                 Processes.CAMPAIGN);
-    }
-
-    /**
-     * Moves the campaign's Next batch timer to now, unless its job runs now (the run after it sees
-     * the request): a campaign waiting for its messages, or paused, applies the request at once.
-     */
-    private void wake(String campaignId) {
-        Date now = Date.from(clock.instant());
-        for (Job job : management.createJobQuery().processInstanceId(campaignId).activityId(Activities.NEXT_BATCH).timers().list()) {
-            if (job.getDuedate().after(now) && (!(job instanceof JobEntity e) || e.getLockOwner() == null)) {
-                try {
-                    management.setJobDuedate(job.getId(), now);
-                } catch (OptimisticLockingException taken) {
-                    // the job executor took the job meanwhile: it runs now, after the request
-                }
-            }
-        }
     }
 
     @ExceptionHandler(ResponseStatusException.class)

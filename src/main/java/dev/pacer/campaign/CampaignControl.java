@@ -3,8 +3,6 @@ package dev.pacer.campaign;
 import dev.pacer.flow.Activities;
 import dev.pacer.flow.CampaignState;
 import dev.pacer.flow.Processes;
-import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
-import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.ProcessEngineServices;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.exception.NullValueException;
@@ -111,7 +109,7 @@ public class CampaignControl {
         learn(campaignId, CampaignState.PAUSED);
         if (requests != null) {
             requests.request(campaignId, ControlRequests.Action.PAUSE, reason, "pacer");
-            afterCommit(() -> ownCommand(() -> wakeDispatch(engine, campaignId)));
+            afterCommit(() -> wakeDispatch(engine.getManagementService(), campaignId));
             return;
         }
         afterCommit(() -> ownCommand(() -> engine.getRuntimeService().createMessageCorrelation(Processes.PAUSE).processInstanceId(campaignId)
@@ -133,14 +131,14 @@ public class CampaignControl {
                     .processVariableValueEquals(CAMPAIGN_ID.name(), campaignId).list()) {
                 ownCommand(() -> runtime.messageEventReceived(Processes.RESUMED, waiting.getId()));
             }
-            ownCommand(() -> wakeDispatch(engine, campaignId));
+            wakeDispatch(engine.getManagementService(), campaignId);
         });
     }
 
     /**
      * Runs {@code work} in a command of its own, so that one message's conflict does not undo the
      * others': a message whose job runs meanwhile (optimistic locking) or that moved on finds the
-     * campaign's state itself.
+     * campaign's state itself. The engine's refusals are logged at debug level only.
      */
     static void ownCommand(Runnable work) {
         try {
@@ -152,7 +150,9 @@ public class CampaignControl {
                     return null;
                 });
             }
-        } catch (OptimisticLockingException | MismatchingMessageCorrelationException moved) {
+        } catch (org.camunda.bpm.engine.ProcessEngineException moved) {
+            // its job ran meanwhile (optimistic locking), or it was woken already (by the resume and by
+            // its campaign's next run), or it ended: it no longer waits
             log.debug("a campaign's message moved on before it was woken: {}", moved.getMessage());
         }
     }
@@ -185,10 +185,15 @@ public class CampaignControl {
      * resumed campaign sends again, a cancelled one counts its rows and ends), not when the first
      * slot its last batch left comes.
      */
-    private void wakeDispatch(ProcessEngineServices engine, String campaignId) {
-        org.camunda.bpm.engine.ManagementService management = engine.getManagementService();
+    public void wakeDispatch(org.camunda.bpm.engine.ManagementService management, String campaignId) {
         java.util.Date now = java.util.Date.from(clock.instant());
-        management.createJobQuery().processInstanceId(campaignId).activityId(Activities.NEXT_BATCH).timers().list()
-                .stream().filter(job -> job.getDuedate().after(now)).forEach(job -> management.setJobDuedate(job.getId(), now));
+        for (org.camunda.bpm.engine.runtime.Job job : management.createJobQuery().processInstanceId(campaignId)
+                .activityId(Activities.NEXT_BATCH).timers().list()) {
+            // a job the executor has taken runs now anyway, and sees what changed in its next run
+            boolean taken = job instanceof org.camunda.bpm.engine.impl.persistence.entity.JobEntity e && e.getLockOwner() != null;
+            if (job.getDuedate().after(now) && !taken) {
+                ownCommand(() -> management.setJobDuedate(job.getId(), now));
+            }
+        }
     }
 }
