@@ -1,6 +1,7 @@
 package dev.pacer.delivery;
 
 import dev.pacer.provider.ProviderAccount;
+import dev.pacer.throttle.ScopeLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -61,11 +62,18 @@ public class DailyQuotas {
      * @return empty when they are taken (or the account has no quota); otherwise the end of the day,
      *         when the quota is renewed
      */
-    public synchronized Optional<Instant> take(ProviderAccount account, int units) {
+    public Optional<Instant> take(ProviderAccount account, int units) {
         long quota = account.settings().dailyQuota();
         if (quota <= 0) {
+            // an account without a quota: no lock on a send's path
             return Optional.empty();
         }
+        synchronized (this) {
+            return take(account, units, quota);
+        }
+    }
+
+    private Optional<Instant> take(ProviderAccount account, int units, long quota) {
         ZoneId zone = zone(account);
         LocalDate day = LocalDate.ofInstant(clock.instant(), zone);
         Block held = blocks.get(account.name());
@@ -87,15 +95,22 @@ public class DailyQuotas {
     }
 
     /** Gives back units {@linkplain #take taken} today for a send that did not go after all. */
-    public synchronized void giveBack(ProviderAccount account, int units) {
+    public void giveBack(ProviderAccount account, int units) {
         if (account.settings().dailyQuota() <= 0) {
             return;
         }
         LocalDate day = LocalDate.ofInstant(clock.instant(), zone(account));
-        Block held = blocks.get(account.name());
-        if (held != null && held.day.equals(day)) {
-            blocks.put(account.name(), new Block(day, held.left + units, held.spent));
+        synchronized (this) {
+            Block held = blocks.get(account.name());
+            if (held != null && held.day.equals(day)) {
+                blocks.put(account.name(), new Block(day, held.left + units, held.spent));
+            }
         }
+    }
+
+    /** What a send of {@code segments} takes of the account's quota: its segments, or one request where the provider counts requests. */
+    public static int units(ScopeLimit.Unit unit, int segments) {
+        return unit == ScopeLimit.Unit.REQUESTS ? 1 : segments;
     }
 
     /** What the accounts' quotas have given out for {@code day} (to this node and the others), by account. */

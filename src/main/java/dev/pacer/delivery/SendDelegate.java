@@ -18,7 +18,6 @@ import dev.pacer.suppression.SuppressionList;
 import dev.pacer.throttle.Grant;
 import dev.pacer.throttle.Pacer;
 import dev.pacer.throttle.Priority;
-import dev.pacer.throttle.ScopeLimit;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -140,7 +139,7 @@ public class SendDelegate implements JavaDelegate {
             // another node runs this step's job as well (its lock ran out): the send is that one's
             pacer.exit(r.scopes());
             pacer.release(r.scopes(), r.slot(), r.segments());
-            quotas.giveBack(r.account(), providers.api(r.account()).accountUnit() == ScopeLimit.Unit.REQUESTS ? 1 : r.segments());
+            quotas.giveBack(r.account(), DailyQuotas.units(providers.api(r.account()).accountUnit(), r.segments()));
             resume(message, raced.get(), now);
             return;
         }
@@ -217,7 +216,7 @@ public class SendDelegate implements JavaDelegate {
             return Optional.empty();
         }
         ProviderAccount account = providers.account(PROVIDER.require(execution));
-        int units = providers.api(account).accountUnit() == ScopeLimit.Unit.REQUESTS ? 1 : segments;
+        int units = DailyQuotas.units(providers.api(account).accountUnit(), segments);
         Optional<Instant> renewed = quotas.take(account, units);
         if (renewed.isPresent()) {
             // the account's daily quota is spent: it holds until the day ends, and no send goes into the carriers' cap
