@@ -14,10 +14,10 @@ public final class Activities {
     public static final String DEADLINE = "Boundary_Deadline";
     /**
      * Where a message a campaign's batch could not finish goes on as an instance of its own: back to
-     * pacing, waiting out a 429, the retry policy after a transient failure, asking the provider
-     * about a send in doubt, or (taken, with receipts on) waiting for its receipt.
+     * pacing (from {@link Wait#PACE}'s timer, due at once), waiting out a 429, the retry policy after
+     * a transient failure, asking the provider about a send in doubt, or (taken, with receipts on)
+     * waiting for its receipt.
      */
-    public static final String JOIN_THROTTLE = "Gateway_JoinThrottle";
     public static final String RETRY_AFTER = "Timer_RetryAfter";
     public static final String CHOOSE_POLICY = "Task_ChoosePolicy";
     public static final String SCHEDULE_RETRY = "Task_ScheduleRetry";

@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
-import static dev.pacer.flow.MessageVariables.PROVIDER;
-import static dev.pacer.flow.MessageVariables.PROVIDER_MESSAGE_ID;
 import static dev.pacer.flow.MessageVariables.RECEIPT;
 import static dev.pacer.flow.MessageVariables.RECEIPT_CODE;
 import static dev.pacer.flow.MessageVariables.RECEIPT_DELIVERED;
