@@ -186,7 +186,12 @@ public class CampaignControl {
      * slot its last batch left comes.
      */
     public void wakeDispatch(org.camunda.bpm.engine.ManagementService management, String campaignId) {
-        java.util.Date now = java.util.Date.from(clock.instant());
+        wakeDispatch(management, campaignId, clock.instant());
+    }
+
+    /** {@link #wakeDispatch(org.camunda.bpm.engine.ManagementService, String)} at {@code at}. */
+    static void wakeDispatch(org.camunda.bpm.engine.ManagementService management, String campaignId, Instant at) {
+        java.util.Date now = java.util.Date.from(at);
         for (org.camunda.bpm.engine.runtime.Job job : management.createJobQuery().processInstanceId(campaignId)
                 .activityId(Activities.NEXT_BATCH).timers().list()) {
             // a job the executor has taken runs now anyway, and sees what changed in its next run

@@ -25,6 +25,7 @@ import static dev.pacer.flow.CampaignVariables.ALL_DONE;
 import static dev.pacer.flow.CampaignVariables.CANCELLED_UNDISPATCHED;
 import static dev.pacer.flow.CampaignVariables.CURSOR;
 import static dev.pacer.flow.CampaignVariables.FIRST_ROWS;
+import static dev.pacer.flow.CampaignVariables.CONTROL_APPLIED;
 import static dev.pacer.flow.CampaignVariables.NEXT_BATCH_AT;
 import static dev.pacer.flow.CampaignVariables.POSITION;
 import static dev.pacer.flow.CampaignVariables.ROWS;
@@ -188,7 +189,28 @@ public class DispatchMessages implements JavaDelegate {
             next = later(next, waitingFor(execution, campaignId, now, awaitingReceipts > 0));
         }
         NEXT_BATCH_AT.set(execution, next.isBefore(now) ? now : next);
-        ALL_DONE.set(execution, cursor >= rows && live + started + handedOver == 0);
+        boolean allDone = cursor >= rows && live + started + handedOver == 0;
+        ALL_DONE.set(execution, allDone);
+        if (!allDone && next.isAfter(now)) {
+            applyLateRequests(execution, campaignId);
+        }
+    }
+
+    /**
+     * A pause, resume or cancel recorded while this run went on found the campaign's job taken and
+     * left it to this run, which had looked before it came: once this run has committed, its next
+     * run is moved to now if such a request waits. Otherwise it would wait for that run, which may
+     * be minutes away while the campaign's messages wait for a slow pace or a quota. Either this
+     * look or the request's own wake-up sees the other's commit.
+     */
+    private void applyLateRequests(DelegateExecution execution, String campaignId) {
+        long applied = CONTROL_APPLIED.get(execution, 0L);
+        ManagementService management = execution.getProcessEngineServices().getManagementService();
+        CampaignControl.afterCommit(() -> {
+            if (requests.after(campaignId, applied).isPresent()) {
+                CampaignControl.wakeDispatch(management, campaignId, clock.instant());
+            }
+        });
     }
 
     /**

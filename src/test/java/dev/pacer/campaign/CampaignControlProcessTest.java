@@ -21,6 +21,7 @@ import org.camunda.bpm.engine.test.Deployment;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.transaction.support.TransactionOperations;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -150,6 +151,32 @@ class CampaignControlProcessTest {
                 .containsEntry("ACCEPTED", 1L).containsEntry("CANCELLED", 4L);
         assertThat(report.messages()).isEqualTo(5);
         assertThat(report.pending()).isZero();
+    }
+
+    @Test
+    void shouldApplyARequestThatCameWhileItsDispatchStepRanAtOnceNotAtItsNextRun() {
+        // one message a minute, sent in batches: the dispatch step's next run is a minute away. The
+        // pause is recorded while the step sends (after it looked for requests), and without the
+        // wake-up its API call makes, as when that wake-up found the step's job taken.
+        ControlRequests requests = new ControlRequests(DeliveryFixture.jdbc(), TransactionOperations.withoutTransaction(), new CamundaClock());
+        String[] campaignId = new String[1];
+        DeliveryFixture.on(new CamundaClock()).batchSend().dispatchWindow(10).sender(message -> {
+            if (sender.sent.isEmpty()) {
+                requests.request(campaignId[0], ControlRequests.Action.PAUSE, "asked mid-run", "ops");
+            }
+            return sender.send(message);
+        }).register();
+        ProcessInstance campaign = runtime.startProcessInstanceByKey("campaign", Map.of("campaign",
+                json("slow", 3).replace("\"recipients\"", "\"maxRate\": 1, \"recipients\""), "campaignDir", "."));
+        campaignId[0] = campaign.getId();
+        runJobsUntil(T0);
+
+        assertThat(sender.sent).hasSize(1);
+        assertThat(engine.variable(campaign, "state")).as("applied at once, without the clock moving: not at the next slot, a minute on")
+                .isEqualTo("PAUSED");
+        assertThat(engine.variable(campaign, "pauseReason")).isEqualTo("asked mid-run");
+        runJobsUntil(T0.plusSeconds(300));
+        assertThat(sender.sent).as("nothing sent while paused").hasSize(1);
     }
 
     @Test
