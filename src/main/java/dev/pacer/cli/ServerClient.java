@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.net.ConnectException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -23,6 +20,12 @@ import java.util.Base64;
  * and trails from {@code /api}, manage the suppression list. Boots no engine. A server that does not
  * answer is a {@link NoServer}; a request it refuses is a {@link Refused} whose message is one line
  * naming the problem.
+ *
+ * <p>It speaks through {@link HttpURLConnection}, not {@code java.net.http.HttpClient}: a command
+ * makes one or a few requests, and the newer client costs a short-lived JVM about 0.6 s (its first
+ * request sets up TLS and its selector, and the JVM's exit then waits 300 ms for that selector
+ * thread, which sits in native code). A POST is sent in fixed-length streaming mode, which the JDK
+ * never retries on its own.
  */
 public final class ServerClient {
 
@@ -53,8 +56,16 @@ public final class ServerClient {
     private final URI base;
     private final String user;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3)).build();
+
+    /** An answer: its status and its body as it came. */
+    record Answer(int status, byte[] bytes) {
+        String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final int CONNECT_TIMEOUT_MS = 3_000;
+    private static final int READ_TIMEOUT_MS = 30_000;
 
     /** @param base the server's root, e.g. {@code http://127.0.0.1:8080} */
     public ServerClient(URI base, String user, String password) {
@@ -70,10 +81,10 @@ public final class ServerClient {
     }
 
     /** Whether the server answers its REST API with this login. */
-    public boolean ready() throws InterruptedException {
+    public boolean ready() {
         try {
-            return send(get("/engine-rest/engine")).statusCode() == 200;
-        } catch (IOException e) {
+            return exchange("GET", "/engine-rest/engine", null).status() == 200;
+        } catch (NoServer | Refused e) {
             return false;
         }
     }
@@ -95,21 +106,20 @@ public final class ServerClient {
      * @return the campaign's instance id
      * @throws IllegalStateException with the server's answer when it refuses it
      */
-    public String startCampaign(String campaignJson) throws IOException, InterruptedException {
-        String body = JSON.writeValueAsString(JSON.createObjectNode().set("variables", JSON.createObjectNode()
-                .set("campaign", JSON.createObjectNode().put("type", "Json").put("value", campaignJson))));
-        HttpResponse<String> r = send(request("/engine-rest/process-definition/key/campaign/start")
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("the server refused the campaign (" + r.statusCode() + "): " + r.body());
+    public String startCampaign(String campaignJson) throws IOException {
+        JsonNode body = JSON.createObjectNode().set("variables", JSON.createObjectNode()
+                .set("campaign", JSON.createObjectNode().put("type", "Json").put("value", campaignJson)));
+        Answer r = exchange("POST", "/engine-rest/process-definition/key/campaign/start", body);
+        if (r.status() != 200) {
+            throw new IllegalStateException("the server refused the campaign (" + r.status() + "): " + r.body());
         }
-        return JSON.readTree(r.body()).path("id").asText();
+        return JSON.readTree(r.bytes()).path("id").asText();
     }
 
     /** Whether the process instance {@code instanceId} (a campaign, a message) has ended. */
-    public boolean ended(String instanceId) throws IOException, InterruptedException {
-        HttpResponse<String> r = send(get("/engine-rest/history/process-instance/" + encode(instanceId)));
-        return r.statusCode() == 200 && "COMPLETED".equals(JSON.readTree(r.body()).path("state").asText());
+    public boolean ended(String instanceId) throws IOException {
+        Answer r = exchange("GET", "/engine-rest/history/process-instance/" + encode(instanceId), null);
+        return r.status() == 200 && "COMPLETED".equals(JSON.readTree(r.bytes()).path("state").asText());
     }
 
     /** Waits until the process instance {@code instanceId} has {@linkplain #ended ended}, for at most {@code within}. */
@@ -124,57 +134,82 @@ public final class ServerClient {
     }
 
     /** The report of the newest campaign named {@code name} (or of instance {@code name}): the JSON of {@code pacer report --json}. */
-    public JsonNode report(String name) throws IOException, InterruptedException {
-        HttpResponse<String> r = send(get("/api/campaigns/" + encode(name) + "/report"));
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("no report of " + name + " (" + r.statusCode() + "): " + r.body());
+    public JsonNode report(String name) throws IOException {
+        Answer r = exchange("GET", "/api/campaigns/" + encode(name) + "/report", null);
+        if (r.status() != 200) {
+            throw new IllegalStateException("no report of " + name + " (" + r.status() + "): " + r.body());
         }
-        return JSON.readTree(r.body());
+        return JSON.readTree(r.bytes());
     }
 
     /** {@code GET path}: the JSON of a 2xx answer; anything else is {@link Refused}. */
     public JsonNode getJson(String path) {
-        return json(exchange(get(path)));
+        return json(exchange("GET", path, null));
     }
 
     /** {@code GET path}: the bytes of a 2xx answer (a chart, a CSV). */
     public byte[] getBytes(String path) {
-        HttpResponse<byte[]> r = exchange(get(path), HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() / 100 != 2) {
-            throw refusal(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        Answer r = exchange("GET", path, null);
+        if (r.status() / 100 != 2) {
+            throw refusal(r.status(), r.body());
         }
-        return r.body();
+        return r.bytes();
     }
 
     /** {@code POST path} with a JSON body: the JSON of a 2xx answer. */
     public JsonNode postJson(String path, JsonNode body) {
-        return json(exchange(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build()));
+        return json(exchange("POST", path, body));
     }
 
     /** {@code DELETE path}: the JSON of a 2xx answer. */
     public JsonNode delete(String path) {
-        return json(exchange(request(path).DELETE().build()));
+        return json(exchange("DELETE", path, null));
     }
 
-    /** The answer as it came, whatever its status; a server that does not answer is {@link NoServer}. */
-    HttpResponse<String> exchange(HttpRequest request) {
-        return exchange(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+    /**
+     * The answer as it came, whatever its status. A server that cannot be reached (nothing listens,
+     * the name does not resolve, the connection is not made in 3 s) is {@link NoServer}; one that
+     * breaks off after that is {@link Refused} with status 0.
+     */
+    Answer exchange(String method, String path, JsonNode json) {
+        HttpURLConnection c;
+        byte[] out;
         try {
-            return http.send(request, body);
-        } catch (ConnectException | HttpConnectTimeoutException | UnresolvedAddressException e) {
-            throw new NoServer(base, e);
+            out = json == null ? null : JSON.writeValueAsBytes(json);
         } catch (IOException e) {
-            if (e.getCause() instanceof UnresolvedAddressException) {
-                throw new NoServer(base, e);
+            throw new IllegalArgumentException("cannot write " + json, e);
+        }
+        try {
+            // appended, not resolved: a server under a path (http://host/pacer) keeps it
+            c = (HttpURLConnection) URI.create(base.toString().replaceAll("/+$", "") + path).toURL().openConnection();
+            c.setRequestMethod(method);
+            c.setConnectTimeout(CONNECT_TIMEOUT_MS);
+            c.setReadTimeout(READ_TIMEOUT_MS);
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setRequestProperty("Authorization", authorization);
+            c.setRequestProperty("Accept", "application/json, */*");
+            if (out != null) {
+                c.setDoOutput(true);
+                c.setFixedLengthStreamingMode(out.length);
+                c.setRequestProperty("Content-Type", "application/json");
             }
+            c.connect();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new NoServer(base, e);
+        }
+        try {
+            if (out != null) {
+                try (OutputStream o = c.getOutputStream()) {
+                    o.write(out);
+                }
+            }
+            int status = c.getResponseCode();
+            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                return new Answer(status, in == null ? new byte[0] : in.readAllBytes());
+            }
+        } catch (IOException e) {
             throw new Refused(0, "the server at " + base + " broke off: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Refused(0, "interrupted while waiting for " + base);
         }
     }
 
@@ -215,29 +250,15 @@ public final class ServerClient {
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 
-    private JsonNode json(HttpResponse<String> r) {
-        if (r.statusCode() / 100 != 2) {
-            throw refusal(r.statusCode(), r.body());
+    private JsonNode json(Answer r) {
+        if (r.status() / 100 != 2) {
+            throw refusal(r.status(), r.body());
         }
         try {
-            return r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
+            return r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.bytes());
         } catch (IOException e) {
-            throw new Refused(r.statusCode(), "the server at " + base + " answered what is not JSON: " + said(r.body()));
+            throw new Refused(r.status(), "the server at " + base + " answered what is not JSON: " + said(r.body()));
         }
-    }
-
-    private HttpRequest get(String path) {
-        return request(path).GET().build();
-    }
-
-    HttpRequest.Builder request(String path) {
-        // appended, not resolved: a server under a path (http://host/pacer) keeps it
-        return HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/+$", "") + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", authorization);
-    }
-
-    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** A path segment: {@code +1202...} as {@code %2B1202...}, a space as {@code %20}. */
