@@ -14,7 +14,7 @@ public class PacerApplication {
 
     public static void main(String[] args) {
         prepare();
-        System.exit(PacerCommand.commandLine().execute(args));
+        System.exit(PacerCommand.commandLine(args).execute(args));
     }
 
     /** What every {@code pacer} JVM sets before a command runs: where {@code bpmn/} and {@code routes/} are. */
