@@ -1,6 +1,7 @@
 package dev.pacer.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -30,6 +31,7 @@ class LauncherIT {
         assertThat(LAUNCHER).isExecutable();
         assertThat(LAUNCHER.resolveSibling("pacer.jar")).isRegularFile();
         assertThat(LAUNCHER.resolveSibling("cli.jsa")).isRegularFile();
+        assertThat(LAUNCHER.resolveSibling("serve.jsa")).isRegularFile();
         assertThat(LAUNCHER.resolveSibling("lib")).isDirectoryContaining(p -> p.getFileName().toString().startsWith("camunda-engine-"));
     }
 
@@ -50,6 +52,34 @@ class LauncherIT {
         assertThat(r.exit).isEqualTo(1);
         assertThat(r.err.strip()).isEqualTo("no Pacer server answers at http://127.0.0.1:" + closed
                 + " (start one with `pacer serve`, or name another with --server URL)");
+    }
+
+    @Test
+    void shouldServeWithTheServeArchiveMapped(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toAbsolutePath().toString(), "serve", "--simulator", "--server.address=127.0.0.1",
+                "--server.port=" + port).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile());
+        pb.environment().put("PACER_JAVA_OPTS", "-Xshare:on");
+        pb.environment().put("PACER_ADMIN_PASSWORD", "launcher-it");
+        Process serve = pb.start();
+        try {
+            ServerClient client = new ServerClient(java.net.URI.create("http://127.0.0.1:" + port), "admin", "launcher-it");
+            java.time.Instant until = java.time.Instant.now().plusSeconds(120);
+            while (!client.ready()) {
+                assertThat(serve.isAlive()).as(Files.readString(dir.resolve("serve.log"))).isTrue();
+                assertThat(java.time.Instant.now()).as("ready within 120 s").isBefore(until);
+                Thread.sleep(100);
+            }
+            assertThat(client.getJson("/api/campaigns").isArray()).isTrue();
+        } finally {
+            serve.destroy();
+            if (!serve.waitFor(30, TimeUnit.SECONDS)) {
+                serve.destroyForcibly();
+            }
+        }
     }
 
     private static Result run(String... args) throws IOException, InterruptedException {
