@@ -23,9 +23,9 @@ import java.util.Map;
 
 import static dev.pacer.flow.CampaignVariables.ALL_DONE;
 import static dev.pacer.flow.CampaignVariables.CANCELLED_UNDISPATCHED;
+import static dev.pacer.flow.CampaignVariables.CONTROL_APPLIED;
 import static dev.pacer.flow.CampaignVariables.CURSOR;
 import static dev.pacer.flow.CampaignVariables.FIRST_ROWS;
-import static dev.pacer.flow.CampaignVariables.CONTROL_APPLIED;
 import static dev.pacer.flow.CampaignVariables.NEXT_BATCH_AT;
 import static dev.pacer.flow.CampaignVariables.POSITION;
 import static dev.pacer.flow.CampaignVariables.ROWS;
