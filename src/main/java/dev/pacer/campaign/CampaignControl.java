@@ -141,6 +141,8 @@ public class CampaignControl {
      * campaign's state itself. The engine's refusals are logged at debug level only.
      */
     static void ownCommand(Runnable work) {
+        boolean outer = OWN_COMMAND.get();
+        OWN_COMMAND.set(true);
         try {
             if (Context.getCommandContext() == null) {
                 work.run();
@@ -154,7 +156,20 @@ public class CampaignControl {
             // its job ran meanwhile (optimistic locking), or it was woken already (by the resume and by
             // its campaign's next run), or it ended: it no longer waits
             log.debug("a campaign's message moved on before it was woken: {}", moved.getMessage());
+        } finally {
+            OWN_COMMAND.set(outer);
         }
+    }
+
+    private static final ThreadLocal<Boolean> OWN_COMMAND = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Whether this thread runs one of {@link #ownCommand}'s commands, whose refusals by the engine
+     * are expected and logged at debug level: the engine's own copy of them (ENGINE-16004, at ERROR
+     * with a trace) is left out of the log ({@code dev.pacer.system.ExpectedProblems}).
+     */
+    public static boolean inOwnCommand() {
+        return OWN_COMMAND.get();
     }
 
     /**

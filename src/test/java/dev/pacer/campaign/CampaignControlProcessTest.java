@@ -180,6 +180,25 @@ class CampaignControlProcessTest {
     }
 
     @Test
+    void shouldWakeAMessageThatHasMovedOnWithoutAnErrorInTheLog() {
+        // the engine logs every exception that leaves a command at ERROR with its trace (ENGINE-16004);
+        // a message that no longer waits for the resume is expected, and worth a debug line only
+        ch.qos.logback.classic.Logger context = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.camunda.bpm.engine.context");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        context.addAppender(log);
+        try {
+            CampaignControl.ownCommand(() -> runtime.messageEventReceived(Processes.RESUMED, "an-execution-that-ended"));
+            assertThat(log.list).as("the engine's copy of the expected refusal").isEmpty();
+            assertThatThrownBy(() -> runtime.messageEventReceived(Processes.RESUMED, "an-execution-that-ended"))
+                    .isInstanceOf(org.camunda.bpm.engine.ProcessEngineException.class);
+            assertThat(log.list).as("outside a waking step, the engine logs it as it always does").isNotEmpty();
+        } finally {
+            context.detachAppender(log);
+        }
+    }
+
+    @Test
     void shouldRefuseToPauseACampaignThatIsNotRunning() {
         assertThatThrownBy(() -> correlate(Processes.PAUSE, "no-such-campaign"))
                 .hasMessageContaining("Cannot correlate message 'pauseCampaign'");
