@@ -1,18 +1,9 @@
 package dev.pacer.system;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pacer.audit.ReportReader;
 import dev.pacer.audit.TrailHistoryLevel;
 import dev.pacer.audit.TrailReader;
 import dev.pacer.campaign.CampaignControl;
-import dev.pacer.campaign.CampaignRunner;
-import dev.pacer.campaign.CancelCampaign;
-import dev.pacer.campaign.CompileReport;
-import dev.pacer.campaign.ControlRequests;
-import dev.pacer.campaign.DispatchMessages;
-import dev.pacer.campaign.PauseCampaign;
-import dev.pacer.campaign.ResumeCampaign;
-import dev.pacer.campaign.ValidateCampaign;
 import dev.pacer.cluster.ClusterNode;
 import dev.pacer.delivery.CredentialCheck;
 import dev.pacer.delivery.DailyQuotas;
@@ -24,8 +15,6 @@ import dev.pacer.security.ModelBeans;
 import dev.pacer.delivery.MessageFinishedListener;
 import dev.pacer.delivery.MessageLane;
 import dev.pacer.delivery.MessageKeys;
-import dev.pacer.delivery.BatchDelivery;
-import dev.pacer.delivery.BatchedMessages;
 import dev.pacer.delivery.PrepareDelegate;
 import dev.pacer.delivery.RecordExpiryDelegate;
 import dev.pacer.delivery.ResponseRules;
@@ -48,7 +37,6 @@ import dev.pacer.provider.genesys.GenesysApi;
 import dev.pacer.provider.genesys.GenesysTokens;
 import dev.pacer.provider.twilio.TwilioApi;
 import dev.pacer.receipt.Receipts;
-import dev.pacer.webhook.Webhook;
 import dev.pacer.retry.WaitBounds;
 import dev.pacer.suppression.SuppressionList;
 import dev.pacer.throttle.Adaptation;
@@ -61,9 +49,7 @@ import org.apache.camel.ProducerTemplate;
 import org.camunda.bpm.engine.DecisionService;
 import org.camunda.bpm.engine.impl.cfg.ProcessEnginePlugin;
 import org.springframework.beans.factory.BeanFactory;
-import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RepositoryService;
-import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.beans.factory.ObjectProvider;
@@ -215,16 +201,6 @@ class PacerConfiguration {
     }
 
     @Bean
-    CampaignControl campaignControl(Clock clock, PacerProperties properties, ControlRequests requests) {
-        return new CampaignControl(clock, properties.dispatch().controlTtl(), requests);
-    }
-
-    @Bean
-    CampaignRunner campaignRunner(RuntimeService runtime, HistoryService history, ReportReader reports, Providers providers, Clock clock) {
-        return new CampaignRunner(runtime, history, reports, providers, clock);
-    }
-
-    @Bean
     SuppressionList suppressionList(JdbcTemplate jdbc, Clock clock, PacerProperties properties) {
         SuppressionList list = new SuppressionList(jdbc, clock);
         if (properties.suppression().file() != null && !properties.suppression().file().isBlank()) {
@@ -279,7 +255,7 @@ class PacerConfiguration {
     }
 
     /** Runs a unit of work in a transaction of its own, committed before it returns, whatever the caller's. */
-    private static TransactionTemplate ownTransaction(PlatformTransactionManager transactions) {
+    static TransactionTemplate ownTransaction(PlatformTransactionManager transactions) {
         TransactionTemplate own = new TransactionTemplate(transactions);
         own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         return own;
@@ -340,65 +316,4 @@ class PacerConfiguration {
     MessageFinishedListener messageFinished(DeliveryStats stats, SendLedger ledger, PacerProperties properties) {
         return new MessageFinishedListener(stats, ledger, properties.history().keepRealtimeText());
     }
-
-    @Bean
-    ValidateCampaign validateCampaign(Providers providers, Clock clock, PacerProperties properties) {
-        return new ValidateCampaign(providers, clock, properties.audienceDir());
-    }
-
-    @Bean
-    DispatchMessages dispatchMessages(RuntimeService runtime, Providers providers, PacerProperties properties, DeliveryStats stats,
-                                      Receipts receipts, BatchDelivery batches, Clock clock, ControlRequests requests,
-                                      PauseCampaign pause, ResumeCampaign resume, CancelCampaign cancel) {
-        PacerProperties.Dispatch d = properties.dispatch();
-        return new DispatchMessages(runtime, providers, new DispatchMessages.Settings(d.window(), d.batch(), receipts.settings().enabled(),
-                d.interval()), stats, batches, clock, requests, new ControlRequests.Steps(pause, resume, cancel));
-    }
-
-    @Bean
-    ControlRequests controlRequests(JdbcTemplate jdbc, PlatformTransactionManager transactions, Clock clock) {
-        return new ControlRequests(jdbc, ownTransaction(transactions), clock);
-    }
-
-    @Bean
-    BatchedMessages batchedMessages(JdbcTemplate jdbc) {
-        return new BatchedMessages(jdbc);
-    }
-
-    /** Campaigns' batches; their requests go out from a pool of daemon threads ({@code pacer.dispatch.batch-threads}). */
-    @Bean
-    BatchDelivery batchDelivery(PrepareDelegate prepare, DeliverySteps steps, SendDelegate send, Pacer pacer, MessageSender sender,
-                                SendLedger ledger, BatchedMessages messages, MessageFinishedListener finished, Clock clock,
-                                PacerProperties properties) {
-        PacerProperties.Dispatch d = properties.dispatch();
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(d.batchThreads(), r -> {
-            Thread t = new Thread(r, "pacer-send-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        return new BatchDelivery(prepare, steps, send, pacer, sender, ledger, messages, finished, clock, pool, BatchDelivery.realTime(clock),
-                new BatchDelivery.Settings(d.batchSend(), d.batchHorizon()));
-    }
-
-    @Bean
-    CompileReport compileReport(ReportReader reports, ObjectMapper json, ObjectProvider<Webhook> webhook) {
-        return new CompileReport(reports, json, report -> webhook.ifAvailable(w -> w.campaignFinished(report)));
-    }
-
-    @Bean
-    PauseCampaign pauseCampaign(CampaignControl control) {
-        return new PauseCampaign(control);
-    }
-
-    @Bean
-    ResumeCampaign resumeCampaign(CampaignControl control, Providers providers, Pacer pacer) {
-        return new ResumeCampaign(control, providers, pacer);
-    }
-
-    @Bean
-    CancelCampaign cancelCampaign(CampaignControl control, Clock clock) {
-        return new CancelCampaign(control, clock);
-    }
-
 }
