@@ -2,6 +2,7 @@ package dev.pacer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pacer.system.EarlyMappings;
 import dev.pacer.system.PacerApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -21,6 +22,11 @@ public final class Engine {
     }
 
     public static ConfigurableApplicationContext start(boolean web, List<String> springArgs) {
+        // Camunda's MyBatis mappings, parsed on another core while Spring starts (EarlyMappings)
+        EarlyMappings.start(() -> {
+            LocalSettings settings = LocalSettings.load(springArgs);
+            return EarlyMappings.Key.of(settings.property("spring.datasource.url"), settings.property("camunda.bpm.database.table-prefix"));
+        });
         SpringApplicationBuilder builder = new SpringApplicationBuilder(PacerApplication.class)
                 .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE);
         if (!web) {

@@ -50,6 +50,11 @@ final class LocalSettings {
         return URI.create(scheme + "://" + address + ":" + env.getProperty("server.port", Integer.class, 8080));
     }
 
+    /** A setting, or null when it has none. */
+    String property(String name) {
+        return env.getProperty(name);
+    }
+
     /** The administrator's login, as the server reads it. */
     String adminUser() {
         return env.getProperty("PACER_ADMIN_USER", "admin");

@@ -47,7 +47,10 @@ import dev.pacer.throttle.PacerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.ProducerTemplate;
 import org.camunda.bpm.engine.DecisionService;
+import org.camunda.bpm.engine.impl.cfg.CompositeProcessEnginePlugin;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.ProcessEnginePlugin;
+import org.camunda.bpm.spring.boot.starter.util.CamundaSpringBootUtil;
 import org.springframework.beans.factory.BeanFactory;
 import org.camunda.bpm.engine.RepositoryService;
 import org.springframework.beans.factory.annotation.Value;
@@ -72,6 +75,18 @@ import java.util.random.RandomGenerator;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PacerProperties.class)
 class PacerConfiguration {
+
+    /**
+     * The engine's configuration as Camunda's starter makes it (which then makes none), taking the
+     * MyBatis mappings parsed while Spring started ({@link EarlyMappings}).
+     */
+    @Bean
+    ProcessEngineConfigurationImpl processEngineConfigurationImpl(List<ProcessEnginePlugin> plugins) {
+        PacerEngineConfiguration configuration = new PacerEngineConfiguration();
+        CamundaSpringBootUtil.initCustomFields(configuration);
+        configuration.getProcessEnginePlugins().add(new CompositeProcessEnginePlugin(plugins));
+        return configuration;
+    }
 
     @Bean
     Clock pacerClock() {

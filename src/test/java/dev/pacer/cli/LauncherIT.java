@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The launcher the build makes, {@code target/pacer/pacer}: it runs the extracted jar with the class
  * archive made for the short commands, which {@code -Xshare:on} proves usable (the JVM refuses to
- * start when it cannot map it), and its commands behave as {@code java -jar target/pacer.jar}'s.
+ * start when it cannot map it), and its commands behave as {@code java -jar target/pacer.jar}'s;
+ * {@code serve}'s engine takes the MyBatis mappings parsed while Spring started.
  */
 class LauncherIT {
 
@@ -55,13 +56,13 @@ class LauncherIT {
     }
 
     @Test
-    void shouldServeWithTheServeArchiveMapped(@TempDir Path dir) throws Exception {
+    void shouldServeWithTheServeArchiveMappedAndTheMappingsParsedEarly(@TempDir Path dir) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toAbsolutePath().toString(), "serve", "--simulator", "--server.address=127.0.0.1",
-                "--server.port=" + port).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile());
+                "--server.port=" + port, "--logging.level.dev.pacer.system.PacerEngineConfiguration=DEBUG").directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile());
         pb.environment().put("PACER_JAVA_OPTS", "-Xshare:on");
         pb.environment().put("PACER_ADMIN_PASSWORD", "launcher-it");
         Process serve = pb.start();
@@ -74,6 +75,8 @@ class LauncherIT {
                 Thread.sleep(100);
             }
             assertThat(client.getJson("/api/campaigns").isArray()).isTrue();
+            assertThat(Files.readString(dir.resolve("serve.log"))).as("the engine's mappings, parsed while Spring started")
+                    .contains("the engine takes the mappings parsed while Spring started");
         } finally {
             serve.destroy();
             if (!serve.waitFor(30, TimeUnit.SECONDS)) {
