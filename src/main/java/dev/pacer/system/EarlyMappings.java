@@ -7,9 +7,11 @@ import org.camunda.bpm.engine.impl.util.ReflectUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -77,8 +79,8 @@ public final class EarlyMappings {
             properties.put("prefix", key.tablePrefix());
             ProcessEngineConfigurationImpl.initSqlSessionFactoryProperties(properties, key.tablePrefix(), key.databaseType());
             return new XMLConfigBuilder(reader, "", properties).parse();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -15,7 +15,8 @@ import org.slf4j.Marker;
  * when that exception is a {@link Refusal} (a refused campaign, a message no instance waits for, a
  * conflict), the caller answers it and logs it as one line, so the engine's copy is dropped; so is
  * the engine's copy of a refusal met while waking a campaign's messages that had moved on
- * ({@code CampaignControl.ownCommand}, which logs it at debug). Faults keep their trace. Named in {@code logback-spring.xml} (and the tests' {@code logback-test.xml}).
+ * ({@code CampaignControl.ownCommand}, which logs it at debug). Faults keep their trace. Named in
+ * {@code logback-spring.xml} (and the tests' {@code logback-test.xml}).
  */
 public class ExpectedProblems extends TurboFilter {
 

@@ -5,6 +5,8 @@ import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.defaults.DefaultSqlSessionFactory;
 import org.camunda.bpm.engine.spring.SpringProcessEngineConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine's configuration as Camunda's Spring Boot starter makes it, but for its MyBatis
@@ -14,9 +16,7 @@ import org.camunda.bpm.engine.spring.SpringProcessEngineConfiguration;
  */
 class PacerEngineConfiguration extends SpringProcessEngineConfiguration {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PacerEngineConfiguration.class);
-
-    private boolean tookEarly;
+    private static final Logger log = LoggerFactory.getLogger(PacerEngineConfiguration.class);
 
     @Override
     protected void initSqlSessionFactory() {
@@ -30,15 +30,9 @@ class PacerEngineConfiguration extends SpringProcessEngineConfiguration {
                     early.setDefaultExecutorType(ExecutorType.BATCH);
                 }
                 sqlSessionFactory = new DefaultSqlSessionFactory(early);
-                tookEarly = true;
                 log.debug("the engine takes the mappings parsed while Spring started");
             }
         }
         super.initSqlSessionFactory();
-    }
-
-    /** Whether the engine took the mappings parsed early. */
-    boolean tookEarlyMappings() {
-        return tookEarly;
     }
 }
